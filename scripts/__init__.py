@@ -1,0 +1,1 @@
+"""Tools that validate the contract and build everything that is derived from it."""

@@ -1,0 +1,24 @@
+"""One exception tree for every tool in scripts/, so each command can turn it into a clear
+message and a non-zero exit instead of a traceback."""
+
+from __future__ import annotations
+
+
+class ContractError(Exception):
+    """Base of every error the contract tools report to a user."""
+
+
+class SpecLoadError(ContractError):
+    """A spec file cannot be read, parsed or resolved."""
+
+
+class LintError(ContractError):
+    """The spec breaks one or more rules; the message lists each problem."""
+
+
+class ToolError(ContractError):
+    """An external tool (Node, Redocly, a generator) is missing or failed unexpectedly."""
+
+
+class StaleOutputError(ContractError):
+    """Committed generated output no longer matches what the spec produces."""

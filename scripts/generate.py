@@ -1,0 +1,98 @@
+"""`make generate`: lint the spec, then write everything derived from it into generated/
+(and the documented-vs-assumed table into the README). `--check` regenerates into a
+temporary folder and fails with a diff when the committed output is stale."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import filecmp
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from scripts import assumptions
+from scripts.bundle import bundle
+from scripts.errors import ContractError, LintError, StaleOutputError
+from scripts.layout import GENERATED_DIR, README, SPEC_ROOT, display_path
+from scripts.lint import lint
+from scripts.spec_source import read_yaml
+
+
+def generate(root: Path, output_dir: Path) -> None:
+    """Lint, then rebuild `output_dir` from scratch so removed outputs do not linger."""
+    problems = lint(root)
+    if problems:
+        raise LintError("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s)")
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+    bundle(root, output_dir)
+
+
+def tree_files(top: Path) -> set[str]:
+    return {p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file()}
+
+
+def compare_trees(expected: Path, actual: Path, label: str) -> list[str]:
+    """Human-readable differences between the fresh output and the committed one."""
+    fresh, committed = tree_files(expected), tree_files(actual)
+    report = [f"missing from {label}: {name}" for name in sorted(fresh - committed)]
+    report += [
+        f"not produced by the spec, but in {label}: {name}" for name in sorted(committed - fresh)
+    ]
+    for name in sorted(fresh & committed):
+        if filecmp.cmp(expected / name, actual / name, shallow=False):
+            continue
+        try:
+            new = (expected / name).read_text("utf-8").splitlines(keepends=True)
+            old = (actual / name).read_text("utf-8").splitlines(keepends=True)
+        except UnicodeDecodeError:
+            report.append(f"stale (binary): {label}/{name}")
+            continue
+        diff = difflib.unified_diff(
+            old, new, f"{label}/{name} (committed)", f"{label}/{name} (from spec)"
+        )
+        report.append(f"stale: {label}/{name}\n" + "".join(diff))
+    return report
+
+
+def check(root: Path, committed: Path) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "generated"
+        generate(root, fresh)
+        report = compare_trees(fresh, committed, display_path(committed))
+        table = assumptions.render_table(read_yaml(fresh / "openapi.yaml"))
+    readme = README.read_text("utf-8")
+    if assumptions.replace_block(readme, table, README) != readme:
+        report.append(f"stale: {display_path(README)} (documented-vs-assumed table)")
+    if report:
+        raise StaleOutputError(
+            "\n".join(report) + "\ngenerated output is stale: run `make generate` and commit it"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
+    parser.add_argument("--output", type=Path, default=GENERATED_DIR, help="output folder")
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            check(args.spec, args.output)
+            print(f"{display_path(args.output)} is up to date with {display_path(args.spec)}")
+            return 0
+        generate(args.spec, args.output)
+        table = assumptions.render_table(read_yaml(args.output / "openapi.yaml"))
+        text = README.read_text("utf-8")
+        README.write_text(assumptions.replace_block(text, table, README), "utf-8")
+        print(f"generated {display_path(args.output)}/ from {display_path(args.spec)}")
+        return 0
+    except ContractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Where things live in the repository: the one place scripts and tests learn paths from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = REPO_ROOT / "openapi"
+SPEC_ROOT = SPEC_DIR / "openapi.yaml"
+GENERATED_DIR = REPO_ROOT / "generated"
+BUNDLED_SPEC = GENERATED_DIR / "openapi.yaml"
+BUNDLED_SPEC_JSON = GENERATED_DIR / "openapi.json"
+REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
+README = REPO_ROOT / "README.md"
+NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the repository when it lies inside it, so messages and generated
+    files never carry a machine's absolute paths."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)

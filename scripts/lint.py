@@ -1,0 +1,121 @@
+"""`make lint`: check the spec with openapi-spec-validator, Redocly's rules and the house rules
+in redocly.yaml, plus the shape of every `x-assumption`. Each problem is printed as
+`file:line #/json/pointer [rule] message`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+from scripts.assumptions import assumption_errors
+from scripts.errors import ContractError, LintError, SpecLoadError, ToolError
+from scripts.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
+from scripts.node_tools import run_node_tool
+from scripts.spec_source import Location, SourceMap, load_inlined
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    location: Location
+    rule: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = display_path(self.location.file)
+        if self.line is not None:
+            place += f":{self.line}"
+        return f"{place} #{self.location.pointer or '/'} [{self.rule}] {self.message}"
+
+
+def redocly_problems(root: Path, config: Path = REDOCLY_CONFIG) -> list[Problem]:
+    """Redocly's built-in and configured rules, reported at their source file and pointer."""
+    result = run_node_tool(
+        "redocly", "lint", str(root), "--config", str(config), "--format", "json"
+    )
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"redocly lint gave no report:\n{result.stderr.strip()}") from exc
+    problems = []
+    for item in report.get("problems", []):
+        where = (item.get("location") or [{}])[0]
+        source = where.get("source", {}).get("ref", str(root))
+        problems.append(
+            Problem(
+                Location((REPO_ROOT / source).resolve(), where.get("pointer", "#").lstrip("#")),
+                item.get("ruleId", "redocly"),
+                " ".join(str(item.get("message", "")).split()),
+                where.get("start", {}).get("line"),
+            )
+        )
+    return problems
+
+
+def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """openapi-spec-validator on the inlined document, each error mapped to its source."""
+    validator = OpenAPIV31SpecValidator(document, base_uri=source_map.locate(()).file.as_uri())
+    problems = []
+    for error in validator.iter_errors():
+        path = list(error.absolute_path) if isinstance(error, ValidationError) else []
+        keyword = error.validator if isinstance(error.validator, str) else "schema"
+        problems.append(
+            Problem(
+                source_map.locate(path),
+                f"openapi-spec-validator/{keyword}",
+                str(error.message).splitlines()[0],
+            )
+        )
+    return problems
+
+
+def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """Rules no external tool knows: the shape and uniqueness of `x-assumption` objects."""
+    return [
+        Problem(source_map.locate(path), rule, message)
+        for path, rule, message in assumption_errors(document, source_map.locate)
+    ]
+
+
+def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]:
+    """Every problem of the spec rooted at `root`, sorted by place."""
+    try:
+        document, source_map = load_inlined(root)
+    except SpecLoadError as exc:
+        problems = redocly_problems(root, config)
+        if problems:
+            return sorted(set(problems))
+        raise exc
+    problems = redocly_problems(root, config)
+    problems += validator_problems(document, source_map)
+    problems += house_problems(document, source_map)
+    return sorted(set(problems))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("spec", nargs="?", type=Path, default=SPEC_ROOT, help="root spec file")
+    args = parser.parse_args(argv)
+    try:
+        problems = lint(args.spec)
+        if problems:
+            raise LintError(
+                "\n".join(map(str, problems))
+                + f"\n{len(problems)} problem(s) in {display_path(args.spec)}"
+            )
+    except ContractError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 1
+    print(f"{display_path(args.spec)}: valid OpenAPI 3.1, all house rules pass")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts.errors import LintError, StaleOutputError
+from scripts.generate import check, compare_trees, generate
+from scripts.layout import GENERATED_DIR, SPEC_ROOT
+from tests.conftest import SpecEditor
+
+
+@pytest.fixture(scope="module")
+def fresh_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("fresh") / "generated"
+    generate(SPEC_ROOT, output)
+    return output
+
+
+def test_committed_output_matches_the_spec() -> None:
+    check(SPEC_ROOT, GENERATED_DIR)
+
+
+def test_generation_is_byte_identical_across_runs_and_folders(
+    fresh_output: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "elsewhere" / "out"
+    generate(SPEC_ROOT, again)
+
+    assert compare_trees(fresh_output, again, "out") == []
+
+
+def test_output_carries_no_absolute_paths(fresh_output: Path) -> None:
+    for path in fresh_output.rglob("*"):
+        if path.is_file():
+            text = path.read_text("utf-8")
+            assert str(Path.cwd()) not in text, path
+            assert "/tmp/" not in text, path
+
+
+def test_a_spec_change_without_regenerating_names_the_stale_file_with_a_diff(
+    spec_copy: Path, edit_spec: SpecEditor, fresh_output: Path, tmp_path: Path
+) -> None:
+    committed = tmp_path / "committed"
+    shutil.copytree(fresh_output, committed)
+    edit_spec(
+        "resources/event_groups/schemas/EventGroup.yaml",
+        lambda doc: doc["properties"].update(
+            {"category": {"type": "string", "description": "A new field.", "examples": ["x"]}}
+        ),
+    )
+
+    with pytest.raises(StaleOutputError) as raised:
+        check(spec_copy, committed)
+
+    message = str(raised.value)
+    assert "stale: " in message
+    assert "openapi.yaml" in message
+    assert "+        category:" in message
+    assert "run `make generate`" in message
+
+
+def test_leftover_and_missing_files_are_reported(fresh_output: Path, tmp_path: Path) -> None:
+    committed = tmp_path / "committed"
+    shutil.copytree(fresh_output, committed)
+    (committed / "openapi.json").unlink()
+    (committed / "orphan.py").write_text("x = 1\n", "utf-8")
+
+    report = compare_trees(fresh_output, committed, "generated")
+
+    assert "missing from generated: openapi.json" in report
+    assert "not produced by the spec, but in generated: orphan.py" in report
+
+
+def test_generation_refuses_a_spec_that_fails_lint(
+    spec_copy: Path, edit_spec: SpecEditor, tmp_path: Path
+) -> None:
+    edit_spec("shared/parameters/count.yaml", lambda doc: doc.update(example=-1))
+
+    with pytest.raises(LintError, match="no-invalid-parameter-examples"):
+        generate(spec_copy, tmp_path / "out")
+
+    assert not (tmp_path / "out").exists()

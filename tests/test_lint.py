@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.errors import SpecLoadError
+from scripts.layout import SPEC_ROOT
+from scripts.lint import lint, main
+from tests.conftest import SpecEditor
+
+LIST = "resources/event_groups/paths/event-groups.yaml"
+DETAIL = "resources/event_groups/paths/event-groups_{event_group_id}.yaml"
+EVENT_GROUP = "resources/event_groups/schemas/EventGroup.yaml"
+COUNT = "shared/parameters/count.yaml"
+
+
+def set_key(*path: str | int, value: Any) -> Callable[[Any], None]:
+    def change(document: Any) -> None:
+        node = document
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+
+    return change
+
+
+def delete_key(*path: str | int) -> Callable[[Any], None]:
+    def change(document: Any) -> None:
+        node = document
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+
+    return change
+
+
+def rename_property(old: str, new: str) -> Callable[[Any], None]:
+    def change(document: Any) -> None:
+        document["properties"][new] = document["properties"].pop(old)
+        document["required"] = [new if name == old else name for name in document["required"]]
+
+    return change
+
+
+# (rule that must fire, file it must name, pointer it must name, how to break the spec)
+BROKEN_SPECS = {
+    "media-type example violates its schema": (
+        "no-invalid-media-type-examples",
+        "resources/event_groups/examples/event-group.yaml",
+        "/value/data/state",
+        (
+            "resources/event_groups/examples/event-group.yaml",
+            set_key("value", "data", "state", value="1"),
+        ),
+    ),
+    "parameter example violates its schema": (
+        "no-invalid-parameter-examples",
+        COUNT,
+        "/example",
+        (COUNT, set_key("example", value=5000)),
+    ),
+    "schema example violates its schema": (
+        "no-invalid-schema-examples",
+        EVENT_GROUP,
+        "/properties/state/examples/0",
+        (EVENT_GROUP, set_key("properties", "state", "examples", value=["one"])),
+    ),
+    "security requirement names an undefined scheme": (
+        "security-defined",
+        "openapi.yaml",
+        "/security/0/digestAuth",
+        ("openapi.yaml", set_key("security", value=[{"digestAuth": []}])),
+    ),
+    "3.0 keyword nullable": (
+        "rule/no-nullable",
+        EVENT_GROUP,
+        "/properties/state/nullable",
+        (EVENT_GROUP, set_key("properties", "state", "nullable", value=True)),
+    ),
+    "3.0 keyword example in a schema": (
+        "rule/no-schema-example",
+        EVENT_GROUP,
+        "/properties/name/example",
+        (EVENT_GROUP, set_key("properties", "name", "example", value="Tasks")),
+    ),
+    "operation without operationId": (
+        "operation-operationId",
+        DETAIL,
+        "/get/operationId",
+        (DETAIL, delete_key("get", "operationId")),
+    ),
+    "operation without summary": (
+        "operation-summary",
+        LIST,
+        "/get/summary",
+        (LIST, delete_key("get", "summary")),
+    ),
+    "operation without description": (
+        "operation-description",
+        LIST,
+        "/get/description",
+        (LIST, delete_key("get", "description")),
+    ),
+    "operation without tag": (
+        "rule/operation-has-tag",
+        DETAIL,
+        "/get/tags",
+        (DETAIL, delete_key("get", "tags")),
+    ),
+    "operation without its 401 response": (
+        "rule/operation-error-responses",
+        LIST,
+        "/get/responses",
+        (LIST, delete_key("get", "responses", "401")),
+    ),
+    "operation without any 4xx response": (
+        "operation-4xx-response",
+        DETAIL,
+        "/get/responses",
+        (DETAIL, set_key("get", "responses", value={"200": {"description": "ok"}})),
+    ),
+    "JSON response without example": (
+        "rule/json-response-example",
+        LIST,
+        "/get/responses/200/content/application~1json",
+        (LIST, delete_key("get", "responses", "200", "content", "application/json", "examples")),
+    ),
+    "camelCase property": (
+        "rule/snake-case-properties",
+        EVENT_GROUP,
+        "/properties/textId",
+        (EVENT_GROUP, rename_property("text_id", "textId")),
+    ),
+    "camelCase parameter": (
+        "rule/snake-case-parameters",
+        COUNT,
+        "/name",
+        (COUNT, set_key("name", value="pageSize")),
+    ),
+    "structurally invalid OpenAPI": (
+        "openapi-spec-validator/schema",
+        COUNT,
+        "/in",
+        (COUNT, set_key("in", value="querystring")),
+    ),
+    "assumption without a reason": (
+        "x-assumption-shape",
+        COUNT,
+        "/x-assumption",
+        (COUNT, delete_key("x-assumption", "reason")),
+    ),
+    "two assumptions with one id": (
+        "x-assumption-unique-id",
+        "shared/parameters/offset.yaml",
+        "/x-assumption/id",
+        (COUNT, set_key("x-assumption", "id", value="offset-bounds")),
+    ),
+}
+
+
+def test_the_committed_spec_has_no_problems() -> None:
+    assert lint(SPEC_ROOT) == []
+
+
+@pytest.mark.parametrize("case", list(BROKEN_SPECS), ids=list(BROKEN_SPECS))
+def test_each_rule_fires_at_the_broken_place(
+    case: str, spec_copy: Path, edit_spec: SpecEditor
+) -> None:
+    rule, file, pointer, (edited_file, change) = BROKEN_SPECS[case]
+    edit_spec(edited_file, change)
+
+    problems = lint(spec_copy)
+
+    expected = (spec_copy.parent / file).resolve()
+    hits = [p for p in problems if p.rule == rule]
+    assert hits, f"{rule} did not fire; got {[str(p) for p in problems]}"
+    assert any(p.location.file == expected and p.location.pointer == pointer for p in hits), [
+        str(p) for p in hits
+    ]
+
+
+def test_failure_prints_file_pointer_and_rule_and_exits_non_zero(
+    spec_copy: Path, edit_spec: SpecEditor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_spec(COUNT, set_key("example", value=0))
+
+    assert main([str(spec_copy)]) == 1
+
+    err = capsys.readouterr().err
+    assert f"{COUNT}:" in err
+    assert "#/example [no-invalid-parameter-examples]" in err
+    assert "1 problem(s)" in err
+
+
+def test_yaml_syntax_error_names_file_and_line(
+    spec_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (spec_copy.parent / COUNT).write_text("name: count\nin: [query\n", encoding="utf-8")
+
+    assert main([str(spec_copy)]) == 1
+
+    err = capsys.readouterr().err
+    assert COUNT in err
+    assert "Traceback" not in err
+
+
+def test_reference_to_a_missing_file_is_named(spec_copy: Path) -> None:
+    (spec_copy.parent / COUNT).unlink()
+
+    problems = lint(spec_copy)
+
+    assert any("count.yaml" in p.message or "count.yaml" in str(p.location) for p in problems)
+
+
+def test_inliner_reports_missing_file_with_the_referring_pointer(spec_copy: Path) -> None:
+    from scripts.spec_source import load_inlined
+
+    (spec_copy.parent / COUNT).unlink()
+
+    with pytest.raises(SpecLoadError, match=r"event-groups\.yaml#/get/parameters/0/\$ref"):
+        load_inlined(spec_copy)

@@ -12,7 +12,8 @@ VENV := .venv/.synced
 NODE := node_modules/.installed
 GENERATED := build/generate.stamp
 SPEC_FILES := $(shell find openapi -type f -name '*.yaml' | LC_ALL=C sort) redocly.yaml
-GENERATOR_INPUTS := $(SPEC_FILES) $(wildcard scripts/*.py) uv.lock package-lock.json
+GENERATOR_INPUTS := $(SPEC_FILES) $(wildcard scripts/*.py scripts/*.yaml scripts/client_templates/*) \
+	pyproject.toml uv.lock package-lock.json
 
 .PHONY: help
 help: ## Show this list of targets
@@ -54,6 +55,8 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 	$(PY) -m ruff check scripts tests
 	$(PY) -m ruff format --check scripts tests
 	$(PY) -m mypy scripts tests
+	$(PY) -m ruff check generated/client
+	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
 
 .PHONY: test
 test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest

@@ -69,12 +69,15 @@ def assumption_errors(
             )
 
 
-def summarize_schema(schema: Any) -> str:
-    """A one-line summary of what a schema states: type, bounds, enum, default."""
+def summarize_schema(schema: Any, schemas: dict[str, Any]) -> str:
+    """A one-line summary of what a schema states: type, bounds, enum, default. A reference
+    to an object schema is summarized by its name, one to an enum by its values."""
     if not isinstance(schema, dict):
         return ""
     if "$ref" in schema:
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]
+        target = schemas.get(name, {})
+        return summarize_schema(target, schemas) if "enum" in target else name
     parts = [str(schema.get("type", "any"))]
     if "enum" in schema:
         parts.append("one of " + " / ".join(map(str, schema["enum"])))
@@ -98,6 +101,7 @@ def table_rows(spec: dict[str, Any]) -> Iterator[Row]:
     """(element, what the contract says, source, decision) for each operation, response,
     parameter and schema property; a property inherits its schema's assumption."""
     components = spec.get("components", {})
+    schemas = components.get("schemas", {})
     info = spec.get("info", {})
     if EXTENSION in info:
         yield _row("the whole API", f"{info.get('title')} {info.get('version')}", info)
@@ -114,12 +118,12 @@ def table_rows(spec: dict[str, Any]) -> Iterator[Row]:
                 yield _row(f"{element} → {status}", target.get("description", ""), target)
     for name, parameter in components.get("parameters", {}).items():
         element = f"parameter `{name}` ({parameter.get('in')})"
-        yield _row(element, summarize_schema(parameter.get("schema")), parameter)
-    for schema_name, schema in components.get("schemas", {}).items():
+        yield _row(element, summarize_schema(parameter.get("schema"), schemas), parameter)
+    for schema_name, schema in schemas.items():
         for prop, prop_schema in schema.get("properties", {}).items():
-            summary = summarize_schema(prop_schema)
+            summary = summarize_schema(prop_schema, schemas)
             if prop_schema.get("type") == "array":
-                summary = f"array of {summarize_schema(prop_schema.get('items'))}"
+                summary = f"array of {summarize_schema(prop_schema.get('items'), schemas)}"
             yield _row(f"`{schema_name}.{prop}`", summary, prop_schema, schema)
 
 

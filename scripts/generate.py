@@ -1,6 +1,7 @@
 """`make generate`: lint the spec, then write everything derived from it into generated/
-(and the documented-vs-assumed table into the README). `--check` regenerates into a
-temporary folder and fails with a diff when the committed output is stale."""
+(the bundled spec, Pydantic models, the client package) and the documented-vs-assumed table
+into the README. `--check` regenerates into a temporary folder and fails with a diff when the
+committed output is stale."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from scripts import assumptions
 from scripts.bundle import bundle
+from scripts.codegen import generate_client, generate_models
 from scripts.errors import ContractError, LintError, StaleOutputError
 from scripts.layout import GENERATED_DIR, README, SPEC_ROOT, display_path
 from scripts.lint import lint
@@ -27,7 +29,9 @@ def generate(root: Path, output_dir: Path) -> None:
         raise LintError("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s)")
     if output_dir.exists():
         shutil.rmtree(output_dir)
-    bundle(root, output_dir)
+    bundled, _ = bundle(root, output_dir)
+    generate_models(bundled, output_dir / "models")
+    generate_client(bundled, output_dir / "client")
 
 
 def tree_files(top: Path) -> set[str]:

@@ -1,0 +1,68 @@
+"""Run the two Python generators on the bundled spec. Each writes into a folder that the
+caller chose, so `make check-generated` can regenerate into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from scripts.errors import ToolError
+from scripts.layout import REPO_ROOT, display_path
+
+SCRIPTS_DIR = Path(__file__).resolve().parent
+CLIENT_CONFIG = SCRIPTS_DIR / "openapi-python-client.yaml"
+CLIENT_TEMPLATES = SCRIPTS_DIR / "client_templates"
+MODELS_MODULE = "customer_interface.py"
+
+
+def _run(tool: str, *args: str, cwd: Path) -> None:
+    """Run a tool installed in this virtualenv; its post-hooks find ruff on PATH."""
+    bin_dir = Path(sys.executable).parent
+    executable = bin_dir / tool
+    if not executable.exists():
+        raise ToolError(f"{tool} is not installed in {bin_dir}; run `make venv`")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        [str(executable), *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        raise ToolError(f"{tool} failed (exit {result.returncode}):\n{output}")
+
+
+def generate_models(spec: Path, output_dir: Path) -> Path:
+    """Pydantic v2 models with datamodel-code-generator; its options are in pyproject.toml."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    target = output_dir / MODELS_MODULE
+    # From the repository root, where it finds its options; the header names only the file.
+    _run("datamodel-codegen", "--input", str(spec), "--output", str(target), cwd=REPO_ROOT)
+    return target
+
+
+def generate_client(spec: Path, output_dir: Path) -> Path:
+    """An installable client package with openapi-python-client and our README template."""
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+    _run(
+        "openapi-python-client",
+        "generate",
+        "--path",
+        str(spec),
+        "--config",
+        str(CLIENT_CONFIG),
+        "--custom-template-path",
+        str(CLIENT_TEMPLATES),
+        "--meta",
+        "uv",
+        "--output-path",
+        str(output_dir),
+        "--overwrite",
+        "--fail-on-warning",
+        cwd=REPO_ROOT,
+    )
+    if not (output_dir / "pyproject.toml").exists():
+        raise ToolError(f"openapi-python-client wrote no project into {display_path(output_dir)}")
+    return output_dir

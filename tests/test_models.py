@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from generated.models import customer_interface as models
+from scripts.layout import BUNDLED_SPEC
+from scripts.spec_source import read_yaml
+
+SPEC = read_yaml(BUNDLED_SPEC)
+
+
+def resolve(node: Any) -> Any:
+    """Follow local references (`#/components/...`) of the bundled spec."""
+    while isinstance(node, dict) and "$ref" in node:
+        target = SPEC
+        for token in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[token]
+        node = target
+    return node
+
+
+def response_examples() -> Iterator[Any]:
+    """The model class and example value of every JSON response example, one param each."""
+    for item in SPEC["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, response in operation["responses"].items():
+                media = resolve(response)["content"]["application/json"]
+                model_name = str(media["schema"]["$ref"]).rsplit("/", 1)[-1]
+                for name, example in media["examples"].items():
+                    value = resolve(example)["value"]
+                    yield pytest.param(
+                        getattr(models, model_name),
+                        value,
+                        id=f"{operation['operationId']}-{status}-{name}",
+                    )
+
+
+@pytest.mark.parametrize(("model", "value"), list(response_examples()))
+def test_models_parse_every_response_example_of_the_spec(
+    model: type[BaseModel], value: Any
+) -> None:
+    parsed = model.model_validate(value)
+
+    assert parsed.model_dump(mode="json", exclude_none=True) == value
+
+
+def documented_list() -> dict[str, Any]:
+    value = resolve(SPEC["components"]["examples"]["event-group-list"])["value"]
+    assert isinstance(value, dict)
+    return copy.deepcopy(value)
+
+
+def test_the_providers_documented_bodies_parse_verbatim_quirks_included() -> None:
+    detail = resolve(SPEC["components"]["examples"]["event-group"])["value"]
+
+    page = models.EventGroupListResponse.model_validate(documented_list())
+    group = models.EventGroupResponse.model_validate(detail)
+
+    assert page.data.total_items == 4
+    assert [g.text_id for g in page.data.event_groups] == [
+        "shopping_cart",
+        "tasks",
+        "points",
+        "shipments",
+    ]
+    assert len(group.data.event_group_id) == 25  # the page's detail id is one shorter
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("state", "1"), ("state", 1.5), ("name", 7), ("event_group_id", None)],
+)
+def test_event_group_rejects_wrong_types(field: str, value: Any) -> None:
+    body = documented_list()
+    body["data"]["event_groups"][0][field] = value
+
+    with pytest.raises(ValidationError, match=field):
+        models.EventGroupListResponse.model_validate(body)
+
+
+@pytest.mark.parametrize("field", ["event_group_id", "name", "text_id", "state"])
+def test_event_group_rejects_a_missing_field(field: str) -> None:
+    body = documented_list()
+    del body["data"]["event_groups"][1][field]
+
+    with pytest.raises(ValidationError, match=field):
+        models.EventGroupListResponse.model_validate(body)
+
+
+def test_list_rejects_a_missing_envelope_or_total() -> None:
+    body = documented_list()
+    with pytest.raises(ValidationError):
+        models.EventGroupListResponse.model_validate(body["data"])
+    del body["data"]["total_items"]
+    with pytest.raises(ValidationError, match="total_items"):
+        models.EventGroupListResponse.model_validate(body)
+
+
+def test_unknown_properties_are_ignored_for_forward_compatibility() -> None:
+    body = documented_list()
+    body["data"]["event_groups"][0]["color"] = "red"
+
+    parsed = models.EventGroupListResponse.model_validate(body)
+
+    assert "color" not in parsed.data.event_groups[0].model_dump()

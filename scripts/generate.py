@@ -34,8 +34,16 @@ def generate(root: Path, output_dir: Path) -> None:
     generate_client(bundled, output_dir / "client")
 
 
+# Caches that tools and imports leave beside generated code; git ignores them too.
+CACHE_DIRS = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
+
+
 def tree_files(top: Path) -> set[str]:
-    return {p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(top).as_posix()
+        for p in top.rglob("*")
+        if p.is_file() and not CACHE_DIRS.intersection(p.relative_to(top).parts)
+    }
 
 
 def compare_trees(expected: Path, actual: Path, label: str) -> list[str]:

@@ -1,0 +1,268 @@
+"""Request rules read from the bundled spec at startup: the path prefix of the server URL, each
+operation's method, path and parameters (types, defaults, bounds, allowed values), the
+WWW-Authenticate challenge and the titles of error bodies. Nothing here restates the spec, so
+a change to the spec is a change to the server."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from reference_server.errors import SpecRulesError
+from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
+from scripts.errors import SpecLoadError
+from scripts.layout import BUNDLED_SPEC
+from scripts.spec_source import read_yaml, unescape_pointer_token
+
+# The fields of an OpenAPI path item that hold operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+REQUEST_LOCATIONS = frozenset({"query", "path"})
+JSON_MEDIA_TYPE = "application/json"
+ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
+PATH_TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
+
+
+def deref(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
+    """Follow the local `$ref` at the top of `node` (repeatedly); members below stay as they are."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = str(node["$ref"])
+        if not ref.startswith("#/"):
+            raise SpecRulesError(f"{ref}: the bundled spec should hold only local references")
+        if ref in seen:
+            raise SpecRulesError(f"{ref}: reference cycle")
+        seen = (*seen, ref)
+        target = document
+        for raw in ref[2:].split("/"):
+            token = unescape_pointer_token(raw)
+            if not isinstance(target, dict) or token not in target:
+                raise SpecRulesError(f"{ref}: reference target not found")
+            target = target[token]
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        node = {**target, **siblings} if siblings and isinstance(target, dict) else target
+    return node
+
+
+def inline(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
+    """`node` with every local `$ref`, at any depth, replaced by its target: a standalone JSON
+    Schema that jsonschema can check without the rest of the document."""
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = str(node["$ref"])
+        return inline(deref(node, document, seen), document, (*seen, ref))
+    if isinstance(node, dict):
+        return {key: inline(value, document, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inline(item, document, seen) for item in node]
+    return node
+
+
+@dataclass(frozen=True)
+class OperationRule:
+    """One operation: where it lives, and how to read the parameters of a request to it."""
+
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[ParameterRule, ...]
+
+    def parameter(self, name: str) -> ParameterRule:
+        for rule in self.parameters:
+            if rule.name == name:
+                return rule
+        raise KeyError(f"{self.operation_id} has no parameter {name!r}")
+
+    def names(self, location: str) -> list[str]:
+        return [rule.name for rule in self.parameters if rule.location == location]
+
+    def parse_request(
+        self, query: Sequence[tuple[str, str]], path_params: Mapping[str, str]
+    ) -> dict[str, Any]:
+        """Every defined parameter's value (its default when absent). Query parameters the
+        operation does not define are ignored; a defined one given twice is rejected. Raises
+        InvalidParametersError naming every rejected parameter at once."""
+        values: dict[str, Any] = {}
+        rejections: list[Rejection] = []
+        for rule in self.parameters:
+            if rule.location == "query":
+                raws = [value for name, value in query if name == rule.name]
+            else:
+                raws = [path_params[rule.name]] if rule.name in path_params else []
+            if len(raws) > 1:
+                rejections.append(Rejection(rule.name, "must be given at most once"))
+            elif not raws and rule.required:
+                rejections.append(Rejection(rule.name, "is required"))
+            elif not raws:
+                values[rule.name] = rule.default
+            else:
+                try:
+                    values[rule.name] = rule.parse(raws[0])
+                except InvalidParametersError as exc:
+                    rejections.extend(exc.rejections)
+        if rejections:
+            raise InvalidParametersError(rejections)
+        return values
+
+
+@dataclass(frozen=True)
+class SpecRules:
+    """Everything the server takes from the spec."""
+
+    title: str
+    version: str
+    prefix: str
+    operations: tuple[OperationRule, ...]
+    challenge: str
+    error_titles: Mapping[int, str]
+    document: Mapping[str, Any]
+
+    def operation(self, operation_id: str) -> OperationRule:
+        for operation in self.operations:
+            if operation.operation_id == operation_id:
+                return operation
+        raise SpecRulesError(f"the spec has no operation {operation_id!r}")
+
+    def example(self, name: str) -> Any:
+        """The value of the named example of `components.examples`."""
+        examples = self.document.get("components", {}).get("examples", {})
+        if name not in examples:
+            raise SpecRulesError(f"the spec has no example {name!r} in components.examples")
+        return deref(examples[name], self.document).get("value")
+
+
+def server_prefix(document: Mapping[str, Any]) -> str:
+    """The path of the first server URL, its variables set to their defaults: the API's base
+    path (OpenAPI's default server is `/`, so no servers means no prefix)."""
+    servers = document.get("servers") or [{"url": "/"}]
+    url = str(servers[0]["url"])
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return urlsplit(url).path.rstrip("/")
+
+
+def iter_operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in (document.get("paths") or {}).items():
+        item = deref(item, document)
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                yield path, method, item
+
+
+def parameter_rules(
+    operation_id: str, path: str, raw_parameters: Sequence[Any], document: Mapping[str, Any]
+) -> tuple[ParameterRule, ...]:
+    """Rules for the parameters of the path item followed by the operation's own; a later one
+    overrides an earlier one of the same name and location, as OpenAPI defines."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in raw_parameters:
+        parameter = deref(raw, document)
+        merged[(parameter["name"], parameter["in"])] = parameter
+    rules = []
+    for (name, location), parameter in merged.items():
+        where = f"{operation_id}: parameter {name!r}"
+        if location not in REQUEST_LOCATIONS:
+            raise SpecRulesError(f"{where}: parameters in {location} are not supported")
+        if "schema" not in parameter:
+            raise SpecRulesError(f"{where}: only parameters with a schema are supported")
+        schema = inline(parameter["schema"], document)
+        required = bool(parameter.get("required", False)) or location == "path"
+        rules.append(ParameterRule(name, location, required, schema))
+    declared = {rule.name for rule in rules if rule.location == "path"}
+    in_template = set(PATH_TEMPLATE_NAME.findall(path))
+    if declared != in_template:
+        raise SpecRulesError(
+            f"{operation_id}: path parameters {sorted(declared)} do not match {path}"
+        )
+    return tuple(rules)
+
+
+def check_basic_security(
+    operation_id: str, operation: Mapping[str, Any], document: Mapping[str, Any]
+) -> None:
+    """This server authenticates every request with HTTP Basic: refuse a spec that asks for
+    anything else, rather than silently serving it wrongly."""
+    requirements = operation.get("security", document.get("security")) or []
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    names = {name for requirement in requirements for name in requirement} or {"(none)"}
+    for name in names:
+        scheme = deref(schemes.get(name, {}), document)
+        if scheme.get("type") != "http" or str(scheme.get("scheme", "")).lower() != "basic":
+            raise SpecRulesError(f"{operation_id}: security {name!r} is not HTTP Basic")
+
+
+def error_responses(document: Mapping[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for _, method, item in iter_operations(document):
+        for status, response in (item[method].get("responses") or {}).items():
+            if ERROR_STATUS.fullmatch(str(status)):
+                yield int(status), deref(response, document)
+
+
+def error_titles(document: Mapping[str, Any]) -> dict[int, str]:
+    """The `title` of each error status, as the spec's error examples give it (RFC 9457: the
+    same for every occurrence)."""
+    titles: dict[int, str] = {}
+    for status, response in error_responses(document):
+        media = deref((response.get("content") or {}).get(JSON_MEDIA_TYPE, {}), document)
+        values = [deref(e, document).get("value") for e in (media.get("examples") or {}).values()]
+        values += [media["example"]] if "example" in media else []
+        for value in values:
+            title = value.get("title") if isinstance(value, dict) else None
+            if isinstance(title, str) and titles.setdefault(status, title) != title:
+                raise SpecRulesError(f"the {status} examples disagree on the title")
+    return titles
+
+
+def challenge(document: Mapping[str, Any]) -> str:
+    """The WWW-Authenticate value the spec's 401 responses show."""
+    values = set()
+    for status, response in error_responses(document):
+        for name, header in (response.get("headers") or {}).items():
+            if status == 401 and name.lower() == "www-authenticate":
+                header = deref(header, document)
+                example = header.get(
+                    "example", deref(header.get("schema", {}), document).get("example")
+                )
+                if isinstance(example, str):
+                    values.add(example)
+    if len(values) != 1 or not next(iter(values)).lower().startswith("basic "):
+        raise SpecRulesError(
+            "the 401 responses should show one Basic WWW-Authenticate example, found "
+            + (", ".join(sorted(values)) or "none")
+        )
+    return values.pop()
+
+
+def rules_from_document(document: Mapping[str, Any]) -> SpecRules:
+    operations = []
+    for path, method, item in iter_operations(document):
+        operation = item[method]
+        operation_id = str(operation.get("operationId") or f"{method.upper()} {path}")
+        check_basic_security(operation_id, operation, document)
+        raw_parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+        parameters = parameter_rules(operation_id, path, raw_parameters, document)
+        operations.append(OperationRule(operation_id, method.upper(), path, parameters))
+    info = document.get("info") or {}
+    return SpecRules(
+        title=str(info.get("title", "")),
+        version=str(info.get("version", "")),
+        prefix=server_prefix(document),
+        operations=tuple(operations),
+        challenge=challenge(document),
+        error_titles=error_titles(document),
+        document=document,
+    )
+
+
+@cache
+def load_rules(spec: Path = BUNDLED_SPEC) -> SpecRules:
+    """The rules of the bundled spec, read once per process."""
+    try:
+        document = read_yaml(spec)
+    except SpecLoadError as exc:
+        raise SpecRulesError(str(exc)) from exc
+    if not isinstance(document, dict):
+        raise SpecRulesError(f"{spec}: not an OpenAPI document")
+    return rules_from_document(document)

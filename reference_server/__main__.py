@@ -90,7 +90,8 @@ def open_store(args: argparse.Namespace, rules: SpecRules) -> tuple[EventGroupSt
     except SetupError:
         store.close()
         raise
-    return store, f"{added} event groups ({origin}) in {store.where}"
+    place = "memory" if args.db is None else str(args.db)
+    return store, f"{added} event groups ({origin}) in {place}"
 
 
 def url_host(host: str) -> str:

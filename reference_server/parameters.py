@@ -117,12 +117,15 @@ class ParameterRule:
             return raw
         if not DECIMAL_INTEGER.fullmatch(raw):
             raise InvalidParametersError([Rejection(self.name, reason("type", "integer"))])
-        # CPython refuses to read ints beyond this many digits (a guard against slow parsing);
-        # such a value lies beyond any bound the schema can state, so reject it as out of range.
+        # CPython refuses to read ints of more digits than this (a guard against slow parsing),
+        # leading zeros included: drop those, and reject what remains too long as out of range,
+        # since it lies beyond any bound a schema can state.
+        negative = raw.startswith("-")
+        digits = raw.removeprefix("-").lstrip("0") or "0"
         limit = sys.get_int_max_str_digits()
-        if limit and len(raw.lstrip("-").lstrip("0")) > limit:
-            raise InvalidParametersError([Rejection(self.name, self._beyond_range(raw[0] == "-"))])
-        return int(raw)
+        if limit and len(digits) > limit:
+            raise InvalidParametersError([Rejection(self.name, self._beyond_range(negative))])
+        return -int(digits) if negative else int(digits)
 
     def _beyond_range(self, negative: bool) -> str:
         keywords = ("minimum", "exclusiveMinimum") if negative else ("maximum", "exclusiveMaximum")

@@ -52,15 +52,31 @@ check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or the READ
 
 .PHONY: typecheck
 typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
-	$(PY) -m ruff check scripts tests
-	$(PY) -m ruff format --check scripts tests
-	$(PY) -m mypy scripts tests
+	$(PY) -m ruff check scripts tests reference_server
+	$(PY) -m ruff format --check scripts tests reference_server
+	$(PY) -m mypy scripts tests reference_server
 	$(PY) -m ruff check --no-cache generated/client
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
 
 .PHONY: test
 test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest
 	$(PY) -m pytest
+
+# `make serve` options. API_USER/API_PASSWORD, not USER, which the shell already sets; left
+# empty, the server uses its default credentials (it prints them). SERVE_ARGS takes the rest,
+# e.g. SERVE_ARGS="--synthetic 100000" or SERVE_ARGS="--load groups.json".
+HOST ?= 127.0.0.1
+PORT ?= 8080
+API_USER ?=
+API_PASSWORD ?=
+DB ?=
+SERVE_ARGS ?=
+
+.PHONY: serve
+serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, DB, SERVE_ARGS)
+	$(PY) -m reference_server --host '$(HOST)' --port '$(PORT)' $(SERVE_ARGS) \
+		$(if $(API_USER),--user '$(API_USER)') $(if $(API_PASSWORD),--password '$(API_PASSWORD)') \
+		$(if $(DB),--db '$(DB)')
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps generated/, which is committed)

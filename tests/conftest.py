@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from generated.models.customer_interface import EventGroup
+from reference_server.app import create_app
+from reference_server.store import EventGroupStore
 from scripts.layout import SPEC_DIR
+from tests.live_server import LiveServer, start_live_server
+from tests.server_client import InProcessClient
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]
 
@@ -36,3 +41,33 @@ def edit_spec(spec_copy: Path) -> SpecEditor:
         )
 
     return edit
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The reference server as a real subprocess on 127.0.0.1 (a free port), serving the
+    spec's documented groups. Yields its base URL (with the spec's path prefix) and the
+    credentials it accepts; stops it at the end of the session."""
+    with start_live_server(tmp_path_factory.mktemp("live-server")) as server:
+        yield server
+
+
+GroupsClient = Callable[[Sequence[Mapping[str, Any]]], InProcessClient]
+
+
+@pytest.fixture
+def api() -> InProcessClient:
+    """The reference server in-process, with its defaults: the documented groups."""
+    return InProcessClient(create_app())
+
+
+@pytest.fixture
+def api_with() -> GroupsClient:
+    """The reference server in-process, serving the given groups in the given order."""
+
+    def make(groups: Sequence[Mapping[str, Any]]) -> InProcessClient:
+        store = EventGroupStore.open()
+        store.add_all(EventGroup.model_validate(group) for group in groups)
+        return InProcessClient(create_app(store=store))
+
+    return make

@@ -1,0 +1,111 @@
+"""Start the reference server as a real subprocess (uvicorn, on a free loopback port), for
+tests that need real HTTP: the client end to end, the conformance harness. The `live_server`
+fixture in conftest.py wraps start_live_server()."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from scripts.layout import REPO_ROOT
+
+STARTUP_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+PORT_ATTEMPTS = 3
+BASE_URL_LINE = re.compile(r"base URL:\s+(\S+)")
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running reference server: where it answers, and the credentials it accepts."""
+
+    base_url: str  # with the spec's path prefix, without a trailing slash
+    user: str
+    password: str
+    log: Path  # its stdout and stderr
+
+    @property
+    def auth(self) -> httpx.BasicAuth:
+        return httpx.BasicAuth(self.user, self.password)
+
+
+class LiveServerError(RuntimeError):
+    """The server did not start; the message carries its output."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_answering(process: subprocess.Popen[bytes], log: Path, deadline: float) -> str:
+    """The base URL from the server's banner, once the server answers HTTP there (any
+    status: an unauthenticated request is answered with 401)."""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LiveServerError(f"exited with {process.returncode}:\n{log.read_text('utf-8')}")
+        found = BASE_URL_LINE.search(log.read_text("utf-8", errors="replace"))
+        if found:
+            try:
+                httpx.get(found.group(1), timeout=1.0)
+                return found.group(1)
+            except httpx.TransportError:
+                pass
+        time.sleep(0.05)
+    raise LiveServerError(f"no answer within {STARTUP_TIMEOUT} s:\n{log.read_text('utf-8')}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def start_live_server(
+    log_dir: Path, *extra_args: str, user: str = "live-user", password: str | None = None
+) -> Iterator[LiveServer]:
+    """Run `python -m reference_server` on 127.0.0.1 until the block ends. `extra_args` go to
+    the command line (e.g. "--synthetic", "500"); the password is random unless given."""
+    password = password if password is not None else secrets.token_urlsafe(12)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        port = free_port()
+        log = log_dir / f"reference-server-{port}.log"
+        command = [
+            sys.executable, "-m", "reference_server", "--host", "127.0.0.1", "--port", str(port),
+            "--user", user, "--password", password, "--log-level", "warning", *extra_args,
+        ]  # fmt: skip
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
+        try:
+            base_url = wait_until_answering(process, log, time.monotonic() + STARTUP_TIMEOUT)
+        except LiveServerError:
+            stop(process)
+            # Another process may have taken the port between probe and bind: try another.
+            if attempt < PORT_ATTEMPTS and "address already in use" in log.read_text("utf-8"):
+                continue
+            raise
+        try:
+            yield LiveServer(base_url, user, password, log)
+        finally:
+            stop(process)
+        return

@@ -1,0 +1,74 @@
+"""What the bundled spec says, read here independently of the reference server's own reading,
+so tests check the server against the spec rather than against itself."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from urllib.parse import urlsplit
+
+from scripts.layout import BUNDLED_SPEC
+from scripts.spec_source import read_yaml
+
+SPEC: dict[str, Any] = read_yaml(BUNDLED_SPEC)
+
+
+def resolve(node: Any) -> Any:
+    """Follow local references (`#/components/...`), deeply: a standalone copy."""
+    while isinstance(node, dict) and "$ref" in node:
+        target = SPEC
+        for token in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[token]
+        node = target
+    if isinstance(node, dict):
+        return {key: resolve(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(item) for item in node]
+    return node
+
+
+def _server_path() -> str:
+    server = SPEC["servers"][0]
+    url = str(server["url"])
+    for name, variable in server.get("variables", {}).items():
+        url = url.replace("{" + name + "}", str(variable["default"]))
+    return urlsplit(url).path
+
+
+PREFIX = _server_path()
+LIST_PATH, DETAIL_PATH = "/event-groups", "/event-groups/{event_group_id}"
+
+
+def parameters(path: str) -> list[dict[str, Any]]:
+    item = SPEC["paths"][path]
+    return [resolve(p) for p in [*item.get("parameters", []), *item["get"].get("parameters", [])]]
+
+
+def list_parameter(name: str) -> dict[str, Any]:
+    (parameter,) = [p for p in parameters(LIST_PATH) if p["name"] == name]
+    return parameter
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The resolved schema of a list parameter."""
+    return dict(list_parameter(name)["schema"])
+
+
+def query_parameters_of_type(kind: str) -> list[str]:
+    return [p["name"] for p in parameters(LIST_PATH) if p["schema"]["type"] == kind]
+
+
+def sort_fields() -> list[str]:
+    return list(schema("sort_field")["enum"])
+
+
+def documented_list() -> dict[str, Any]:
+    return copy.deepcopy(resolve(SPEC["components"]["examples"]["event-group-list"])["value"])
+
+
+def error_schema() -> dict[str, Any]:
+    return dict(resolve(SPEC["components"]["schemas"]["Error"]))
+
+
+def unauthorized_challenge() -> str:
+    return str(resolve(SPEC["components"]["headers"]["WWW-Authenticate"])["example"])

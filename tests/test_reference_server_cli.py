@@ -1,0 +1,103 @@
+"""`python -m reference_server`: clear errors instead of tracebacks, and a real server over HTTP
+(through the `live_server` fixture that other suites use too)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reference_server.__main__ import main
+from reference_server.data import synthetic_groups
+from reference_server.store import EventGroupStore
+from tests import spec_facts
+from tests.live_server import LiveServer, start_live_server
+
+
+def test_load_and_synthetic_are_mutually_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--load", "groups.json", "--synthetic", "5"])
+
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--synthetic", "-1"]])
+def test_out_of_range_options_are_refused(args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+
+    assert exited.value.code == 2
+
+
+def test_a_bad_load_file_is_reported_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "groups.json"
+    path.write_text(json.dumps([{"event_group_id": "a"}]), "utf-8")
+
+    assert main(["--load", str(path)]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: group 0, name: Field required")
+    assert "Traceback" not in err
+
+
+def test_new_groups_are_not_mixed_into_a_database_that_holds_some(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "groups.sqlite"
+    store = EventGroupStore.open(db)
+    store.add_all(synthetic_groups(3))
+    store.close()
+
+    assert main(["--db", str(db), "--synthetic", "5"]) == 1
+    assert f"{db} already holds 3 event groups" in capsys.readouterr().err
+
+
+def test_a_user_name_with_a_colon_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--user", "a:b"]) == 1
+    assert "must not contain ':'" in capsys.readouterr().err
+
+
+def test_the_live_server_prints_its_base_url_and_credentials_and_serves_the_documented_list(
+    live_server: LiveServer,
+) -> None:
+    banner = live_server.log.read_text("utf-8")
+    response = httpx.get(f"{live_server.base_url}/event-groups", auth=live_server.auth)
+
+    assert live_server.base_url.startswith("http://127.0.0.1:")
+    assert live_server.base_url.endswith(spec_facts.PREFIX)
+    assert f"credentials: {live_server.user} / {live_server.password}" in banner
+    assert response.status_code == 200
+    assert response.json() == spec_facts.documented_list()
+
+
+def test_the_live_server_answers_errors_as_json_over_real_http(live_server: LiveServer) -> None:
+    unauthenticated = httpx.get(f"{live_server.base_url}/event-groups")
+    wrong_method = httpx.delete(f"{live_server.base_url}/event-groups", auth=live_server.auth)
+    repeated = httpx.get(
+        f"{live_server.base_url}/event-groups?offset=null&offset=null", auth=live_server.auth
+    )
+
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.headers["www-authenticate"] == spec_facts.unauthorized_challenge()
+    assert (wrong_method.status_code, wrong_method.headers["allow"]) == (405, "GET, HEAD")
+    assert repeated.status_code == 400
+    for response in (unauthenticated, wrong_method, repeated):
+        assert response.headers["content-type"] == "application/json"
+
+
+def test_a_live_server_can_serve_synthetic_groups_from_a_database_file(tmp_path: Path) -> None:
+    db = tmp_path / "groups.sqlite"
+    with start_live_server(tmp_path, "--synthetic", "250", "--db", str(db)) as server:
+        body = httpx.get(
+            f"{server.base_url}/event-groups", params={"count": 1}, auth=server.auth
+        ).json()
+        assert "250 event groups (synthetic, seed 0)" in server.log.read_text("utf-8")
+
+    assert body["data"]["total_items"] == 250
+    with start_live_server(tmp_path, "--db", str(db)) as again:
+        assert "250 event groups from" in again.log.read_text("utf-8")

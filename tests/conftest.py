@@ -10,9 +10,9 @@ import yaml
 
 from generated.models.customer_interface import EventGroup
 from reference_server.app import create_app
+from reference_server.launcher import LiveServer, start_live_server
 from reference_server.store import EventGroupStore
 from scripts.layout import SPEC_DIR
-from tests.live_server import LiveServer, start_live_server
 from tests.server_client import InProcessClient
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]

@@ -16,9 +16,9 @@ from customer_interface_client.models import (
     SortDirection,
 )
 
+from reference_server.launcher import LiveServer
 from scripts.layout import BUNDLED_SPEC
 from scripts.spec_source import read_yaml
-from tests.live_server import LiveServer
 
 DOCUMENTED: list[dict[str, Any]] = read_yaml(BUNDLED_SPEC)["components"]["examples"][
     "event-group-list"

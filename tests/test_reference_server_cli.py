@@ -11,9 +11,9 @@ import pytest
 
 from reference_server.__main__ import main
 from reference_server.data import synthetic_groups
+from reference_server.launcher import LiveServer, start_live_server
 from reference_server.store import EventGroupStore
 from tests import spec_facts
-from tests.live_server import LiveServer, start_live_server
 
 
 def test_load_and_synthetic_are_mutually_exclusive(capsys: pytest.CaptureFixture[str]) -> None:

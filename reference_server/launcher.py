@@ -1,6 +1,6 @@
 """Start the reference server as a real subprocess (uvicorn, on a free loopback port), for
-tests that need real HTTP: the client end to end, the conformance harness. The `live_server`
-fixture in conftest.py wraps start_live_server()."""
+whatever needs real HTTP: `make conformance` without a BASE_URL, the client's end-to-end
+tests, the `live_server` fixture in tests/conftest.py."""
 
 from __future__ import annotations
 

@@ -22,3 +22,7 @@ class ToolError(ContractError):
 
 class StaleOutputError(ContractError):
     """Committed generated output no longer matches what the spec produces."""
+
+
+class BudgetExhaustedError(ContractError):
+    """A conformance run spent its request budget; the remaining checks did not run."""

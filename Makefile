@@ -80,8 +80,22 @@ serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, 
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps generated/, which is committed)
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis
+	rm -rf build reports .pytest_cache .mypy_cache .ruff_cache .hypothesis .schemathesis
 
 .PHONY: distclean
 distclean: clean ## Also remove .venv, .tools and node_modules
 	rm -rf .venv .tools node_modules
+
+BASE_URL ?=
+AUTH ?=
+MAX_EXAMPLES ?= 1000
+SEED ?= 0
+RATE_LIMIT ?= 0
+MAX_REQUESTS ?= 5000
+REPORTS ?= reports
+
+.PHONY: conformance
+conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS)
+	$(PY) -m scripts.conformance --max-examples '$(MAX_EXAMPLES)' --seed '$(SEED)' \
+		--rate-limit '$(RATE_LIMIT)' --max-requests '$(MAX_REQUESTS)' --reports '$(REPORTS)' \
+		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH),--auth '$(AUTH)')

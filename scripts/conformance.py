@@ -1,0 +1,184 @@
+"""`make conformance`: test a live server against the spec with schemathesis (all checks,
+all phases, stateful through the spec's links) and with the property checks of
+scripts/properties.py. Without a base URL it starts the reference server on a free loopback
+port and stops it afterwards; with one it tests that server, sending only the spec's GETs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from reference_server.launcher import start_live_server
+from scripts.errors import ContractError, ToolError
+from scripts.layout import BUNDLED_SPEC, REPO_ROOT, display_path
+from scripts.properties import CHECKS, Finding, Probe, run_checks
+
+SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
+REFERENCE_DATA = ("--synthetic", "150")  # enough groups for paging and filters to matter
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    user: str
+    password: str
+    is_reference: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_examples: int = 100
+    seed: int = 0
+    rate_limit: float = 0.0  # requests per second; 0 means no limit
+    max_requests: int = 5000  # budget of the property checks
+    reports: Path = REPO_ROOT / "reports"
+    spec: Path = BUNDLED_SPEC
+
+
+@contextmanager
+def target(base_url: str | None, auth: str | None) -> Iterator[Target]:
+    """The server under test: the one named, or a reference server for the block's duration."""
+    if base_url:
+        user, colon, password = (auth or "").partition(":")
+        if not colon:
+            raise ContractError("AUTH must be user:password when BASE_URL is given")
+        yield Target(base_url.rstrip("/"), user, password, is_reference=False)
+        return
+    with (
+        tempfile.TemporaryDirectory() as logs,
+        start_live_server(Path(logs), *REFERENCE_DATA) as server,
+    ):
+        yield Target(server.base_url, server.user, server.password, is_reference=True)
+
+
+def schemathesis_command(server: Target, settings: Settings) -> list[str]:
+    executable = Path(sys.executable).parent / "schemathesis"
+    if not executable.exists():
+        raise ToolError(f"schemathesis is not installed next to {sys.executable}; run `make venv`")
+    command = [
+        str(executable), "--config-file", str(SCHEMATHESIS_CONFIG), "--no-color",
+        "run", str(settings.spec),
+        "--url", server.base_url,
+        "--auth", f"{server.user}:{server.password}",
+        "--checks", "all",
+        "--phases", "examples,coverage,fuzzing,stateful",
+        "--mode", "all",
+        "--max-examples", str(settings.max_examples),
+        "--seed", str(settings.seed),
+        "--report", "junit",
+        "--report-junit-path", str(settings.reports / "schemathesis-junit.xml"),
+    ]  # fmt: skip
+    if settings.rate_limit > 0:
+        command += ["--rate-limit", f"{settings.rate_limit:g}/s"]
+    if not server.is_reference:
+        # This check sends the methods the spec does not define (POST, DELETE, ...): only the
+        # reference server is known to be safe to send them to.
+        command += ["--exclude-checks", "unsupported_method"]
+    return command
+
+
+def run_schemathesis(server: Target, settings: Settings) -> bool:
+    """Run the schemathesis CLI with its own readable report on stdout; True if it passed."""
+    command = schemathesis_command(server, settings)
+    result = subprocess.run(command, cwd=REPO_ROOT, check=False)
+    if result.returncode not in (0, 1):
+        raise ToolError(f"schemathesis stopped with exit code {result.returncode}")
+    return result.returncode == 0
+
+
+def write_junit(findings: list[Finding], unfinished: list[str], path: Path) -> None:
+    suite = ElementTree.Element(
+        "testsuite", name="property-checks", tests=str(len(CHECKS)),
+        failures=str(len({f.check for f in findings})), skipped=str(len(unfinished)),
+    )  # fmt: skip
+    for name in CHECKS:
+        case = ElementTree.SubElement(suite, "testcase", classname="properties", name=name)
+        for finding in (f for f in findings if f.check == name):
+            failure = ElementTree.SubElement(case, "failure", message=finding.message)
+            failure.text = finding.reproduce
+        if name in unfinished:
+            ElementTree.SubElement(case, "skipped", message="request budget spent")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ElementTree.ElementTree(suite).write(path, encoding="unicode", xml_declaration=True)
+
+
+def run_properties(server: Target, settings: Settings) -> list[Finding]:
+    probe = Probe(
+        server.base_url, server.user, server.password,
+        max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
+    )  # fmt: skip
+    try:
+        findings, unfinished = run_checks(probe, settings.spec)
+    finally:
+        probe.close()
+    write_junit(findings, unfinished, settings.reports / "properties-junit.xml")
+    print(f"\nProperty checks: {len(CHECKS)} checks, {probe.sent} requests")
+    for finding in findings:
+        print(f"  FAIL {finding}")
+    for name in unfinished:
+        print(f"  NOT FINISHED [{name}] the request budget ({settings.max_requests}) ran out")
+    if not findings:
+        print("  all properties hold")
+    return findings
+
+
+def conformance(base_url: str | None, auth: str | None, settings: Settings) -> bool:
+    """Run the whole suite against one server; True when nothing failed."""
+    with target(base_url, auth) as server:
+        kind = "reference server" if server.is_reference else "server"
+        print(f"Testing the {kind} at {server.base_url}")
+        schema_ok = run_schemathesis(server, settings)
+        findings = run_properties(server, settings)
+    print(f"\nReports: {display_path(settings.reports)}/")
+    verdict = "PASSED" if schema_ok and not findings else "FAILED"
+    print(f"Conformance {verdict}: schemathesis {'passed' if schema_ok else 'FAILED'}, "
+          f"{len(findings)} property finding(s)")  # fmt: skip
+    return schema_ok and not findings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    env = os.environ.get
+    parser.add_argument(
+        "--base-url",
+        default=env("BASE_URL") or None,
+        help="server to test, with the API's path prefix (default: start the reference server)",
+    )
+    parser.add_argument("--auth", default=env("AUTH") or None, help="user:password for --base-url")
+    parser.add_argument("--max-examples", type=int, default=int(env("MAX_EXAMPLES") or 100))
+    parser.add_argument("--seed", type=int, default=int(env("SEED") or 0))
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=float(env("RATE_LIMIT") or 0),
+        help="requests per second (0: no limit)",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=int(env("MAX_REQUESTS") or 5000),
+        help="request budget of the property checks",
+    )
+    parser.add_argument(
+        "--reports", type=Path, default=Path(env("REPORTS") or REPO_ROOT / "reports")
+    )
+    args = parser.parse_args(argv)
+    settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
+                        args.reports.resolve())  # fmt: skip
+    try:
+        return 0 if conformance(args.base_url, args.auth, settings) else 1
+    except ContractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

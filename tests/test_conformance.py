@@ -1,0 +1,71 @@
+"""The conformance harness: it passes the reference server and reports every fault of the
+deliberately broken variants, through schemathesis or through our property checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripts.conformance import Settings, conformance
+from tests.faulty_servers import FAULTS, PASSWORD, USER, reference_app, serve
+
+# What the report must say for each fault: a schemathesis check or one of our properties.
+EXPECTED_REPORTS = {
+    "state is a string": "ST108 Response violates schema",
+    "text_id is missing": "ST108 Response violates schema",
+    "auth is ignored": "FAIL [auth] no credentials",
+    "500 at the maximum count": "ST101 Server error",
+    "410 for an unknown id": "ST103 Undocumented status code",
+    "sort direction is ignored": "FAIL [sorting]",
+    "total_items counts the page": "FAIL [total-items]",
+    "name filter is ignored": "FAIL [filters]",
+    "malformed Basic header accepted": "FAIL [auth] not base64",
+}
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(max_examples=20, seed=1, reports=tmp_path / "reports")
+
+
+def test_every_fault_has_an_expected_report() -> None:
+    assert set(EXPECTED_REPORTS) == set(FAULTS)
+
+
+def test_the_reference_server_started_by_the_harness_passes_the_whole_suite(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert conformance(None, None, settings(tmp_path)) is True
+
+    out = capfd.readouterr().out
+    assert "Conformance PASSED" in out
+    assert (tmp_path / "reports" / "schemathesis-junit.xml").exists()
+    assert 'failures="0"' in (tmp_path / "reports" / "properties-junit.xml").read_text()
+
+
+def test_a_correct_server_given_by_url_passes(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with serve(reference_app()) as base_url:
+        assert conformance(base_url, f"{USER}:{PASSWORD}", settings(tmp_path)) is True
+
+    assert "all properties hold" in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_each_fault_of_a_broken_server_is_reported(
+    fault: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with serve(FAULTS[fault](reference_app())) as base_url:
+        passed = conformance(base_url, f"{USER}:{PASSWORD}", settings(tmp_path))
+
+    out = capfd.readouterr().out
+    assert passed is False
+    assert EXPECTED_REPORTS[fault] in out
+    assert "Conformance FAILED" in out
+
+
+def test_auth_without_a_colon_is_a_clear_error(tmp_path: Path) -> None:
+    from scripts.conformance import main
+
+    assert main(["--base-url", "http://127.0.0.1:9", "--auth", "nocolon"]) == 2

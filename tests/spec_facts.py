@@ -27,15 +27,16 @@ def resolve(node: Any) -> Any:
     return node
 
 
-def _server_path() -> str:
+def server_url() -> str:
+    """The spec's first server URL, with each variable set to its default."""
     server = SPEC["servers"][0]
     url = str(server["url"])
     for name, variable in server.get("variables", {}).items():
         url = url.replace("{" + name + "}", str(variable["default"]))
-    return urlsplit(url).path
+    return url
 
 
-PREFIX = _server_path()
+PREFIX = urlsplit(server_url()).path
 LIST_PATH, DETAIL_PATH = "/event-groups", "/event-groups/{event_group_id}"
 
 

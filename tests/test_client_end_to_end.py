@@ -17,12 +17,9 @@ from customer_interface_client.models import (
 )
 
 from reference_server.launcher import LiveServer
-from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import read_yaml
+from tests.spec_facts import documented_list
 
-DOCUMENTED: list[dict[str, Any]] = read_yaml(BUNDLED_SPEC)["components"]["examples"][
-    "event-group-list"
-]["value"]["data"]["event_groups"]
+DOCUMENTED: list[dict[str, Any]] = documented_list()["data"]["event_groups"]
 
 
 @pytest.fixture

@@ -6,18 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts.layout import BUNDLED_SPEC, GENERATED_DIR, REPO_ROOT
-from scripts.spec_source import read_yaml
+from scripts.layout import GENERATED_DIR, REPO_ROOT
+from tests.spec_facts import server_url
 
 CLIENT_DIR = GENERATED_DIR / "client"
-
-
-def default_server_url() -> str:
-    server = read_yaml(BUNDLED_SPEC)["servers"][0]
-    url = str(server["url"])
-    for name, variable in server.get("variables", {}).items():
-        url = url.replace("{" + name + "}", str(variable["default"]))
-    return url
 
 
 def test_client_package_is_typed_and_named_after_the_api() -> None:
@@ -29,7 +21,7 @@ def test_client_readme_shows_basic_auth_and_the_spec_base_url_with_its_path_pref
     readme = (CLIENT_DIR / "README.md").read_text("utf-8")
 
     assert "httpx.BasicAuth(" in readme
-    assert re.findall(r'base_url="([^"]+)"', readme) == [default_server_url()]
+    assert re.findall(r'base_url="([^"]+)"', readme) == [server_url()]
 
 
 def test_client_installs_into_a_fresh_virtualenv_and_imports(tmp_path: Path) -> None:

@@ -45,6 +45,10 @@ $(GENERATED): $(GENERATOR_INPUTS) | $(VENV) $(NODE)
 	$(PY) -m scripts.generate
 	@mkdir -p $(@D) && touch $@
 
+.PHONY: docs
+docs: $(GENERATED) | $(VENV) $(NODE) ## Build the static reference site in build/site/ (HTML page, spec, table)
+	$(PY) -m scripts.docs
+
 .PHONY: check-generated
 check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or the README table is stale
 	$(PY) -m scripts.generate --check

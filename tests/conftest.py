@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.docs import build_site
 from scripts.layout import SPEC_DIR
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]
@@ -36,3 +37,9 @@ def edit_spec(spec_copy: Path) -> SpecEditor:
         )
 
     return edit
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs site built once from generated/, in a folder of its own; returns its page."""
+    return build_site(output=tmp_path_factory.mktemp("docs") / "site")

@@ -60,7 +60,7 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 	$(PY) -m mypy scripts tests
 
 .PHONY: test
-test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest
+test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest (docs in Chromium included)
 	$(PY) -m pytest
 
 .PHONY: clean

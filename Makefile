@@ -46,6 +46,10 @@ $(GENERATED): $(GENERATOR_INPUTS) | $(VENV) $(NODE)
 	$(PY) -m scripts.generate
 	@mkdir -p $(@D) && touch $@
 
+.PHONY: docs
+docs: $(GENERATED) | $(VENV) $(NODE) ## Build the static reference site in build/site/ (HTML page, spec, table)
+	$(PY) -m scripts.docs
+
 .PHONY: check-generated
 check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or the README table is stale
 	$(PY) -m scripts.generate --check
@@ -59,7 +63,7 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
 
 .PHONY: test
-test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest
+test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest (docs in Chromium included)
 	$(PY) -m pytest
 
 # `make serve` options. API_USER/API_PASSWORD, not USER, which the shell already sets; left

@@ -11,6 +11,8 @@ GENERATED_DIR = REPO_ROOT / "generated"
 BUNDLED_SPEC = GENERATED_DIR / "openapi.yaml"
 BUNDLED_SPEC_JSON = GENERATED_DIR / "openapi.json"
 REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
+BUILD_DIR = REPO_ROOT / "build"
+SITE_DIR = BUILD_DIR / "site"
 README = REPO_ROOT / "README.md"
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
 

@@ -12,6 +12,7 @@ from generated.models.customer_interface import EventGroup
 from reference_server.app import create_app
 from reference_server.launcher import LiveServer, start_live_server
 from reference_server.store import EventGroupStore
+from scripts.docs import build_site
 from scripts.layout import SPEC_DIR
 from tests.server_client import InProcessClient
 
@@ -71,3 +72,9 @@ def api_with() -> GroupsClient:
         return InProcessClient(create_app(store=store))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs site built once from generated/, in a folder of its own; returns its page."""
+    return build_site(output=tmp_path_factory.mktemp("docs") / "site")

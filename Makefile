@@ -12,7 +12,7 @@ VENV := .venv/.synced
 NODE := node_modules/.installed
 GENERATED := build/generate.stamp
 SPEC_FILES := $(shell find openapi -type f -name '*.yaml' | LC_ALL=C sort) redocly.yaml
-GENERATOR_INPUTS := $(SPEC_FILES) $(wildcard scripts/*.py scripts/*.yaml scripts/client_templates/*) \
+GENERATOR_INPUTS := $(SPEC_FILES) $(shell find scripts -type f -not -path '*/__pycache__/*') \
 	pyproject.toml uv.lock package-lock.json
 
 .PHONY: help

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from scripts.errors import ToolError
 from scripts.layout import REPO_ROOT, display_path
+from scripts.spec_source import read_yaml
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 CLIENT_CONFIG = SCRIPTS_DIR / "openapi-python-client.yaml"
 CLIENT_TEMPLATES = SCRIPTS_DIR / "client_templates"
+CLIENT_RUNTIME = SCRIPTS_DIR / "client_runtime" / "runtime.py"
 MODELS_MODULE = "customer_interface.py"
 
 
@@ -43,7 +45,8 @@ def generate_models(spec: Path, output_dir: Path) -> Path:
 
 
 def generate_client(spec: Path, output_dir: Path) -> Path:
-    """An installable client package with openapi-python-client and our README template."""
+    """An installable client package with openapi-python-client, our templates (README,
+    the high-level facade) and the handwritten runtime the facade calls."""
     if output_dir.exists():
         shutil.rmtree(output_dir)
     _run(
@@ -63,6 +66,9 @@ def generate_client(spec: Path, output_dir: Path) -> Path:
         "--fail-on-warning",
         cwd=REPO_ROOT,
     )
-    if not (output_dir / "pyproject.toml").exists():
+    config = read_yaml(CLIENT_CONFIG)
+    package = output_dir / str(config["package_name_override"])
+    if not (output_dir / "pyproject.toml").exists() or not package.is_dir():
         raise ToolError(f"openapi-python-client wrote no project into {display_path(output_dir)}")
+    shutil.copyfile(CLIENT_RUNTIME, package / "_runtime.py")
     return output_dir

@@ -1,8 +1,39 @@
 """A client library for accessing Customer Interface API - Event Groups"""
 
+from ._runtime import (
+    ApiConnectionError,
+    ApiError,
+    ApiStatusError,
+    ApiTimeoutError,
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    RetryPolicy,
+    ServerError,
+    UnauthorizedError,
+    UnexpectedResponseError,
+)
+from .api import AsyncCustomerInterface, CustomerInterface
 from .client import AuthenticatedClient, Client
 
 __all__ = (
+    "ApiConnectionError",
+    "ApiError",
+    "ApiStatusError",
+    "ApiTimeoutError",
+    "AsyncCustomerInterface",
     "AuthenticatedClient",
+    "BadRequestError",
     "Client",
+    "ConflictError",
+    "CustomerInterface",
+    "ForbiddenError",
+    "NotFoundError",
+    "RateLimitedError",
+    "RetryPolicy",
+    "ServerError",
+    "UnauthorizedError",
+    "UnexpectedResponseError",
 )

@@ -1,1 +1,271 @@
-"""Contains methods for accessing the API"""
+"""High-level access to every operation: Basic auth, timeouts, retries, typed errors and
+iterators over paged lists. Generated from the spec; do not edit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
+
+import httpx
+
+from .. import _runtime
+from .._runtime import ClientSettings, RetryPolicy
+from ..client import AuthenticatedClient
+from ..models import (
+    Error,
+    EventGroup,
+    EventGroupListResponse,
+    EventGroupResponse,
+    EventGroupSortField,
+    SortDirection,
+)
+from ..types import UNSET, Unset
+from .event_groups import get_event_group, list_event_groups
+
+USER_AGENT = f"customer-interface-client/1.0.0 (python-httpx/{httpx.__version__})"
+
+
+class EventGroupsApi:
+    """The operations tagged `event_groups`."""
+
+    def __init__(self, client: AuthenticatedClient) -> None:
+        self._client = client
+
+    def list_event_groups(
+        self,
+        *,
+        count: int | Unset = 100,
+        offset: int | Unset = 0,
+        sort_field: EventGroupSortField | Unset = UNSET,
+        sort_direction: SortDirection | Unset = UNSET,
+        name: str | Unset = UNSET,
+        text_id: str | Unset = UNSET,
+    ) -> EventGroupListResponse:
+        """List event groups: `GET /event-groups`.
+
+        Raises an `ApiError` subclass for an error status or a failed connection.
+        """
+        response = _runtime.translate_transport_errors(
+            lambda: list_event_groups.sync_detailed(
+                client=self._client,
+                count=count,
+                offset=offset,
+                sort_field=sort_field,
+                sort_direction=sort_direction,
+                name=name,
+                text_id=text_id,
+            )
+        )
+        return _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
+
+    def iter_list_event_groups(
+        self,
+        *,
+        sort_field: EventGroupSortField | Unset = UNSET,
+        sort_direction: SortDirection | Unset = UNSET,
+        name: str | Unset = UNSET,
+        text_id: str | Unset = UNSET,
+        page_size: int = 100,
+    ) -> Iterator[EventGroup]:
+        """Every item of `list_event_groups`, fetched lazily page by page (offset and
+        count). If items change while iterating, one may be skipped or seen twice."""
+        return _runtime.iterate_pages(
+            lambda offset, size: self.list_event_groups(
+                sort_field=sort_field,
+                sort_direction=sort_direction,
+                name=name,
+                text_id=text_id,
+                offset=offset,
+                count=size,
+            ),
+            lambda page: page.data.event_groups,
+            lambda page: page.data.total_items,
+            page_size,
+        )
+
+    def get_event_group(
+        self,
+        event_group_id: str,
+    ) -> EventGroupResponse:
+        """Get an event group: `GET /event-groups/{event_group_id}`.
+
+        Raises an `ApiError` subclass for an error status or a failed connection.
+        """
+        response = _runtime.translate_transport_errors(
+            lambda: get_event_group.sync_detailed(
+                client=self._client,
+                event_group_id=event_group_id,
+            )
+        )
+        return _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
+
+
+class CustomerInterface:
+    """Client of Customer Interface API - Event Groups.
+
+    `base_url` includes the API's path prefix. Credentials are sent with HTTP Basic auth and
+    appear in no repr, log line or error message. Idempotent requests are retried as
+    `retry` says (`RetryPolicy.off()` disables retries).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
+        retry: RetryPolicy = RetryPolicy(),
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        settings = ClientSettings(
+            base_url=base_url,
+            username=username,
+            password=password,
+            user_agent=USER_AGENT,
+            timeout=httpx.Timeout(timeout),
+            retry=retry,
+            error_parser=Error.from_dict,
+        )
+        self.base_url = base_url
+        # Basic auth lives in the httpx client; the generated client's bearer token is unused.
+        self._client = AuthenticatedClient(base_url=base_url, token="")
+        self._client.set_httpx_client(settings.httpx_client(transport))
+        self.event_groups = EventGroupsApi(self._client)
+
+    def __repr__(self) -> str:
+        return f"CustomerInterface(base_url={self.base_url!r})"
+
+    def close(self) -> None:
+        self._client.get_httpx_client().close()
+
+    def __enter__(self) -> CustomerInterface:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncEventGroupsApi:
+    """The operations tagged `event_groups`, awaitable."""
+
+    def __init__(self, client: AuthenticatedClient) -> None:
+        self._client = client
+
+    async def list_event_groups(
+        self,
+        *,
+        count: int | Unset = 100,
+        offset: int | Unset = 0,
+        sort_field: EventGroupSortField | Unset = UNSET,
+        sort_direction: SortDirection | Unset = UNSET,
+        name: str | Unset = UNSET,
+        text_id: str | Unset = UNSET,
+    ) -> EventGroupListResponse:
+        """List event groups: `GET /event-groups`.
+
+        Raises an `ApiError` subclass for an error status or a failed connection.
+        """
+        response = await _runtime.atranslate_transport_errors(
+            lambda: list_event_groups.asyncio_detailed(
+                client=self._client,
+                count=count,
+                offset=offset,
+                sort_field=sort_field,
+                sort_direction=sort_direction,
+                name=name,
+                text_id=text_id,
+            )
+        )
+        return _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
+
+    def iter_list_event_groups(
+        self,
+        *,
+        sort_field: EventGroupSortField | Unset = UNSET,
+        sort_direction: SortDirection | Unset = UNSET,
+        name: str | Unset = UNSET,
+        text_id: str | Unset = UNSET,
+        page_size: int = 100,
+    ) -> AsyncIterator[EventGroup]:
+        """Every item of `list_event_groups`, fetched lazily page by page (offset and
+        count). If items change while iterating, one may be skipped or seen twice."""
+        return _runtime.aiterate_pages(
+            lambda offset, size: self.list_event_groups(
+                sort_field=sort_field,
+                sort_direction=sort_direction,
+                name=name,
+                text_id=text_id,
+                offset=offset,
+                count=size,
+            ),
+            lambda page: page.data.event_groups,
+            lambda page: page.data.total_items,
+            page_size,
+        )
+
+    async def get_event_group(
+        self,
+        event_group_id: str,
+    ) -> EventGroupResponse:
+        """Get an event group: `GET /event-groups/{event_group_id}`.
+
+        Raises an `ApiError` subclass for an error status or a failed connection.
+        """
+        response = await _runtime.atranslate_transport_errors(
+            lambda: get_event_group.asyncio_detailed(
+                client=self._client,
+                event_group_id=event_group_id,
+            )
+        )
+        return _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
+
+
+class AsyncCustomerInterface:
+    """Client of Customer Interface API - Event Groups, for asyncio.
+
+    `base_url` includes the API's path prefix. Credentials are sent with HTTP Basic auth and
+    appear in no repr, log line or error message. Idempotent requests are retried as
+    `retry` says (`RetryPolicy.off()` disables retries).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
+        retry: RetryPolicy = RetryPolicy(),
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        settings = ClientSettings(
+            base_url=base_url,
+            username=username,
+            password=password,
+            user_agent=USER_AGENT,
+            timeout=httpx.Timeout(timeout),
+            retry=retry,
+            error_parser=Error.from_dict,
+        )
+        self.base_url = base_url
+        # Basic auth lives in the httpx client; the generated client's bearer token is unused.
+        self._client = AuthenticatedClient(base_url=base_url, token="")
+        self._client.set_async_httpx_client(settings.async_httpx_client(transport))
+        self.event_groups = AsyncEventGroupsApi(self._client)
+
+    def __repr__(self) -> str:
+        return f"AsyncCustomerInterface(base_url={self.base_url!r})"
+
+    async def aclose(self) -> None:
+        await self._client.get_async_httpx_client().aclose()
+
+    async def __aenter__(self) -> AsyncCustomerInterface:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

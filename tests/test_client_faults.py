@@ -1,0 +1,185 @@
+"""The client's retries, timeouts and errors against a server that misbehaves on cue."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from customer_interface_client import (
+    ApiConnectionError,
+    ApiTimeoutError,
+    AsyncCustomerInterface,
+    CustomerInterface,
+    RateLimitedError,
+    RetryPolicy,
+    ServerError,
+)
+from customer_interface_client.models import EventGroupListResponse
+
+from tests.scripted_server import Answer, ScriptedServer, scripted_server
+from tests.spec_facts import PREFIX, documented_list
+
+OK = Answer(200, json.dumps(documented_list()).encode())
+UNAVAILABLE = Answer(503, b'{"status": 503, "title": "Unavailable", "detail": "busy"}')
+FAST = RetryPolicy(attempts=3, backoff_factor=0.01, max_backoff=0.05)
+SECRET = "s3cret-password-value"
+
+ListCall = Callable[[ScriptedServer, RetryPolicy, float], EventGroupListResponse]
+
+
+def list_sync(server: ScriptedServer, retry: RetryPolicy, timeout: float) -> EventGroupListResponse:
+    with CustomerInterface(server.base_url + PREFIX, "user", SECRET, retry=retry,
+                           timeout=timeout) as api:  # fmt: skip
+        return api.event_groups.list_event_groups(count=4)
+
+
+def list_async(
+    server: ScriptedServer, retry: RetryPolicy, timeout: float
+) -> EventGroupListResponse:
+    async def call() -> EventGroupListResponse:
+        async with AsyncCustomerInterface(server.base_url + PREFIX, "user", SECRET, retry=retry,
+                                          timeout=timeout) as api:  # fmt: skip
+            return await api.event_groups.list_event_groups(count=4)
+
+    return asyncio.run(call())
+
+
+both = pytest.mark.parametrize("call", [list_sync, list_async], ids=["sync", "async"])
+
+
+@both
+def test_503_with_retry_after_seconds_is_retried_after_the_wait(call: ListCall) -> None:
+    with scripted_server(Answer(503, b"{}", (("Retry-After", "1"),)), OK) as server:
+        page = call(server, RetryPolicy(attempts=3, max_backoff=5), 5.0)
+
+    assert page.data.total_items == len(documented_list()["data"]["event_groups"])
+    assert len(server.requests) == 2
+    assert server.times[1] - server.times[0] >= 0.9
+
+
+@both
+def test_retry_after_as_an_http_date_is_honoured(call: ListCall) -> None:
+    when = email.utils.formatdate(time.time() + 2, usegmt=True)
+    with scripted_server(Answer(503, b"{}", (("Retry-After", when),)), OK) as server:
+        call(server, RetryPolicy(attempts=2, max_backoff=5), 5.0)
+
+    assert len(server.requests) == 2
+    assert server.times[1] - server.times[0] >= 0.9
+
+
+@both
+def test_a_reset_connection_is_retried(call: ListCall) -> None:
+    with scripted_server(Answer(reset=True), OK) as server:
+        page = call(server, FAST, 5.0)
+
+    assert isinstance(page, EventGroupListResponse)
+    assert len(server.requests) == 2
+
+
+@both
+def test_a_reset_on_every_try_raises_a_connection_error(call: ListCall) -> None:
+    with scripted_server(Answer(reset=True)) as server, pytest.raises(ApiConnectionError):
+        call(server, FAST, 5.0)
+
+    assert len(server.requests) == FAST.attempts
+
+
+@both
+def test_a_response_slower_than_the_timeout_raises_a_timeout_error(call: ListCall) -> None:
+    slow = Answer(200, OK.body, delay=1.0)
+    with scripted_server(slow) as server, pytest.raises(ApiTimeoutError, match="timed out"):
+        call(server, RetryPolicy.off(), 0.2)
+
+    assert len(server.requests) == 1
+
+
+@both
+def test_a_slow_first_answer_is_retried_within_the_timeout(call: ListCall) -> None:
+    with scripted_server(Answer(200, OK.body, delay=1.0), OK) as server:
+        page = call(server, FAST, 0.3)
+
+    assert isinstance(page, EventGroupListResponse)
+
+
+@both
+def test_a_429_storm_exhausts_the_retries_and_raises_rate_limited(call: ListCall) -> None:
+    storm = Answer(429, b'{"status": 429, "title": "Too many", "detail": "slow down"}',
+                   (("Retry-After", "0"),))  # fmt: skip
+    with scripted_server(storm) as server, pytest.raises(RateLimitedError) as raised:
+        call(server, FAST, 5.0)
+
+    assert len(server.requests) == FAST.attempts
+    assert raised.value.status_code == 429
+    assert raised.value.error.detail == "slow down"
+
+
+@both
+def test_retries_switched_off_send_one_request(call: ListCall) -> None:
+    with scripted_server(UNAVAILABLE, OK) as server, pytest.raises(ServerError):
+        call(server, RetryPolicy.off(), 5.0)
+
+    assert len(server.requests) == 1
+
+
+def test_requests_name_the_package_and_its_version_in_the_user_agent() -> None:
+    with scripted_server(OK) as server:
+        list_sync(server, FAST, 5.0)
+
+    assert server.requests[0]["User-Agent"].startswith("customer-interface-client/1.0.0 ")
+    assert server.requests[0]["Authorization"].startswith("Basic ")
+
+
+def test_credentials_appear_in_no_repr_log_line_or_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with scripted_server(UNAVAILABLE) as server:
+        api = CustomerInterface(server.base_url + PREFIX, "user", SECRET, retry=FAST)
+        with api, pytest.raises(ServerError) as raised:
+            api.event_groups.list_event_groups()
+
+    error = raised.value
+    seen = [repr(api), str(error), repr(error), repr(error.request), caplog.text,
+            str(error.request.headers if error.request else "")]  # fmt: skip
+    assert all(SECRET not in text for text in seen)
+    assert error.request is not None
+    assert error.request.headers["Authorization"] == "[redacted]"
+
+
+def test_iteration_is_lazy_one_page_per_step() -> None:
+    page = documented_list()
+    page["data"]["event_groups"] = page["data"]["event_groups"][:1]
+    page["data"]["total_items"] = 1000
+    answer = Answer(200, json.dumps(page).encode())
+    with (
+        scripted_server(answer) as server,
+        CustomerInterface(server.base_url + PREFIX, "user", SECRET) as api,
+    ):
+        groups = api.event_groups.iter_list_event_groups(page_size=1)
+        next(groups)
+        next(groups)
+
+    assert len(server.requests) == 2
+    assert "offset=1" in server.requests[1]["request-line"]
+
+
+async def first(iterator: Any) -> Any:
+    return await anext(iterator)
+
+
+def test_async_iteration_pages_lazily_too() -> None:
+    async def run(server: ScriptedServer) -> Any:
+        async with AsyncCustomerInterface(server.base_url + PREFIX, "user", SECRET) as api:
+            return await first(api.event_groups.iter_list_event_groups(page_size=1))
+
+    with scripted_server(OK) as server:
+        group = asyncio.run(run(server))
+
+    assert group.event_group_id == documented_list()["data"]["event_groups"][0]["event_group_id"]
+    assert len(server.requests) == 1

@@ -22,3 +22,11 @@ class ToolError(ContractError):
 
 class StaleOutputError(ContractError):
     """Committed generated output no longer matches what the spec produces."""
+
+
+class GitRefError(ContractError):
+    """A git reference does not exist, or holds no spec to compare with."""
+
+
+class BreakingChangeError(ContractError):
+    """The spec breaks its clients and info.version does not say so with a major bump."""

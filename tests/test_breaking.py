@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.bundle import bundle
+from scripts.compare import Report, compare
+from scripts.errors import ContractError
+from scripts.layout import SPEC_ROOT
+from tests.conftest import copy_spec, edit_spec_file
+
+ROOT = "openapi.yaml"
+LIST = "resources/event_groups/paths/event-groups.yaml"
+EVENT_GROUP = "resources/event_groups/schemas/EventGroup.yaml"
+NAME = "resources/event_groups/parameters/name.yaml"
+TEXT_ID = "resources/event_groups/parameters/text_id.yaml"
+COUNT = "shared/parameters/count.yaml"
+SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
+
+# Each edit changes the parsed file in place and returns None (see edit_spec).
+Edit = tuple[str, Callable[[Any], None]]
+
+
+Outcome = Report | ContractError
+
+
+class Expect(StrEnum):
+    BREAKING = "breaking"  # reported, and the check fails
+    ACCEPTED = "accepted"  # reported as breaking, but a major bump of info.version accepts it
+    COMPATIBLE = "compatible"  # reported as compatible, and the check passes
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: Expect
+    says: str  # a part of the reported line of the change: its reason
+    rule: str  # who classifies it: "optic:" (Optic's ruleset), "ours:", or "optic diff"
+    edits: tuple[Edit, ...]
+
+
+def remove_property(name: str) -> Callable[[Any], None]:
+    def change(schema: Any) -> None:
+        del schema["properties"][name]
+        schema["required"].remove(name)
+
+    return change
+
+
+def remove_path(path: str) -> Callable[[Any], None]:
+    def change(root: Any) -> None:
+        del root["paths"][path]
+
+    return change
+
+
+def remove_last_parameter(path_item: Any) -> None:
+    del path_item["get"]["parameters"][-1]
+
+
+def rename_security_scheme(old: str, new: str) -> Callable[[Any], None]:
+    def change(root: Any) -> None:
+        schemes = root["components"]["securitySchemes"]
+        schemes[new] = schemes.pop(old)
+        root["security"] = [{new: []}]
+
+    return change
+
+
+def remove_security_scheme(name: str) -> Callable[[Any], None]:
+    def change(root: Any) -> None:
+        del root["components"]["securitySchemes"][name]
+        root["security"] = []
+
+    return change
+
+
+def add_operation(root: Any) -> None:
+    root["paths"]["/event-group-ids"] = {
+        "get": {
+            "operationId": "listEventGroupIds",
+            "summary": "List the ids of all event groups",
+            "responses": {"200": {"description": "The ids."}},
+        }
+    }
+
+
+STATE_FILTER = {
+    "name": "state",
+    "in": "query",
+    "required": False,
+    "description": "Keeps the groups in this state.",
+    "schema": {"type": "integer"},
+}
+
+
+def major_bump(root: Any) -> None:
+    root["info"]["version"] = "2.0.0"
+
+
+def minor_bump(root: Any) -> None:
+    root["info"]["version"] = "1.1.0"
+
+
+def remove_desc(schema: Any) -> None:
+    schema["enum"].remove("DESC")
+
+
+# One small edit of the real spec for each rule of the issue, and the verdict it must get.
+CASES = {
+    "removed operation": Case(
+        Expect.BREAKING,
+        "cannot remove an operation",
+        "optic: prevent operation removal",
+        ((ROOT, remove_path("/event-groups/{event_group_id}")),),
+    ),
+    "removed parameter": Case(
+        Expect.BREAKING,
+        "query parameter 'text_id' removed",
+        "ours: parameter-removed",
+        ((LIST, remove_last_parameter),),
+    ),
+    "removed response field": Case(
+        Expect.BREAKING,
+        "cannot remove response property 'text_id'",
+        "optic: prevent removing response property",
+        ((EVENT_GROUP, remove_property("text_id")),),
+    ),
+    "removed enum value of a request parameter": Case(
+        Expect.BREAKING,
+        "cannot remove enum option 'DESC' from query parameter 'sort_direction'",
+        "optic: prevent query parameters enum breaking changes",
+        ((SORT_DIRECTION, remove_desc),),
+    ),
+    "optional parameter becomes required": Case(
+        Expect.BREAKING,
+        "cannot make optional query parameter 'count' required",
+        "optic: prevent requiring existing query parameters",
+        ((COUNT, lambda parameter: parameter.update(required=True)),),
+    ),
+    "new required parameter": Case(
+        Expect.BREAKING,
+        "cannot add required query parameter state",
+        "optic: prevent new required query parameters",
+        (
+            (
+                LIST,
+                lambda path: path["get"]["parameters"].append({**STATE_FILTER, "required": True}),
+            ),
+        ),
+    ),
+    "narrowed type of a request parameter": Case(
+        Expect.BREAKING,
+        "query parameter 'name' not be narrowed",
+        "optic: prevent query parameters type changes",
+        ((NAME, lambda parameter: parameter.update(schema={"type": "integer"})),),
+    ),
+    "tighter upper bound on a request parameter": Case(
+        Expect.BREAKING,
+        "query parameter 'count': maximum lowered from 1000 to 500",
+        "ours: request-bound-tightened",
+        ((COUNT, lambda parameter: parameter["schema"].update(maximum=500)),),
+    ),
+    "tighter lower bound on a request parameter": Case(
+        Expect.BREAKING,
+        "query parameter 'name': minLength raised from 1 to 3",
+        "ours: request-bound-tightened",
+        ((NAME, lambda parameter: parameter["schema"].update(minLength=3)),),
+    ),
+    "pattern added to a request parameter": Case(
+        Expect.BREAKING,
+        "query parameter 'text_id': pattern \"^[a-z_]+$\" added",
+        "ours: request-bound-tightened",
+        ((TEXT_ID, lambda parameter: parameter["schema"].update(pattern="^[a-z_]+$")),),
+    ),
+    "changed type of a response field": Case(
+        Expect.BREAKING,
+        "response body property 'state' not to be expanded",
+        "optic: prevent response property type changes",
+        ((EVENT_GROUP, lambda schema: schema["properties"]["state"].update(type="string")),),
+    ),
+    "response field becomes optional": Case(
+        Expect.BREAKING,
+        "cannot make required response property 'text_id' optional",
+        "optic: prevent making response property optional",
+        ((EVENT_GROUP, lambda schema: schema["required"].remove("text_id")),),
+    ),
+    "response field becomes nullable": Case(
+        Expect.BREAKING,
+        "response body property 'text_id' not to be expanded",
+        "optic: prevent response property type changes",
+        (
+            (
+                EVENT_GROUP,
+                lambda schema: schema["properties"]["text_id"].update(type=["string", "null"]),
+            ),
+        ),
+    ),
+    "removed security scheme": Case(
+        Expect.BREAKING,
+        "security scheme 'basicAuth' removed or renamed",
+        "ours: security-scheme-removed",
+        ((ROOT, remove_security_scheme("basicAuth")),),
+    ),
+    "renamed security scheme": Case(
+        Expect.BREAKING,
+        "security scheme 'basicAuth' removed or renamed",
+        "ours: security-scheme-removed",
+        ((ROOT, rename_security_scheme("basicAuth", "httpBasic")),),
+    ),
+    "changed default of a parameter": Case(
+        Expect.BREAKING,
+        "query parameter 'count': default changed from 100 to 50",
+        "ours: default-changed",
+        ((COUNT, lambda parameter: parameter["schema"].update(default=50)),),
+    ),
+    "changed default of a referenced schema": Case(
+        Expect.BREAKING,
+        'query parameter \'sort_direction\': default changed from "ASC" to "DESC"',
+        "ours: default-changed",
+        ((SORT_DIRECTION, lambda schema: schema.update(default="DESC")),),
+    ),
+    "new optional parameter": Case(
+        Expect.COMPATIBLE,
+        "new optional query parameter 'state'",
+        "optic diff",
+        ((LIST, lambda path: path["get"]["parameters"].append(STATE_FILTER)),),
+    ),
+    "new operation": Case(
+        Expect.COMPATIBLE,
+        "new operation GET /event-group-ids",
+        "optic diff",
+        ((ROOT, add_operation),),
+    ),
+    "new optional response field": Case(
+        Expect.COMPATIBLE,
+        "new optional response property 'category'",
+        "optic diff",
+        (
+            (
+                EVENT_GROUP,
+                lambda schema: schema["properties"].update(category={"type": "string"}),
+            ),
+        ),
+    ),
+    "looser request bounds": Case(
+        Expect.COMPATIBLE,
+        "request bound maximum loosened: 1000 -> 5000",
+        "optic diff",
+        ((COUNT, lambda parameter: parameter["schema"].update(maximum=5000, minimum=0)),),
+    ),
+    "documentation only": Case(
+        Expect.COMPATIBLE,
+        "documentation only",
+        "optic diff",
+        (
+            (COUNT, lambda parameter: parameter.update(description="The page size.", example=5)),
+            (EVENT_GROUP, lambda schema: schema.update(description="A group of event types.")),
+            (ROOT, lambda root: root["info"].update(summary="Event groups, read only.")),
+        ),
+    ),
+    "breaking change with a major version bump": Case(
+        Expect.ACCEPTED,
+        "cannot remove enum option 'DESC'",
+        "optic: prevent query parameters enum breaking changes",
+        ((SORT_DIRECTION, remove_desc), (ROOT, major_bump)),
+    ),
+    "breaking change with only a minor version bump": Case(
+        Expect.BREAKING,
+        "cannot remove enum option 'DESC'",
+        "optic: prevent query parameters enum breaking changes",
+        ((SORT_DIRECTION, remove_desc), (ROOT, minor_bump)),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed spec, bundled once: the base of every pair in the table."""
+    bundled, _ = bundle(SPEC_ROOT, tmp_path_factory.mktemp("released"))
+    return bundled
+
+
+@pytest.fixture(scope="module")
+def table(released: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Each pair of the table compared. A comparison mostly waits for Node (Redocly, then
+    Optic), so they run side by side, one per core; each test below checks one of them."""
+    folders = {name: tmp_path_factory.mktemp("case") for name in CASES}
+
+    def run(name: str) -> Outcome:
+        root = copy_spec(folders[name])
+        for file, change in CASES[name].edits:
+            edit_spec_file(root, file, change)
+        try:
+            head, _ = bundle(root, folders[name] / "bundled")
+            return compare(released, head)
+        except ContractError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return dict(zip(CASES, pool.map(run, CASES), strict=True))
+
+
+def lines(report: Report) -> list[str]:
+    return [str(change) for change in report.changes]
+
+
+@pytest.mark.parametrize("name", list(CASES), ids=list(CASES))
+def test_each_change_of_the_table_gets_its_verdict(name: str, table: dict[str, Outcome]) -> None:
+    case, report = CASES[name], table[name]
+    if isinstance(report, ContractError):
+        raise report
+
+    side = report.compatible if case.expect is Expect.COMPATIBLE else report.breaking
+    named = [c for c in side if case.says in c.reason]
+    assert named, f"no {case.expect} change says {case.says!r}; got {lines(report)}"
+    assert all(c.rule.startswith(case.rule) for c in named), lines(report)
+    assert all(c.pointer.startswith("/") for c in report.changes), lines(report)
+    if case.expect is Expect.COMPATIBLE:
+        assert report.breaking == [], lines(report)
+    assert report.accepted is (case.expect is not Expect.BREAKING)
+    assert report.major_bump is (case.expect is Expect.ACCEPTED)
+
+
+def test_an_unchanged_spec_has_no_changes(released: Path) -> None:
+    report = compare(released, released)
+
+    assert report.changes == []
+    assert report.accepted

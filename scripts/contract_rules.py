@@ -1,6 +1,7 @@
 """The breaking changes that Optic's breaking-changes ruleset does not check: a removed
-parameter, a tighter bound on a request, a changed or removed default, a removed, renamed or
-changed security scheme, and a security requirement that no longer lets a client in. Each
+parameter, a tighter bound on a request, a changed or removed default, a removed media type,
+a removed, renamed or changed security scheme, and a security requirement that no longer lets
+a client in. Each
 rule compares the client views (scripts/client_view.py) of the old and the new spec."""
 
 from __future__ import annotations
@@ -68,30 +69,49 @@ def parameter_changes(at: tuple[str, ...], old: Any, new: Any) -> Iterator[Chang
 
 def body_changes(at: tuple[str, ...], old: Any, new: Any) -> Iterator[Change]:
     """Request bodies (bounds and defaults) and response bodies (defaults) of one operation,
-    for each media type both versions have."""
+    for each media type both versions have; a media type that one of them lost breaks the
+    clients that send or expect it."""
     old_body, new_body = old.get("requestBody") or {}, new.get("requestBody") or {}
-    for media, content in (old_body.get("content") or {}).items():
-        counterpart = (new_body.get("content") or {}).get(media)
-        if isinstance(counterpart, dict):
-            yield from schema_changes(
-                content.get("schema"),
-                counterpart.get("schema"),
-                pointer(*at, "requestBody", "content", media, "schema"),
-                "request body",
-                request=True,
-            )
+    if new_body:
+        yield from content_changes(
+            old_body.get("content"),
+            new_body.get("content"),
+            (*at, "requestBody"),
+            "request body",
+            request=True,
+        )
     new_responses = new.get("responses") or {}
     for status, response in (old.get("responses") or {}).items():
-        for media, content in (response.get("content") or {}).items():
-            counterpart = ((new_responses.get(status) or {}).get("content") or {}).get(media)
-            if isinstance(counterpart, dict):
-                yield from schema_changes(
-                    content.get("schema"),
-                    counterpart.get("schema"),
-                    pointer(*at, "responses", status, "content", media, "schema"),
-                    f"response {status} body",
-                    request=False,
-                )
+        if isinstance(new_responses.get(status), dict):  # a removed status is Optic's finding
+            yield from content_changes(
+                response.get("content"),
+                new_responses[status].get("content"),
+                (*at, "responses", status),
+                f"response {status} body",
+                request=False,
+            )
+
+
+def content_changes(
+    old: Any, new: Any, at: tuple[str, ...], label: str, *, request: bool
+) -> Iterator[Change]:
+    new = new or {}
+    for media, content in (old or {}).items():
+        if media not in new:
+            reason = f"{label}: media type {media} removed, so clients that " + (
+                "send it are refused" if request else "expect it get something else"
+            )
+            yield breaking(
+                pointer(*at, "content", media), Kind.REMOVED, reason, "media-type-removed"
+            )
+        elif isinstance(content, dict) and isinstance(new[media], dict):
+            yield from schema_changes(
+                content.get("schema"),
+                new[media].get("schema"),
+                pointer(*at, "content", media, "schema"),
+                label,
+                request=request,
+            )
 
 
 def schema_changes(

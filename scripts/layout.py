@@ -13,7 +13,7 @@ BUNDLED_SPEC_JSON = GENERATED_DIR / "openapi.json"
 REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
 README = REPO_ROOT / "README.md"
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
-OPTIC_STANDARD = REPO_ROOT / "scripts" / "optic-standard.yml"
+OPTIC_STANDARD = REPO_ROOT / "scripts" / "optic-standard.yaml"
 
 
 def display_path(path: Path) -> str:

@@ -81,6 +81,20 @@ def remove_security_scheme(name: str) -> Callable[[Any], None]:
     return change
 
 
+def require_api_key(root: Any) -> None:
+    root["components"]["securitySchemes"]["apiKey"] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+    }
+    root["security"] = [{"apiKey": []}]
+
+
+def json_to_xml(path_item: Any) -> None:
+    content = path_item["get"]["responses"]["200"]["content"]
+    content["application/xml"] = content.pop("application/json")
+
+
 def add_operation(root: Any) -> None:
     root["paths"]["/event-group-ids"] = {
         "get": {
@@ -213,6 +227,18 @@ CASES = {
         "security scheme 'basicAuth' removed or renamed",
         "ours: security-scheme-removed",
         ((ROOT, rename_security_scheme("basicAuth", "httpBasic")),),
+    ),
+    "security requirement replaced by another scheme": Case(
+        Expect.BREAKING,
+        "security requirement basicAuth no longer accepted",
+        "ours: security-requirement-dropped",
+        ((ROOT, require_api_key),),
+    ),
+    "removed media type of a response": Case(
+        Expect.BREAKING,
+        "response 200 body: media type application/json removed",
+        "ours: media-type-removed",
+        ((LIST, json_to_xml),),
     ),
     "changed default of a parameter": Case(
         Expect.BREAKING,

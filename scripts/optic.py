@@ -63,7 +63,10 @@ def run_optic(base: Path, head: Path) -> OpticReport:
         if not details.exists():
             output = (result.stderr.strip() or result.stdout.strip())[-2000:]
             raise ToolError(f"optic diff gave no results (exit {result.returncode}):\n{output}")
-        data = json.loads(details.read_text("utf-8"))
+        try:
+            data = json.loads(details.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ToolError(f"optic diff wrote unreadable results: {exc}") from exc
     if data.get("failed"):
         errors = "; ".join(str(item.get("error")) for item in data["failed"])
         raise ToolError(f"optic diff could not compare the specs: {errors}")

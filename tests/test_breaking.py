@@ -12,8 +12,9 @@ import pytest
 
 from scripts.bundle import bundle
 from scripts.compare import Report, compare
-from scripts.errors import ContractError
+from scripts.errors import ContractError, ToolError
 from scripts.layout import SPEC_ROOT
+from scripts.optic import run_optic
 from tests.conftest import copy_spec, edit_spec_file
 
 ROOT = "openapi.yaml"
@@ -359,3 +360,8 @@ def test_an_unchanged_spec_has_no_changes(released: Path) -> None:
 
     assert report.changes == []
     assert report.accepted
+
+
+def test_a_spec_optic_cannot_read_is_a_tool_error(released: Path, tmp_path: Path) -> None:
+    with pytest.raises(ToolError, match="optic diff gave no results"):
+        run_optic(released, tmp_path / "missing.yaml")

@@ -13,7 +13,8 @@ BUNDLED_SPEC_JSON = GENERATED_DIR / "openapi.json"
 REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
 README = REPO_ROOT / "README.md"
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
-OPTIC_STANDARD = REPO_ROOT / "scripts" / "optic-standard.yaml"
+OPTIC_CHECK = REPO_ROOT / "scripts" / "optic_check.cjs"
+OPTIC_STANDARD = REPO_ROOT / "scripts" / "optic-standard.yaml"  # read by optic_check.cjs
 
 
 def display_path(path: Path) -> str:

@@ -1,24 +1,22 @@
-"""Run Optic's breaking-changes ruleset (`optic diff --check`) on two bundled specs and read
-its verdicts: the checks that failed, and the diffs that no check flagged."""
+"""Run Optic's breaking-changes ruleset (what `optic diff --check` runs) on pairs of bundled
+specs and read its verdicts: the checks that failed, and the diffs that no check flagged."""
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scripts.changes import Change, Kind, Verdict
 from scripts.errors import ToolError
-from scripts.layout import OPTIC_STANDARD
-from scripts.node_tools import run_node_tool
+from scripts.layout import OPTIC_CHECK, display_path
+from scripts.node_tools import run_node_script
 
-# CI mode makes Optic write its results as JSON (ci-run-details.json in the working folder);
-# the other two keep it from contacting anyone: no telemetry, no update check.
-OPTIC_ENV = {"CI": "true", "OPTIC_TELEMETRY_LEVEL": "off", "NO_UPDATE_NOTIFIER": "1"}
-RESULTS_FILE = "ci-run-details.json"
+# No telemetry and no update check, whatever a later Optic version enables by default.
+OPTIC_ENV = {"OPTIC_TELEMETRY_LEVEL": "off", "NO_UPDATE_NOTIFIER": "1"}
 
 
 @dataclass(frozen=True)
@@ -40,44 +38,39 @@ class OpticReport:
     unflagged: list[Diff]
 
 
-def run_optic(base: Path, head: Path) -> OpticReport:
-    """Compare two bundled spec files. Optic runs in a scratch folder outside any git
-    repository, so no optic.yml, .optic.env or git state of the caller changes its verdict.
-    It validates loosely: validity is `make lint`'s job, and a spec released before a lint
-    rule existed must still compare."""
+def run_optic(pairs: Sequence[tuple[Path, Path]]) -> list[OpticReport]:
+    """Compare each (base, head) pair of bundled spec files, all in one Node process
+    (scripts/optic_check.cjs). It runs in a scratch folder outside any git repository, so no
+    optic.yml, .optic.env or git state of the caller changes a verdict. Optic validates
+    loosely: validity is `make lint`'s job, and a spec released before a lint rule existed
+    must still compare."""
+    request = [{"base": str(base.resolve()), "head": str(head.resolve())} for base, head in pairs]
     with tempfile.TemporaryDirectory() as scratch:
-        result = run_node_tool(
-            "optic",
-            "diff",
-            str(base.resolve()),
-            str(head.resolve()),
-            "--check",
-            "--validation",
-            "loose",
-            "--standard",
-            str(OPTIC_STANDARD),
-            cwd=Path(scratch),
-            env=OPTIC_ENV,
-        )
-        details = Path(scratch) / RESULTS_FILE
-        if not details.exists():
-            output = (result.stderr.strip() or result.stdout.strip())[-2000:]
-            raise ToolError(f"optic diff gave no results (exit {result.returncode}):\n{output}")
-        try:
-            data = json.loads(details.read_text("utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ToolError(f"optic diff wrote unreadable results: {exc}") from exc
-    if data.get("failed"):
-        errors = "; ".join(str(item.get("error")) for item in data["failed"])
-        raise ToolError(f"optic diff could not compare the specs: {errors}")
-    breaking: list[Change] = []
-    unflagged: list[Diff] = []
-    for spec in data.get("completed", []):
-        comparison = spec.get("comparison", {})
-        breaking += [_finding(rule) for rule in comparison.get("results", []) if _failed(rule)]
-        for diffs, rules in _groups(comparison.get("groupedDiffs", {})):
-            if not any(_failed(rule) for rule in rules):
-                unflagged += [_diff(item) for item in diffs]
+        result = run_node_script(OPTIC_CHECK, json.dumps(request), cwd=Path(scratch), env=OPTIC_ENV)
+    try:
+        answers = json.loads(result.stdout) if result.returncode == 0 else None
+    except json.JSONDecodeError:
+        answers = None
+    if not isinstance(answers, list) or len(answers) != len(pairs):
+        output = (result.stderr.strip() or result.stdout.strip())[-2000:]
+        raise ToolError(f"optic gave no results (exit {result.returncode}):\n{output}")
+    reports = []
+    for (base, head), answer in zip(pairs, answers, strict=True):
+        if "error" in answer:
+            where = f"{display_path(base)} -> {display_path(head)}"
+            raise ToolError(f"optic could not compare {where}: {answer['error']}")
+        reports.append(_report(answer))
+    return reports
+
+
+def _report(answer: Any) -> OpticReport:
+    breaking = [_finding(rule) for rule in answer.get("results", []) if _failed(rule)]
+    unflagged = [
+        _diff(item)
+        for diffs, rules in _groups(answer.get("groupedDiffs", {}))
+        if not any(_failed(rule) for rule in rules)
+        for item in diffs
+    ]
     return OpticReport(breaking, unflagged)
 
 

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -11,10 +10,11 @@ from typing import Any
 import pytest
 
 from scripts.bundle import bundle
-from scripts.compare import Report, compare
-from scripts.errors import ContractError, ToolError
-from scripts.layout import SPEC_ROOT
-from scripts.optic import run_optic
+from scripts.compare import Report, compare, compare_all
+from scripts.errors import ToolError
+from scripts.layout import OPTIC_STANDARD, SPEC_ROOT
+from scripts.node_tools import run_node_tool
+from scripts.optic import OPTIC_ENV, run_optic
 from tests.conftest import copy_spec, edit_spec_file
 
 ROOT = "openapi.yaml"
@@ -27,9 +27,6 @@ SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
 
 # Each edit changes the parsed file in place and returns None (see edit_spec).
 Edit = tuple[str, Callable[[Any], None]]
-
-
-Outcome = Report | ContractError
 
 
 class Expect(StrEnum):
@@ -315,23 +312,17 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def table(released: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    """Each pair of the table compared. A comparison mostly waits for Node (Redocly, then
-    Optic), so they run side by side, one per core; each test below checks one of them."""
-    folders = {name: tmp_path_factory.mktemp("case") for name in CASES}
-
-    def run(name: str) -> Outcome:
-        root = copy_spec(folders[name])
-        for file, change in CASES[name].edits:
+def table(released: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
+    """Each pair of the table, bundled on its own and compared in one Optic run, as
+    `compare_all` does; each test below checks one of them."""
+    heads = []
+    for name, case in CASES.items():
+        folder = tmp_path_factory.mktemp(name.replace(" ", "-"))
+        root = copy_spec(folder)
+        for file, change in case.edits:
             edit_spec_file(root, file, change)
-        try:
-            head, _ = bundle(root, folders[name] / "bundled")
-            return compare(released, head)
-        except ContractError as exc:
-            return exc
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return dict(zip(CASES, pool.map(run, CASES), strict=True))
+        heads.append(bundle(root, folder / "bundled")[0])
+    return dict(zip(CASES, compare_all([(released, head) for head in heads]), strict=True))
 
 
 def lines(report: Report) -> list[str]:
@@ -339,10 +330,8 @@ def lines(report: Report) -> list[str]:
 
 
 @pytest.mark.parametrize("name", list(CASES), ids=list(CASES))
-def test_each_change_of_the_table_gets_its_verdict(name: str, table: dict[str, Outcome]) -> None:
+def test_each_change_of_the_table_gets_its_verdict(name: str, table: dict[str, Report]) -> None:
     case, report = CASES[name], table[name]
-    if isinstance(report, ContractError):
-        raise report
 
     side = report.compatible if case.expect is Expect.COMPATIBLE else report.breaking
     named = [c for c in side if case.says in c.reason]
@@ -362,6 +351,37 @@ def test_an_unchanged_spec_has_no_changes(released: Path) -> None:
     assert report.accepted
 
 
-def test_a_spec_optic_cannot_read_is_a_tool_error(released: Path, tmp_path: Path) -> None:
-    with pytest.raises(ToolError, match="optic diff gave no results"):
-        run_optic(released, tmp_path / "missing.yaml")
+def test_a_spec_optic_cannot_read_is_a_tool_error_naming_the_pair(
+    released: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(ToolError, match=r"optic could not compare .* -> .*missing\.yaml: "):
+        run_optic([(released, released), (released, tmp_path / "missing.yaml")])
+
+
+def test_one_optic_run_for_many_pairs_agrees_with_the_optic_cli(
+    released: Path, tmp_path: Path
+) -> None:
+    """scripts/optic_check.cjs calls Optic's internals; the CLI, in CI mode, writes the same
+    results to ci-run-details.json. An upgrade of Optic that changes them fails here."""
+    case = CASES["removed enum value of a request parameter"]
+    root = copy_spec(tmp_path)
+    for file, change in case.edits:
+        edit_spec_file(root, file, change)
+    head, _ = bundle(root, tmp_path / "bundled")
+    cli = ["diff", str(released), str(head), "--check", "--validation", "loose"]
+
+    run_node_tool(
+        "optic",
+        *cli,
+        "--standard",
+        str(OPTIC_STANDARD),
+        cwd=tmp_path,
+        env={"CI": "true", **OPTIC_ENV},
+    )
+
+    written = json.loads((tmp_path / "ci-run-details.json").read_text("utf-8"))
+    results = written["completed"][0]["comparison"]["results"]
+    failed = {(r["name"], r["location"]["jsonPath"]) for r in results if not r["passed"]}
+    ours = run_optic([(released, head)])[0].breaking
+    assert failed == {(c.rule.removeprefix("optic: "), c.pointer) for c in ours}
+    assert failed

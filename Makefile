@@ -33,7 +33,7 @@ $(NODE): package.json package-lock.json
 
 .PHONY: venv node_modules
 venv: $(VENV) ## Create .venv with the exact tool versions of uv.lock
-node_modules: $(NODE) ## Install the Node tools pinned in package-lock.json (Redocly CLI)
+node_modules: $(NODE) ## Install the Node tools pinned in package-lock.json (Redocly CLI, Optic)
 
 .PHONY: lint
 lint: $(VENV) $(NODE) ## Check the spec: openapi-spec-validator, Redocly and the house rules
@@ -61,6 +61,12 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 	$(PY) -m mypy scripts tests reference_server
 	$(PY) -m ruff check --no-cache generated/client
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
+
+BASE ?=
+
+.PHONY: breaking
+breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: latest release tag, else main); fail on an unannounced break
+	$(PY) -m scripts.breaking $(if $(BASE),--base '$(BASE)')
 
 .PHONY: test
 test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest (docs in Chromium included)

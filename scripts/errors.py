@@ -26,3 +26,11 @@ class StaleOutputError(ContractError):
 
 class BudgetExhaustedError(ContractError):
     """A conformance run spent its request budget; the remaining checks did not run."""
+
+
+class GitRefError(ContractError):
+    """A git reference does not exist, or holds no spec to compare with."""
+
+
+class BreakingChangeError(ContractError):
+    """The spec breaks its clients and info.version does not say so with a major bump."""

@@ -19,12 +19,29 @@ from tests.server_client import InProcessClient
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]
 
 
+def copy_spec(folder: Path) -> Path:
+    """Copy openapi/ into `folder`; returns the root file of the copy."""
+    target = folder / "openapi"
+    shutil.copytree(SPEC_DIR, target)
+    return target / "openapi.yaml"
+
+
+def edit_spec_file(root: Path, relative: str, change: Callable[[Any], Any]) -> None:
+    """Edit one YAML file of the spec rooted at `root`: `change` mutates the parsed document
+    in place, or returns a replacement."""
+    path = root.parent / relative
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    replaced = change(document)
+    path.write_text(
+        yaml.safe_dump(document if replaced is None else replaced, sort_keys=False),
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture
 def spec_copy(tmp_path: Path) -> Path:
     """A private copy of openapi/ that a test may break; returns its root file."""
-    target = tmp_path / "openapi"
-    shutil.copytree(SPEC_DIR, target)
-    return target / "openapi.yaml"
+    return copy_spec(tmp_path)
 
 
 @pytest.fixture
@@ -33,13 +50,7 @@ def edit_spec(spec_copy: Path) -> SpecEditor:
     The function mutates the parsed document in place, or returns a replacement."""
 
     def edit(relative: str, change: Callable[[Any], Any]) -> None:
-        path = spec_copy.parent / relative
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        replaced = change(document)
-        path.write_text(
-            yaml.safe_dump(document if replaced is None else replaced, sort_keys=False),
-            encoding="utf-8",
-        )
+        edit_spec_file(spec_copy, relative, change)
 
     return edit
 

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.breaking import main
+from scripts.errors import GitRefError
+from scripts.git_spec import default_base, extract_spec
+from tests.conftest import copy_spec, edit_spec_file
+
+SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
+LIST = "resources/event_groups/paths/event-groups.yaml"
+
+
+def git(committed_spec: Path, *args: str) -> str:
+    result = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(committed_spec),
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def committed_spec(tmp_path: Path) -> Path:
+    """A git repository whose only commit, on main, holds a copy of our spec; returns the
+    spec's root file in the work tree."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    git(folder, "init", "--quiet", "--initial-branch=main")
+    root = copy_spec(folder)
+    git(folder, "add", "openapi")
+    git(folder, "commit", "--quiet", "--message", "Release the spec")
+    return root
+
+
+def remove_desc(schema: Any) -> None:
+    schema["enum"].remove("DESC")
+
+
+def add_optional_filter(path_item: Any) -> None:
+    path_item["get"]["parameters"].append(
+        {"name": "state", "in": "query", "required": False, "schema": {"type": "integer"}}
+    )
+
+
+def test_a_breaking_edit_of_the_work_tree_fails_and_names_the_change(
+    committed_spec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_spec_file(committed_spec, SORT_DIRECTION, remove_desc)
+
+    assert main(["--spec", str(committed_spec), "--base", "HEAD"]) == 1
+
+    out, err = capsys.readouterr()
+    assert "breaking    /paths/~1event-groups/get/parameters/3  " in out
+    assert "cannot remove enum option 'DESC'" in out
+    assert "error: 1 breaking, 0 compatible change(s)" in err
+    assert "without a major version bump (info.version 1.0.0 -> 1.0.0)" in err
+    assert "bump info.version to 2.0.0" in err
+    assert "Traceback" not in err
+
+
+def test_a_compatible_edit_of_the_work_tree_passes(
+    committed_spec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_spec_file(committed_spec, LIST, add_optional_filter)
+
+    assert main(["--spec", str(committed_spec), "--base", "HEAD"]) == 0
+
+    out = capsys.readouterr().out
+    assert "compatible  /paths/~1event-groups/get/parameters/6  " in out
+    assert "new optional query parameter 'state'" in out
+    assert "0 breaking, 1 compatible change(s)" in out
+
+
+def test_a_major_bump_accepts_the_break_and_says_so(
+    committed_spec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_spec_file(committed_spec, SORT_DIRECTION, remove_desc)
+    edit_spec_file(
+        committed_spec, "openapi.yaml", lambda root: root["info"].update(version="2.0.0")
+    )
+
+    assert main(["--spec", str(committed_spec), "--base", "HEAD"]) == 0
+
+    out = capsys.readouterr().out
+    assert "cannot remove enum option 'DESC'" in out
+    assert "accepted by the major bump (info.version 1.0.0 -> 2.0.0)" in out
+
+
+def test_the_default_base_is_main_without_a_release_tag(committed_spec: Path) -> None:
+    assert default_base(committed_spec.parent) == "main"
+
+
+def test_the_default_base_is_the_latest_release_tag(committed_spec: Path) -> None:
+    folder = committed_spec.parent.parent
+    git(folder, "tag", "v1.0.0")
+    git(folder, "commit", "--quiet", "--allow-empty", "--message", "Work after the release")
+    git(folder, "tag", "not-a-release")
+
+    assert default_base(committed_spec.parent) == "v1.0.0"
+
+
+def test_the_spec_is_taken_from_the_reference_not_the_work_tree(
+    committed_spec: Path, tmp_path: Path
+) -> None:
+    edit_spec_file(committed_spec, SORT_DIRECTION, remove_desc)
+
+    released = extract_spec("main", committed_spec, tmp_path / "released")
+
+    assert "DESC" in (released.parent / SORT_DIRECTION).read_text("utf-8")
+
+
+def test_an_unknown_reference_is_a_one_line_error(
+    committed_spec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--spec", str(committed_spec), "--base", "no-such-branch"]) == 1
+
+    err = capsys.readouterr().err
+    assert err == "error: 'no-such-branch' names no commit, branch or tag of this repository\n"
+
+
+def test_a_reference_without_the_spec_folder_is_an_error(
+    committed_spec: Path, tmp_path: Path
+) -> None:
+    folder = committed_spec.parent.parent
+    git(folder, "checkout", "--quiet", "--orphan", "empty")
+    git(folder, "rm", "-r", "--quiet", "--cached", "openapi")
+    git(folder, "commit", "--quiet", "--allow-empty", "--message", "Nothing yet")
+
+    with pytest.raises(GitRefError, match="empty has no openapi/ folder"):
+        extract_spec("empty", committed_spec, tmp_path / "released")

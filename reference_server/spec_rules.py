@@ -17,10 +17,8 @@ from reference_server.errors import SpecRulesError
 from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
 from scripts.errors import SpecLoadError
 from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import read_yaml, unescape_pointer_token
+from scripts.spec_source import HTTP_METHODS, MISSING, lookup, read_yaml
 
-# The fields of an OpenAPI path item that hold operations.
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REQUEST_LOCATIONS = frozenset({"query", "path"})
 JSON_MEDIA_TYPE = "application/json"
 ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
@@ -36,12 +34,9 @@ def deref(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
         if ref in seen:
             raise SpecRulesError(f"{ref}: reference cycle")
         seen = (*seen, ref)
-        target = document
-        for raw in ref[2:].split("/"):
-            token = unescape_pointer_token(raw)
-            if not isinstance(target, dict) or token not in target:
-                raise SpecRulesError(f"{ref}: reference target not found")
-            target = target[token]
+        target = lookup(document, ref[1:])
+        if target is MISSING:
+            raise SpecRulesError(f"{ref}: reference target not found")
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         node = {**target, **siblings} if siblings and isinstance(target, dict) else target
     return node

@@ -7,37 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scripts.spec_source import escape_pointer_token, unescape_pointer_token
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-class _Missing:
-    """The value of a pointer that leads nowhere; distinct from a JSON null."""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
+from scripts.spec_source import HTTP_METHODS, MISSING, escape_pointer_token, lookup
 
 
 def pointer(*tokens: str | int) -> str:
     return "".join("/" + escape_pointer_token(token) for token in tokens)
-
-
-def lookup(document: Any, json_pointer: str) -> Any:
-    """The node at `json_pointer`, or MISSING."""
-    node = document
-    for raw in json_pointer.split("/")[1:] if json_pointer else []:
-        token = unescape_pointer_token(raw)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return MISSING
-    return node
 
 
 def inline_refs(document: Any) -> Any:

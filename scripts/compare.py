@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from scripts.changes import Change, Kind, Verdict
-from scripts.client_view import MISSING, client_view, lookup
+from scripts.client_view import client_view
 from scripts.contract_rules import contract_changes
 from scripts.diff_reasons import describe
 from scripts.optic import Diff, OpticReport, run_optic
-from scripts.spec_source import escape_pointer_token, read_yaml
+from scripts.spec_source import MISSING, escape_pointer_token, lookup, read_yaml
 
 # A component matters to clients where an operation uses it, and Optic reports that use as
 # a diff of the operation too; only security schemes are used by name, not by reference.

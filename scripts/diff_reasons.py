@@ -7,9 +7,8 @@ import json
 from typing import Any
 
 from scripts.changes import Kind
-from scripts.client_view import HTTP_METHODS, MISSING, lookup
 from scripts.optic import Diff
-from scripts.spec_source import unescape_pointer_token
+from scripts.spec_source import HTTP_METHODS, MISSING, lookup, unescape_pointer_token
 
 DOCUMENTATION = frozenset(
     {"description", "summary", "title", "example", "examples", "externalDocs", "tags"}

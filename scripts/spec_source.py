@@ -16,6 +16,19 @@ from scripts.layout import display_path
 
 PathKey = tuple[str | int, ...]
 
+# The fields of an OpenAPI path item that hold operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class _Missing:
+    """The value of a pointer that leads nowhere; distinct from a JSON null."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
 
 def escape_pointer_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
@@ -72,16 +85,24 @@ def read_yaml(path: Path) -> Any:
         raise SpecLoadError(f"{display_path(path)}{where}: invalid YAML ({problem})") from exc
 
 
-def resolve_pointer(document: Any, pointer: str, location: Location) -> Any:
+def lookup(document: Any, json_pointer: str) -> Any:
+    """The node at `json_pointer` (RFC 6901, "" for the whole document), or MISSING."""
     node = document
-    for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
+    for raw in json_pointer.split("/")[1:] if json_pointer.strip("/") else []:
         token = unescape_pointer_token(raw)
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
-            raise SpecLoadError(f"{location}: $ref target not found")
+            return MISSING
+    return node
+
+
+def resolve_pointer(document: Any, pointer: str, location: Location) -> Any:
+    node = lookup(document, pointer if pointer.startswith("/") else "/" + pointer)
+    if node is MISSING:
+        raise SpecLoadError(f"{location}: $ref target not found")
     return node
 
 

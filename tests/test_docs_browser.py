@@ -18,9 +18,8 @@ from typing import Any
 
 import pytest
 
-from scripts.assumptions import HTTP_METHODS
 from scripts.layout import BUILD_DIR, BUNDLED_SPEC
-from scripts.spec_source import read_yaml
+from scripts.spec_source import HTTP_METHODS, read_yaml
 from tests.browser import Chromium, Request
 
 INSTALL_HINT = (

@@ -20,10 +20,18 @@ import httpx
 from pydantic import ValidationError
 
 from generated.models.customer_interface import EventGroup, EventGroupListResponse
+from scripts.client_view import client_view
 from scripts.errors import BudgetExhaustedError, ContractError
 from scripts.spec_source import read_yaml
 
 Params = Sequence[tuple[str, str]]
+
+# What the checks test: these operations, with the semantics the spec's x-assumptions give
+# these parameters. The checks refuse to run against a spec without them.
+LIST_OPERATION, DETAIL_OPERATION = "listEventGroups", "getEventGroup"
+LIST_PARAMETERS = ("count", "offset", "sort_field", "sort_direction", "name", "text_id")
+AUTH_VARIABLE = "$AUTH"
+WRONG_PASSWORD = "not-the-password"
 
 
 @dataclass(frozen=True)
@@ -48,28 +56,19 @@ class ListContract:
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> ListContract:
-        components = spec.get("components", {}).get("parameters", {})
-        list_path = detail_path = ""
-        parameters: dict[str, dict[str, Any]] = {}
-        for path, item in spec["paths"].items():
-            operation = item.get("get", {})
-            if operation.get("operationId") == "listEventGroups":
-                list_path = path
-                for ref in operation.get("parameters", []):
-                    param = (
-                        components[str(ref["$ref"]).rsplit("/", 1)[-1]] if "$ref" in ref else ref
-                    )
-                    parameters[param["name"]] = _schema(spec, param["schema"])
-            elif operation.get("operationId") == "getEventGroup":
-                detail_path = path
-        missing = {"count", "offset", "sort_field", "sort_direction", "name", "text_id"} - set(
-            parameters
-        )
-        if not list_path or not detail_path or missing:
-            raise ContractError(
-                f"the spec lacks what the property checks test: {missing or 'operations'}"
-            )
-        return cls(list_path, detail_path, parameters)
+        operations = {
+            operation.get("operationId"): (path, operation)
+            for path, item in client_view(spec).get("paths", {}).items()
+            if isinstance(operation := item.get("get"), dict)
+        }
+        if not {LIST_OPERATION, DETAIL_OPERATION} <= set(operations):
+            raise ContractError(f"the spec lacks {LIST_OPERATION} or {DETAIL_OPERATION}")
+        list_path, list_operation = operations[LIST_OPERATION]
+        parameters = {p["name"]: p["schema"] for p in list_operation.get("parameters", [])}
+        missing = set(LIST_PARAMETERS) - set(parameters)
+        if missing:
+            raise ContractError(f"{LIST_OPERATION} lacks the parameters {sorted(missing)}")
+        return cls(list_path, operations[DETAIL_OPERATION][0], parameters)
 
     @property
     def max_count(self) -> int:
@@ -82,12 +81,6 @@ class ListContract:
     @property
     def directions(self) -> list[str]:
         return [str(v) for v in self.parameters["sort_direction"]["enum"]]
-
-
-def _schema(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    if "$ref" in schema:
-        return dict(spec["components"]["schemas"][str(schema["$ref"]).rsplit("/", 1)[-1]])
-    return schema
 
 
 @dataclass
@@ -133,13 +126,17 @@ class Probe:
         query = urlencode(list(params))
         return f"{self.base_url}{path}" + (f"?{query}" if query else "")
 
-    def curl(self, path: str, params: Params = (), authorization: str | None = "$AUTH") -> str:
-        """A replayable command; credentials stay out of it (`AUTH='Basic ...'`)."""
-        header = (
-            "" if authorization is None else f"-H {shlex.quote('Authorization: ' + authorization)} "
-        )
-        if authorization == "$AUTH":
-            header = '-H "Authorization: $AUTH" '
+    def curl(
+        self, path: str, params: Params = (), authorization: str | None = AUTH_VARIABLE
+    ) -> str:
+        """A replayable command. The server's credentials stay out of it: by default the
+        header reads them from $AUTH (`export AUTH="Basic ..."` first)."""
+        if authorization == AUTH_VARIABLE:
+            header = f'-H "Authorization: {AUTH_VARIABLE}" '
+        elif authorization is not None:
+            header = f"-H {shlex.quote('Authorization: ' + authorization)} "
+        else:
+            header = ""
         return f"curl -s {header}{shlex.quote(self.url(path, params))}"
 
 
@@ -329,15 +326,16 @@ def check_detail(probe: Probe, contract: ListContract) -> Iterator[Finding]:
         )
 
 
-def bad_authorizations(username: str, password: str) -> dict[str, str | None]:
-    """Credentials a server must refuse; schemathesis never sends the malformed ones."""
+def bad_authorizations(username: str) -> dict[str, str | None]:
+    """Credentials a server must refuse; schemathesis never sends the malformed ones. None
+    holds the real password, so findings can show them."""
     return {
         "no credentials": None,
-        "wrong password": basic(username, password + "-wrong"),
-        "wrong user": basic(username + "-wrong", password),
+        "wrong password": basic(username, WRONG_PASSWORD),
+        "wrong user": basic(username + "-unknown", WRONG_PASSWORD),
         "not base64": "Basic !!!not-base64!!!",
         "no colon": "Basic " + base64.b64encode(username.encode()).decode(),
-        "another scheme": "Bearer " + base64.b64encode(f"{username}:{password}".encode()).decode(),
+        "another scheme": "Bearer " + base64.b64encode(f"{username}:x".encode()).decode(),
         "empty": "",
         "scheme only": "Basic",
     }
@@ -345,7 +343,7 @@ def bad_authorizations(username: str, password: str) -> dict[str, str | None]:
 
 def check_auth(probe: Probe, contract: ListContract) -> Iterator[Finding]:
     """No, wrong and malformed credentials get 401 with a Basic challenge."""
-    for label, authorization in bad_authorizations(probe.username, probe.password).items():
+    for label, authorization in bad_authorizations(probe.username).items():
         response = probe.get(
             contract.list_path, authorization=authorization, auth=authorization is not None
         )

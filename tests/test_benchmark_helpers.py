@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import benchmarks.server
 from benchmarks.aims import memory_aim, name_filter_aim
 from benchmarks.client import ClientResults, Iteration
 from benchmarks.conformance import parse_cli_output
@@ -22,7 +23,15 @@ from benchmarks.report import (
     replace_block,
     write,
 )
-from benchmarks.server import NAME_FILTER_REQUEST, REFERENCE, Measured, Scenario, ServerResults
+from benchmarks.server import (
+    NAME_FILTER_REQUEST,
+    REFERENCE,
+    Measured,
+    Scenario,
+    ServerResults,
+    Settings,
+)
+from benchmarks.servers import Servers
 from benchmarks.wrk import Load, WrkResult, parse_report, run_wrk, wrk_command
 from reference_server.launcher import LiveServer
 from scripts.errors import BenchmarkError
@@ -192,3 +201,17 @@ def test_iteration_is_bounded_when_its_peak_is_a_small_part_of_holding_everythin
 
     assert memory_aim(results(4.0))[1] is True
     assert memory_aim(results(40.0))[1] is False
+
+
+def test_without_wrk_the_server_table_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(benchmarks.server, "wrk_executable", lambda: None)
+    with Servers(tmp_path, 10) as servers:
+        results = benchmarks.server.run(servers, tmp_path, Settings(Load(16, 5), Load(1, 3)))
+        table = benchmarks.server.section(results, servers, Settings(Load(16, 5), Load(1, 3)))
+
+    assert results.measured == []
+    assert table.rows == []
+    assert "apt-get install wrk" in table.notes[0]
+    assert name_filter_aim(results)[1] == "not measured"

@@ -35,6 +35,7 @@ from benchmarks.servers import Servers
 from benchmarks.wrk import Load, WrkResult, parse_report, run_wrk, wrk_command
 from reference_server.launcher import LiveServer
 from scripts.errors import BenchmarkError
+from scripts.layout import README, REPO_ROOT
 from scripts.properties import basic
 
 WRK_OUTPUT = """\
@@ -215,3 +216,10 @@ def test_without_wrk_the_server_table_says_how_to_install_it(
     assert table.rows == []
     assert "apt-get install wrk" in table.notes[0]
     assert name_filter_aim(results)[1] == "not measured"
+
+
+def test_readme_shows_the_latest_committed_results() -> None:
+    latest = (REPO_ROOT / "benchmarks" / "results" / "latest.md").read_text("utf-8")
+    readme = README.read_text("utf-8")
+
+    assert replace_block(readme, latest, README) == readme

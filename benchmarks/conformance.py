@@ -168,7 +168,7 @@ def time_same_cases(examples: int) -> list[Rate]:
     with (
         tempfile.TemporaryDirectory(prefix="bench-conformance-") as logs,
         start_live_server(Path(logs), *REFERENCE_DATA, user=user, password=password) as server,
-        requests.Session() as session,
+        requests.Session() as session,  # schemathesis sends with requests; keep-alive
     ):
         over_http = schemathesis.openapi.from_path(BUNDLED_SPEC, config=config)
         over_http.config.update(base_url=server.base_url)

@@ -33,7 +33,7 @@ $(NODE): package.json package-lock.json
 
 .PHONY: venv node_modules
 venv: $(VENV) ## Create .venv with the exact tool versions of uv.lock
-node_modules: $(NODE) ## Install the Node tools pinned in package-lock.json (Redocly CLI, Optic)
+node_modules: $(NODE) ## Install the Node tools pinned in package-lock.json (Redocly CLI, Optic, Prism)
 
 .PHONY: lint
 lint: $(VENV) $(NODE) ## Check the spec: openapi-spec-validator, Redocly and the house rules
@@ -56,9 +56,9 @@ check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or the READ
 
 .PHONY: typecheck
 typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
-	$(PY) -m ruff check scripts tests reference_server
-	$(PY) -m ruff format --check scripts tests reference_server
-	$(PY) -m mypy scripts tests reference_server
+	$(PY) -m ruff check scripts tests reference_server benchmarks
+	$(PY) -m ruff format --check scripts tests reference_server benchmarks
+	$(PY) -m mypy scripts tests reference_server benchmarks
 	$(PY) -m ruff check --no-cache generated/client
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
 
@@ -109,3 +109,21 @@ conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH
 	$(PY) -m scripts.conformance --max-examples '$(MAX_EXAMPLES)' --seed '$(SEED)' \
 		--rate-limit '$(RATE_LIMIT)' --max-requests '$(MAX_REQUESTS)' --reports '$(REPORTS)' \
 		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH),--auth '$(AUTH)')
+
+# `make bench` options for benchmarks/run.py, e.g. BENCH_ARGS="--only server --seconds 10".
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: $(GENERATED) | $(VENV) $(NODE) ## Measure generate, the reference server against Prism (wrk), conformance and the client; write benchmarks/results/ and the README table
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing wrk (Debian package) for the server benchmarks"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			{ apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; } \
+				|| echo "could not install wrk: the server benchmarks will be skipped"; \
+		else \
+			echo "wrk is not installed: the server benchmarks will be skipped" \
+				"(install it with: sudo apt-get install wrk)"; \
+		fi; \
+	fi
+	PYTHONPATH=generated/client $(PY) -m benchmarks.run $(BENCH_ARGS)

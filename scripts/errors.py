@@ -34,3 +34,7 @@ class GitRefError(ContractError):
 
 class BreakingChangeError(ContractError):
     """The spec breaks its clients and info.version does not say so with a major bump."""
+
+
+class BenchmarkError(ContractError):
+    """A benchmark could not run, or the output of its load generator could not be read."""

@@ -1,4 +1,4 @@
-"""Run the Node tools that package.json pins (Redocly CLI, Optic) from node_modules."""
+"""Run the Node tools that package.json pins (Redocly CLI, Optic, Prism) from node_modules."""
 
 from __future__ import annotations
 

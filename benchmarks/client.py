@@ -1,0 +1,205 @@
+"""The generated client: what a call through the CustomerInterface facade costs beyond the
+same request with raw httpx on the same server, and how much memory iterating over every
+group takes (it should be a page's worth, not all of them)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+import httpx
+from customer_interface_client import CustomerInterface
+
+from benchmarks.report import Section
+from benchmarks.servers import Servers
+from reference_server.data import documented_groups
+from reference_server.launcher import LiveServer
+from reference_server.spec_rules import load_rules
+from scripts.errors import BenchmarkError
+
+WARMUP_CALLS = 100
+BLOCK = 100  # calls of one variant before switching, so drift of the machine hits both alike
+MIB = 2**20
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """Wall time per call in microseconds, and CPU time of this process per call."""
+
+    median_us: float
+    mean_us: float
+    cpu_us: float
+
+
+@dataclass(frozen=True)
+class Overhead:
+    operation: str
+    calls: int
+    facade: CallCost
+    raw: CallCost
+
+
+@dataclass(frozen=True)
+class Iteration:
+    name: str
+    page_size: int
+    groups: int
+    requests: int
+    seconds: float | None
+    peak_mib: float
+
+
+@dataclass
+class ClientResults:
+    overheads: list[Overhead]
+    iterations: list[Iteration]
+    total_groups: int
+
+
+def compare_calls(
+    facade: Callable[[], object], raw: Callable[[], object], calls: int
+) -> tuple[CallCost, CallCost]:
+    """`calls` of each, alternating in blocks, after a warm-up of each."""
+    for _ in range(WARMUP_CALLS):
+        facade()
+        raw()
+    wall: dict[str, list[int]] = {"facade": [], "raw": []}
+    cpu = {"facade": 0.0, "raw": 0.0}
+    variants = {"facade": facade, "raw": raw}
+    for _ in range(math.ceil(calls / BLOCK)):
+        for name, call in variants.items():
+            started_cpu = time.process_time()
+            for _ in range(BLOCK):
+                started = time.perf_counter_ns()
+                call()
+                wall[name].append(time.perf_counter_ns() - started)
+            cpu[name] += time.process_time() - started_cpu
+
+    def cost(name: str) -> CallCost:
+        samples = wall[name]
+        return CallCost(
+            statistics.median(samples) / 1e3,
+            statistics.fmean(samples) / 1e3,
+            cpu[name] / len(samples) * 1e6,
+        )
+
+    return cost("facade"), cost("raw")
+
+
+def time_overheads(server: LiveServer, calls: int) -> list[Overhead]:
+    """list_event_groups(count=1) and get_event_group(id) on the documented groups."""
+    key = documented_groups(load_rules())[0].event_group_id
+
+    def plain(response: httpx.Response) -> object:
+        response.raise_for_status()
+        return response.json()
+
+    with (
+        CustomerInterface(server.base_url, server.user, server.password) as api,
+        httpx.Client(base_url=server.base_url, auth=server.auth) as client,
+    ):
+        list_costs = compare_calls(
+            lambda: api.event_groups.list_event_groups(count=1),
+            lambda: plain(client.get("/event-groups", params={"count": 1})),
+            calls,
+        )
+        detail_costs = compare_calls(
+            lambda: api.event_groups.get_event_group(key),
+            lambda: plain(client.get(f"/event-groups/{key}")),
+            calls,
+        )
+    return [
+        Overhead("`list_event_groups(count=1)`", calls, *list_costs),
+        Overhead("`get_event_group(id)`", calls, *detail_costs),
+    ]
+
+
+def consume(groups: Iterator[object]) -> int:
+    return sum(1 for _ in groups)
+
+
+def peak_mib(action: Callable[[], object]) -> float:
+    """Peak of Python allocations during `action`, in MiB, by tracemalloc."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        action()
+        return tracemalloc.get_traced_memory()[1] / MIB
+    finally:
+        tracemalloc.stop()
+
+
+def time_iterations(
+    server: LiveServer, groups: int, page_sizes: tuple[int, ...]
+) -> list[Iteration]:
+    """Each page size twice: timed without tracemalloc (which slows Python down), then traced."""
+    results = []
+    with CustomerInterface(server.base_url, server.user, server.password) as api:
+        pages = api.event_groups.iter_list_event_groups
+
+        def walk(size: int) -> int:
+            return consume(pages(page_size=size))
+
+        for size in page_sizes:
+            start = time.perf_counter()
+            seen = walk(size)
+            seconds = time.perf_counter() - start
+            peak = peak_mib(partial(walk, size))
+            results.append(Iteration("`iter_list_event_groups`", size, seen,
+                                     math.ceil(seen / size), seconds, peak))  # fmt: skip
+        size = max(page_sizes)
+        held: list[object] = []
+        peak = peak_mib(lambda: held.extend(pages(page_size=size)))
+        results.append(Iteration("`list(iter_list_event_groups(...))`, all held", size,
+                                 len(held), math.ceil(len(held) / size), None, peak))  # fmt: skip
+    if any(item.groups != groups for item in results):
+        raise BenchmarkError(f"iterating gave {[i.groups for i in results]}, not {groups} groups")
+    return results
+
+
+def run(servers: Servers, calls: int, page_sizes: tuple[int, ...]) -> ClientResults:
+    overheads = time_overheads(servers.documented(), calls)
+    iterations = time_iterations(servers.synthetic(), servers.groups, page_sizes)
+    return ClientResults(overheads, iterations, servers.groups)
+
+
+def sections(results: ClientResults) -> list[Section]:
+    calls = Section(
+        "client-calls",
+        "Client: cost of a call",
+        ["Call", "Facade µs, median", "Raw httpx µs, median", "Overhead µs", "Overhead %",
+         "Facade CPU µs/call", "Raw httpx CPU µs/call"],
+    )  # fmt: skip
+    for item in results.overheads:
+        extra = item.facade.median_us - item.raw.median_us
+        share = 100 * extra / item.raw.median_us
+        calls.add(item.operation, item.facade.median_us, item.raw.median_us, extra, share,
+                  item.facade.cpu_us, item.raw.cpu_us)  # fmt: skip
+    if results.overheads:
+        calls.notes.append(
+            f"{results.overheads[0].calls:,} sequential calls each way against the reference "
+            "server with the documented groups, in alternating blocks of "
+            f"{BLOCK} after {WARMUP_CALLS} warm-up calls. Raw httpx sends the same request with "
+            "the same Basic auth and decodes the JSON; the facade adds retries (httpx-retries), "
+            "status checks and the generated models. CPU is this process's alone."
+        )
+    iterations = Section(
+        "client-iteration",
+        f"Client: iterating over {results.total_groups:,} groups",
+        ["Iteration", "Page size", "Groups", "Requests", "Seconds", "Groups/s", "Peak MiB"],
+    )
+    for it in results.iterations:
+        rate = None if it.seconds is None else it.groups / it.seconds
+        iterations.add(it.name, it.page_size, it.groups, it.requests, it.seconds, rate,
+                       it.peak_mib)  # fmt: skip
+    iterations.notes.append(
+        "Peak MiB: the highest Python allocation while iterating, by tracemalloc, in a run of "
+        "its own (tracing slows Python down, so seconds come from an untraced run). The last row "
+        "keeps every group, for comparison."
+    )
+    return [calls, iterations]

@@ -1,0 +1,156 @@
+"""`make bench`: run every area (or those named with --only), print each table as it is done,
+and write the results as JSON and Markdown to benchmarks/results/ and into the README. An
+area that fails is reported in its table and the others still run; the exit status is then 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import aims, breakdown, client, conformance, machine, pipeline, server
+from benchmarks.report import Report, Section, render_section, replace_block, write
+from benchmarks.servers import Servers
+from benchmarks.wrk import Load
+from scripts.errors import ContractError
+from scripts.layout import README, REPO_ROOT, display_path
+
+AREAS = ("pipeline", "server", "conformance", "client")
+RESULTS = REPO_ROOT / "benchmarks" / "results"
+
+
+@dataclass(frozen=True)
+class Options:
+    areas: tuple[str, ...]
+    seconds: int
+    groups: int
+    repeats: int
+    max_examples: int
+    same_case_examples: int
+    calls: int
+    output: Path
+    readme: bool
+
+
+def parse(argv: list[str] | None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--only", choices=AREAS, action="append", help="run only this area")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk seconds per request")
+    parser.add_argument("--groups", type=int, default=100_000, help="synthetic groups")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each generate step")
+    parser.add_argument("--max-examples", type=int, default=100, help="of `make conformance`")
+    parser.add_argument(
+        "--same-case-examples", type=int, default=100, help="cases per operation and mode"
+    )
+    parser.add_argument("--calls", type=int, default=2000, help="client calls each way")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="folder of latest.*")
+    parser.add_argument(
+        "--no-readme", action="store_true", help="leave the README's table as it is"
+    )
+    args = parser.parse_args(argv)
+    return Options(
+        tuple(args.only or AREAS), args.seconds, args.groups, args.repeats, args.max_examples,
+        args.same_case_examples, args.calls, args.output.resolve(), not args.no_readme,
+    )  # fmt: skip
+
+
+def failed(key: str, title: str, exc: BaseException) -> Section:
+    """The table of an area that could not finish: what went wrong, not a traceback."""
+    if not isinstance(exc, ContractError):
+        traceback.print_exception(exc)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Section(key, title, [], notes=[f"Not measured: {first}"])
+
+
+@dataclass
+class Outcome:
+    tables: list[Section] = field(default_factory=list)
+    failures: int = 0
+    server: server.ServerResults | None = None
+    client: client.ClientResults | None = None
+
+    def attempt(self, key: str, title: str, action: Callable[[], list[Section]]) -> None:
+        """Run one area and print its tables; a failure is reported in its table and the
+        other areas still run."""
+        print(f"\n== {title} ...", flush=True)
+        try:
+            tables = action()
+        except Exception as exc:
+            self.failures += 1
+            tables = [failed(key, title, exc)]
+        for table in tables:
+            print(render_section(table), flush=True)
+        self.tables += tables
+
+
+def run_areas(options: Options, servers: Servers) -> Outcome:
+    outcome = Outcome()
+    load = server.Settings(
+        loaded=Load(16, options.seconds), single=Load(1, max(1, round(options.seconds * 0.6)))
+    )
+
+    def generate() -> list[Section]:
+        return [pipeline.section(pipeline.run(options.repeats))]
+
+    def serve() -> list[Section]:
+        outcome.server = server.run(servers, servers.workdir, load)
+        tables = [server.section(outcome.server, servers, load)]
+        if not outcome.server.skipped:
+            data = server.synthetic_label(servers.groups)
+            breakdowns = breakdown.run(servers.database, outcome.server, data)
+            tables.append(breakdown.section(breakdowns, servers.groups))
+        return tables
+
+    def harness() -> list[Section]:
+        results = conformance.run(options.max_examples, options.same_case_examples)
+        return [conformance.section(results)]
+
+    def call() -> list[Section]:
+        outcome.client = client.run(servers, options.calls, (100, 1000))
+        return client.sections(outcome.client)
+
+    areas = {
+        "pipeline": ("Generate", generate),
+        "server": ("Reference server and Prism under load", serve),
+        "conformance": ("Conformance harness", harness),
+        "client": ("Client", call),
+    }
+    for key, (title, action) in areas.items():
+        if key in options.areas:
+            outcome.attempt(key, title, action)
+    return outcome
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as workdir,
+        Servers(Path(workdir), options.groups) as servers,
+    ):
+        outcome = run_areas(options, servers)
+    elapsed = time.perf_counter() - started
+    tables = [
+        *outcome.tables,
+        aims.section(outcome.server, outcome.client, options.groups, elapsed),
+    ]
+    report = Report(started_at, machine.describe(), tables, elapsed)
+    json_path, markdown_path = write(report, options.output)
+    print(f"\nwrote {display_path(json_path)} and {display_path(markdown_path)}")
+    if options.readme:
+        text = README.read_text("utf-8")
+        markdown = markdown_path.read_text("utf-8")
+        README.write_text(replace_block(text, markdown, README), "utf-8")
+        print(f"updated the table in {display_path(README)}")
+    return 1 if outcome.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

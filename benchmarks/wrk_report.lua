@@ -1,0 +1,12 @@
+-- Appended to wrk's own report: one line of JSON with exact counts and latency percentiles in
+-- microseconds, so benchmarks/wrk.py reads numbers instead of wrk's rounded, unit-suffixed text.
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    'wrk-report {"requests": %.0f, "duration_us": %.0f, "bytes": %.0f, ' ..
+    '"p50_us": %.0f, "p90_us": %.0f, "p99_us": %.0f, "max_us": %.0f, ' ..
+    '"errors": {"connect": %.0f, "read": %.0f, "write": %.0f, "status": %.0f, "timeout": %.0f}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    errors.connect, errors.read, errors.write, errors.status, errors.timeout))
+end

@@ -1,0 +1,225 @@
+"""The helpers of `make bench` that read tool output and write the tables. The benchmarks
+themselves are not run here: they measure, they do not pass or fail."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import benchmarks.server
+from benchmarks.aims import memory_aim, name_filter_aim
+from benchmarks.client import ClientResults, Iteration
+from benchmarks.conformance import parse_cli_output
+from benchmarks.report import (
+    BLOCK_END,
+    BLOCK_START,
+    Report,
+    Section,
+    format_cell,
+    render_markdown,
+    replace_block,
+    write,
+)
+from benchmarks.server import (
+    NAME_FILTER_REQUEST,
+    REFERENCE,
+    Measured,
+    Scenario,
+    ServerResults,
+    Settings,
+)
+from benchmarks.servers import Servers
+from benchmarks.wrk import Load, WrkResult, parse_report, run_wrk, wrk_command
+from reference_server.launcher import LiveServer
+from scripts.errors import BenchmarkError
+from scripts.layout import README, REPO_ROOT
+from scripts.properties import basic
+
+WRK_OUTPUT = """\
+Running 5s test @ http://127.0.0.1:8080/rest-api/customer-interface/v1.0/event-groups
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.23ms  493.36us   7.96ms   91.32%
+  21632 requests in 5.00s, 11.53MB read
+Requests/sec:   4326.40
+Transfer/sec:      2.31MB
+wrk-report {"requests": 21632, "duration_us": 5000123, "bytes": 12089000, "p50_us": 2170, \
+"p90_us": 2340, "p99_us": 4560, "max_us": 7960, \
+"errors": {"connect": 0, "read": 1, "write": 0, "status": 3, "timeout": 2}}
+"""
+
+
+def test_wrk_report_line_gives_exact_rate_latency_and_every_kind_of_error() -> None:
+    result = parse_report(WRK_OUTPUT)
+
+    assert result.requests == 21632
+    assert result.requests_per_second == pytest.approx(21632 / 5.000123)
+    assert (result.p50_ms, result.p99_ms) == (2.17, 4.56)
+    assert result.errors == 6  # socket errors, timeouts and non-2xx answers alike
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "Running 5s test @ http://127.0.0.1:1/\nunable to connect to 127.0.0.1:1\n",
+        'wrk-report {"requests": 1}\n',
+        "wrk-report not json\n",
+    ],
+)
+def test_wrk_output_without_a_whole_report_line_is_an_error(output: str) -> None:
+    with pytest.raises(BenchmarkError, match="wrk"):
+        parse_report(output)
+
+
+def test_wrk_runs_are_bounded_in_time_and_send_the_credentials() -> None:
+    command = wrk_command("wrk", "http://127.0.0.1:1/x", "Basic abc", Load(16, 5))
+
+    assert command[command.index("-d") + 1] == "5s"
+    assert command[command.index("--timeout") + 1] == "2s"
+    assert command[command.index("-H") + 1] == "Authorization: Basic abc"
+    assert command[-1] == "http://127.0.0.1:1/x"
+
+
+def test_wrk_loads_nothing_but_loopback() -> None:
+    with pytest.raises(BenchmarkError, match="loopback"):
+        run_wrk("http://example.com/", "Basic abc", Load(1, 1))
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_wrk_with_the_report_script_measures_a_live_server(live_server: LiveServer) -> None:
+    authorization = basic(live_server.user, live_server.password)
+    result = run_wrk(live_server.base_url + "/event-groups", authorization, Load(1, 1))
+
+    assert result.requests > 0
+    assert result.errors == 0
+    assert 0 < result.p50_ms <= result.p99_ms
+
+
+def test_schemathesis_summary_gives_cases_and_seconds() -> None:
+    output = (
+        "Test cases:\n  955 generated, 955 passed, 4 skipped\n\n"
+        "=========================== No issues found in 4.54s ===========================\n"
+    )
+
+    assert parse_cli_output(output) == (955, 4.54)
+    with pytest.raises(BenchmarkError, match="summary"):
+        parse_cli_output("Test cases:\n  955 generated\n")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "n/a"),
+        (7206, "7,206"),
+        (7206.73, "7,207"),
+        (16.04, "16.0"),
+        (2.174, "2.17"),
+        (0.0071, "0.007"),
+        ("a | b", "a \\| b"),
+    ],
+)
+def test_cells_show_the_digits_a_reader_can_use(value: float | str | None, shown: str) -> None:
+    assert format_cell(value) == shown
+
+
+def test_markdown_has_the_machine_each_table_and_its_notes() -> None:
+    section = Section("server", "Server", ["Request", "req/s"], notes=["wrk, 5 s"])
+    section.add("list", 7206.7)
+    report = Report("2026-01-01 00:00 UTC", {"CPU": "Test CPU", "Cores": "2"}, [section], 61)
+
+    markdown = render_markdown(report)
+
+    assert "Measured 2026-01-01 00:00 UTC; the run took 1 min 1 s." in markdown
+    assert "| CPU | Test CPU |" in markdown
+    assert "#### Server\n\n| Request | req/s |\n|---|---|\n| list | 7,207 |\n" in markdown
+    assert "- wrk, 5 s" in markdown
+
+
+def test_a_row_must_fill_every_column() -> None:
+    with pytest.raises(BenchmarkError, match="columns"):
+        Section("x", "X", ["a", "b"]).add(1)
+
+
+def test_results_are_written_as_json_and_markdown(tmp_path: Path) -> None:
+    report = Report("now", {"CPU": "x"}, [Section("s", "S", ["a"], rows=[[1.5]])])
+
+    json_path, markdown_path = write(report, tmp_path)
+
+    assert json.loads(json_path.read_text("utf-8"))["sections"][0]["rows"] == [[1.5]]
+    assert "| 1.50 |" in markdown_path.read_text("utf-8")
+
+
+def test_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
+    text = f"before\n{BLOCK_START}\nold\n{BLOCK_END}\nafter\n"
+
+    assert replace_block(text, "new\n", tmp_path / "README.md") == (
+        f"before\n{BLOCK_START}\nnew\n{BLOCK_END}\nafter\n"
+    )
+    with pytest.raises(BenchmarkError, match="markers"):
+        replace_block("no markers", "new\n", tmp_path / "README.md")
+
+
+def measured(request: str, loaded_p99: float, single_p99: float) -> Measured:
+    scenario = Scenario("synthetic (100,000)", request, "/event-groups?name=cart")
+    return Measured(
+        scenario,
+        REFERENCE,
+        200,
+        WrkResult(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=loaded_p99, errors=0),
+        WrkResult(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=single_p99, errors=0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("loaded_p99", "single_p99", "expected"),
+    [
+        (15.0, 10.0, "met"),
+        (170.0, 10.8, "met one request at a time, not under load"),
+        (170.0, 25.0, "not met"),
+    ],
+)
+def test_name_filter_aim_tells_queueing_from_a_slow_request(
+    loaded_p99: float, single_p99: float, expected: str
+) -> None:
+    results = ServerResults(
+        [measured(f"{NAME_FILTER_REQUEST} (`name=cart`)", loaded_p99, single_p99)]
+    )
+
+    assert name_filter_aim(results)[1] == expected
+    assert name_filter_aim(ServerResults([], skipped="no wrk"))[1] == "not measured"
+
+
+def test_iteration_is_bounded_when_its_peak_is_a_small_part_of_holding_everything() -> None:
+    def results(peak_mib: float) -> ClientResults:
+        iterations = [
+            Iteration("iterate", 1000, 100_000, 100, 1.0, peak_mib),
+            Iteration("hold all", 1000, 100_000, 100, None, 50.0),
+        ]
+        return ClientResults([], iterations, 100_000)
+
+    assert memory_aim(results(4.0))[1] is True
+    assert memory_aim(results(40.0))[1] is False
+
+
+def test_without_wrk_the_server_table_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(benchmarks.server, "wrk_executable", lambda: None)
+    with Servers(tmp_path, 10) as servers:
+        results = benchmarks.server.run(servers, tmp_path, Settings(Load(16, 5), Load(1, 3)))
+        table = benchmarks.server.section(results, servers, Settings(Load(16, 5), Load(1, 3)))
+
+    assert results.measured == []
+    assert table.rows == []
+    assert "apt-get install wrk" in table.notes[0]
+    assert name_filter_aim(results)[1] == "not measured"
+
+
+def test_readme_shows_the_latest_committed_results() -> None:
+    latest = (REPO_ROOT / "benchmarks" / "results" / "latest.md").read_text("utf-8")
+    readme = README.read_text("utf-8")
+
+    assert replace_block(readme, latest, README) == readme

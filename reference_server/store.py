@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,11 @@ class Page:
     total: int
 
 
+# How many distinct filters keep their match count. Counting is most of a filtered list's
+# cost (a substring match scans every row); the groups only change through add_all().
+COUNT_CACHE_SIZE: Final = 1024
+
+
 class EventGroupStore:
     """The groups a server serves. One connection, shared behind a lock, so the app may be
     created in one thread and serve in another."""
@@ -99,6 +105,7 @@ class EventGroupStore:
     def __init__(self, connection: sqlite3.Connection, where: str) -> None:
         self._connection = connection
         self._lock = threading.Lock()
+        self._counts: OrderedDict[tuple[str, tuple[Any, ...]], int] = OrderedDict()
         self.where = where
 
     @classmethod
@@ -145,6 +152,7 @@ class EventGroupStore:
         )
         added = 0
         with self._lock, self._connection:
+            self._counts.clear()
             for index, group in enumerate(groups):
                 values = group.model_dump()
                 row = [values[name] for name in FIELDS]
@@ -187,15 +195,33 @@ class EventGroupStore:
             direction = "DESC" if search.descending else "ASC"
             order = f"{quote(self._field(search.order_by))} {direction}, {quote(KEY)} {direction}"
         with self._lock:
-            (total,) = self._connection.execute(
-                f"SELECT COUNT(*) FROM {TABLE}{where}", parameters
-            ).fetchone()
+            total = self._count(where, parameters)
             rows = self._connection.execute(
                 f"SELECT {SELECT} FROM {TABLE}{where} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*parameters, search.limit, search.offset],
             ).fetchall()
         groups = [EventGroup.model_validate(dict(zip(FIELDS, row, strict=True))) for row in rows]
         return Page(groups, int(total))
+
+    def forget_counts(self) -> None:
+        """Drop the remembered match counts: after another process wrote to the file, or to
+        measure what counting costs."""
+        with self._lock:
+            self._counts.clear()
+
+    def _count(self, where: str, parameters: list[Any]) -> int:
+        """The number of groups matching `where`, remembered for the most recent filters."""
+        key = (where, tuple(parameters))
+        if key in self._counts:
+            self._counts.move_to_end(key)
+            return self._counts[key]
+        (total,) = self._connection.execute(
+            f"SELECT COUNT(*) FROM {TABLE}{where}", parameters
+        ).fetchone()
+        self._counts[key] = int(total)
+        if len(self._counts) > COUNT_CACHE_SIZE:
+            self._counts.popitem(last=False)
+        return int(total)
 
     @staticmethod
     def _field(name: str) -> str:

@@ -170,3 +170,15 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 def test_a_database_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot"):
         EventGroupStore.open(tmp_path / "absent" / "groups.sqlite")
+
+
+def test_a_remembered_match_count_is_forgotten_when_groups_are_added() -> None:
+    store = EventGroupStore.open()
+    store.add_all(synthetic_groups(30, seed=1))
+    search = Search(contains_casefolded={"name": "a"}, limit=1)
+    before = store.search(search).total
+    assert store.search(search).total == before  # the remembered count
+
+    store.add_all([EventGroup(event_group_id="added-1", name="AAA", text_id="added_1", state=1)])
+
+    assert store.search(search).total == before + 1

@@ -220,8 +220,8 @@ def section(results: ServerResults, servers: Servers, settings: Settings) -> Sec
         f"{settings.single.describe()} (the 1-connection columns: one request at a time, the "
         "latency without queueing); a 1 s warm-up per server is not reported. One wrk thread "
         "leaves the second core to the server.",
-        "Reference server: `python -m reference_server` with one uvicorn worker (asyncio, h11), "
-        "access log off (`--log-level warning`), groups in SQLite "
+        "Reference server: `python -m reference_server` with one uvicorn worker "
+        "(uvloop, httptools), access log off (`--log-level warning`), groups in SQLite "
         "(in memory for the documented ones, a file for the synthetic ones).",
         "Prism: `prism mock -v warn` on `generated/openapi.yaml`, one Node process, serving the "
         "spec's examples (it ignores filters and ids, and serves the paths without the server "

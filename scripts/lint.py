@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from scripts.assumptions import assumption_errors
 from scripts.errors import ContractError, LintError, SpecLoadError, ToolError
 from scripts.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from scripts.node_tools import run_node_tool
-from scripts.spec_source import Location, SourceMap, load_inlined
+from scripts.spec_source import HTTP_METHODS, Location, PathKey, SourceMap, load_inlined
 
 
 @dataclass(frozen=True, order=True)
@@ -76,12 +77,27 @@ def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
     return problems
 
 
+def missing_not_found(document: Any) -> Iterator[tuple[PathKey, str, str]]:
+    """An operation on a path with a parameter (`/event-groups/{id}`) must say what an id
+    that names nothing gives: a 404 response."""
+    for route, item in (document.get("paths") or {}).items():
+        if "{" not in route or not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict) and "404" not in (operation.get("responses") or {}):
+                yield (
+                    ("paths", route, method, "responses"),
+                    "operation-404-for-path-parameters",
+                    f"{method.upper()} {route} has a path parameter but no 404 response",
+                )
+
+
 def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:
-    """Rules no external tool knows: the shape and uniqueness of `x-assumption` objects."""
-    return [
-        Problem(source_map.locate(path), rule, message)
-        for path, rule, message in assumption_errors(document, source_map.locate)
-    ]
+    """Rules no external tool knows: the shape and uniqueness of `x-assumption` objects, and
+    a 404 response wherever a path parameter can name nothing."""
+    found = [*assumption_errors(document, source_map.locate), *missing_not_found(document)]
+    return [Problem(source_map.locate(path), rule, message) for path, rule, message in found]
 
 
 def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]:

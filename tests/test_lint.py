@@ -122,6 +122,12 @@ BROKEN_SPECS = {
         "/get/responses",
         (DETAIL, set_key("get", "responses", value={"200": {"description": "ok"}})),
     ),
+    "path-parameter operation without 404": (
+        "operation-404-for-path-parameters",
+        DETAIL,
+        "/get/responses",
+        (DETAIL, delete_key("get", "responses", "404")),
+    ),
     "JSON response without example": (
         "rule/json-response-example",
         LIST,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.errors import BenchmarkError
-from scripts.layout import display_path
+from scripts.marked_block import replace_marked_block
 
 Cell = str | int | float | None
 
@@ -112,9 +112,4 @@ def write(report: Report, folder: Path) -> tuple[Path, Path]:
 
 def replace_block(text: str, markdown: str, where: Path) -> str:
     """`text` (the README) with the results between the benchmark markers replaced."""
-    start, end = text.find(BLOCK_START), text.find(BLOCK_END)
-    if start < 0 or end < start:
-        raise BenchmarkError(
-            f"{display_path(where)}: markers {BLOCK_START!r} and {BLOCK_END!r} not found"
-        )
-    return text[: start + len(BLOCK_START)] + "\n" + markdown + text[end:]
+    return replace_marked_block(text, BLOCK_START, BLOCK_END, markdown, where, BenchmarkError)

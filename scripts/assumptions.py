@@ -10,8 +10,7 @@ from typing import Any
 
 import jsonschema
 
-from scripts.errors import ContractError
-from scripts.layout import display_path
+from scripts.marked_block import replace_marked_block
 from scripts.spec_source import HTTP_METHODS, PathKey, escape_pointer_token
 
 EXTENSION = "x-assumption"
@@ -148,9 +147,4 @@ def render_table(spec: dict[str, Any]) -> str:
 
 
 def replace_block(text: str, table: str, where: Path) -> str:
-    start, end = text.find(TABLE_START), text.find(TABLE_END)
-    if start < 0 or end < start:
-        raise ContractError(
-            f"{display_path(where)}: markers {TABLE_START!r} and {TABLE_END!r} not found"
-        )
-    return text[: start + len(TABLE_START)] + "\n" + table + text[end:]
+    return replace_marked_block(text, TABLE_START, TABLE_END, table, where)

@@ -90,7 +90,7 @@ def start_live_server(
         log = log_dir / f"reference-server-{port}.log"
         command = [
             sys.executable, "-m", "reference_server", "--host", "127.0.0.1", "--port", str(port),
-            "--user", user, "--password", password, "--log-level", "warning", *extra_args,
+            f"--user={user}", f"--password={password}", "--log-level", "warning", *extra_args,
         ]  # fmt: skip
         with log.open("wb") as output:
             process = subprocess.Popen(

@@ -101,3 +101,11 @@ def test_a_live_server_can_serve_synthetic_groups_from_a_database_file(tmp_path:
     assert body["data"]["total_items"] == 250
     with start_live_server(tmp_path, "--db", str(db)) as again:
         assert "250 event groups from" in again.log.read_text("utf-8")
+
+
+def test_a_live_server_starts_with_a_password_that_begins_with_a_dash(tmp_path: Path) -> None:
+    # Random passwords (token_urlsafe) begin with "-" now and then.
+    with start_live_server(tmp_path, password="-starts-with-a-dash") as server:
+        response = httpx.get(f"{server.base_url}/event-groups", auth=server.auth)
+
+    assert response.status_code == 200

@@ -85,7 +85,7 @@ SERVE_ARGS ?=
 .PHONY: serve
 serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, DB, SERVE_ARGS)
 	$(PY) -m reference_server --host '$(HOST)' --port '$(PORT)' $(SERVE_ARGS) \
-		$(if $(API_USER),--user '$(API_USER)') $(if $(API_PASSWORD),--password '$(API_PASSWORD)') \
+		$(if $(API_USER),--user='$(API_USER)') $(if $(API_PASSWORD),--password='$(API_PASSWORD)') \
 		$(if $(DB),--db '$(DB)')
 
 .PHONY: clean

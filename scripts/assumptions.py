@@ -110,6 +110,13 @@ def table_rows(spec: dict[str, Any]) -> Iterator[Row]:
             operation = item[method]
             element = f"`{method.upper()} {route}`"
             yield _row(element, operation.get("summary", ""), operation)
+            for key, declaration in operation.items():
+                if (
+                    key.startswith("x-")
+                    and isinstance(declaration, dict)
+                    and EXTENSION in declaration
+                ):
+                    yield _row(f"{element} `{key}`", _declared(declaration), declaration)
             for status, response in operation.get("responses", {}).items():
                 name = str(response.get("$ref", "")).rsplit("/", 1)[-1]
                 target = components.get("responses", {}).get(name, response)
@@ -123,6 +130,15 @@ def table_rows(spec: dict[str, Any]) -> Iterator[Row]:
             if prop_schema.get("type") == "array":
                 summary = f"array of {summarize_schema(prop_schema.get('items'), schemas)}"
             yield _row(f"`{schema_name}.{prop}`", summary, prop_schema, schema)
+
+
+def _declared(declaration: dict[str, Any]) -> str:
+    """A behaviour declaration's settings in one line, without its bookkeeping."""
+    return ", ".join(
+        f"{key}: {value}"
+        for key, value in declaration.items()
+        if key not in {EXTENSION, "assumptions"}
+    )
 
 
 def _row(element: str, contract: str, node: dict[str, Any], parent: Any = None) -> Row:

@@ -38,3 +38,7 @@ class BreakingChangeError(ContractError):
 
 class BenchmarkError(ContractError):
     """A benchmark could not run, or the output of its load generator could not be read."""
+
+
+class DeclarationError(ContractError):
+    """The spec's behaviour declarations (x-pagination, x-filter, ...) are missing or invalid."""

@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from scripts.assumptions import assumption_errors
+from scripts.declarations import declaration_problems
 from scripts.errors import ContractError, LintError, SpecLoadError, ToolError
 from scripts.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from scripts.node_tools import run_node_tool
@@ -94,9 +95,13 @@ def missing_not_found(document: Any) -> Iterator[tuple[PathKey, str, str]]:
 
 
 def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:
-    """Rules no external tool knows: the shape and uniqueness of `x-assumption` objects, and
-    a 404 response wherever a path parameter can name nothing."""
-    found = [*assumption_errors(document, source_map.locate), *missing_not_found(document)]
+    """Rules no external tool knows: the shape and uniqueness of `x-assumption` objects, the
+    behaviour declarations, and a 404 response wherever a path parameter can name nothing."""
+    found = [
+        *assumption_errors(document, source_map.locate),
+        *declaration_problems(document),
+        *missing_not_found(document),
+    ]
     return [Problem(source_map.locate(path), rule, message) for path, rule, message in found]
 
 

@@ -93,7 +93,7 @@ class Sorting:
 @dataclass(frozen=True)
 class Filter:
     parameter: str
-    property: str
+    property_name: str  # the item property compared
     match: str  # equals | contains | prefix
     case: str  # sensitive | unicode-casefold
     assumptions: tuple[str, ...]
@@ -161,7 +161,7 @@ class ListResource:
         with AND, the one combination the schema allows."""
         by_parameter = {f.parameter: f for f in self.filters}
         return all(
-            by_parameter[name].matches(value, str(item[by_parameter[name].property]))
+            by_parameter[name].matches(value, str(item[by_parameter[name].property_name]))
             for name, value in filters.items()
         )
 
@@ -554,7 +554,7 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
     filters = tuple(
         Filter(
             parameter=name,
-            property=p[FILTER]["property"],
+            property_name=p[FILTER]["property"],
             match=p[FILTER]["match"],
             case=p[FILTER]["case"],
             assumptions=_assumptions(p[FILTER]),

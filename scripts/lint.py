@@ -20,7 +20,14 @@ from scripts.declarations import declaration_problems
 from scripts.errors import ContractError, LintError, SpecLoadError, ToolError
 from scripts.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from scripts.node_tools import run_node_tool
-from scripts.spec_source import HTTP_METHODS, Location, PathKey, SourceMap, load_inlined
+from scripts.spec_source import (
+    HTTP_METHODS,
+    Location,
+    PathKey,
+    SourceMap,
+    line_of,
+    load_inlined,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +76,7 @@ def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
         path = list(error.absolute_path) if isinstance(error, ValidationError) else []
         keyword = error.validator if isinstance(error.validator, str) else "schema"
         problems.append(
-            Problem(
+            at_line(
                 source_map.locate(path),
                 f"openapi-spec-validator/{keyword}",
                 str(error.message).splitlines()[0],
@@ -102,7 +109,11 @@ def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:
         *declaration_problems(document),
         *missing_not_found(document),
     ]
-    return [Problem(source_map.locate(path), rule, message) for path, rule, message in found]
+    return [at_line(source_map.locate(path), rule, message) for path, rule, message in found]
+
+
+def at_line(location: Location, rule: str, message: str) -> Problem:
+    return Problem(location, rule, message, line_of(location))
 
 
 def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]:

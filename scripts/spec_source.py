@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,30 @@ def load_inlined(root: Path) -> tuple[Any, SourceMap]:
     inliner.source_map.record((), origin)
     document = inliner.inline(inliner.load(root), origin, (), (root,))
     return document, inliner.source_map
+
+
+@cache
+def _composed(path: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def line_of(location: Location) -> int | None:
+    """The 1-based line where the node at `location` is written: the deepest node of its
+    pointer that exists in the file (a missing member is reported at its parent)."""
+    node = _composed(location.file)
+    if node is None:
+        return None
+    for raw in location.pointer.split("/")[1:] if location.pointer.strip("/") else []:
+        token = unescape_pointer_token(raw)
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == token), None)
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+            child = node.value[int(token)] if int(token) < len(node.value) else None
+        if child is None:
+            break
+        node = child
+    return int(node.start_mark.line) + 1

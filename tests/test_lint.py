@@ -15,6 +15,7 @@ LIST = "resources/event_groups/paths/event-groups.yaml"
 DETAIL = "resources/event_groups/paths/event-groups_{event_group_id}.yaml"
 EVENT_GROUP = "resources/event_groups/schemas/EventGroup.yaml"
 COUNT = "shared/parameters/count.yaml"
+NAME = "resources/event_groups/parameters/name.yaml"
 
 
 def set_key(*path: str | int, value: Any) -> Callable[[Any], None]:
@@ -164,6 +165,66 @@ BROKEN_SPECS = {
         "/x-assumption/id",
         (COUNT, set_key("x-assumption", "id", value="offset-bounds")),
     ),
+    "declaration breaks its JSON Schema": (
+        "x-declaration-shape",
+        NAME,
+        "/x-filter/match",
+        (NAME, set_key("x-filter", "match", value="like")),
+    ),
+    "declaration without its assumption": (
+        "x-declaration-shape",
+        NAME,
+        "/x-filter",
+        (NAME, delete_key("x-filter", "assumptions")),
+    ),
+    "declaration names an assumption nobody made": (
+        "x-declaration-assumption",
+        LIST,
+        "/get/x-pagination/assumptions/0",
+        (LIST, set_key("get", "x-pagination", "assumptions", value=["no-such-decision"])),
+    ),
+    "declaration names a parameter the operation lacks": (
+        "x-declaration-parameter",
+        LIST,
+        "/get/x-pagination/step",
+        (LIST, set_key("get", "x-pagination", "step", value="$request.limit")),
+    ),
+    "declaration names a response member the body lacks": (
+        "x-declaration-response",
+        LIST,
+        "/get/x-pagination/results",
+        (LIST, set_key("get", "x-pagination", "results", value="$response.data.groups")),
+    ),
+    "filter names a property the item schema lacks": (
+        "x-declaration-property",
+        NAME,
+        "/x-filter/property",
+        (NAME, set_key("x-filter", "property", value="title")),
+    ),
+    "sort fields differ from the parameter's values": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-sorting/fields",
+        (LIST, delete_key("get", "x-sorting", "fields", "state")),
+    ),
+    "declaration where no tool reads it": (
+        "x-declaration-placement",
+        EVENT_GROUP,
+        "/x-filter",
+        (EVENT_GROUP, set_key("x-filter", value={"property": "name"})),
+    ),
+    "list operation without its query policy": (
+        "x-declaration-missing",
+        LIST,
+        "/get",
+        (LIST, delete_key("get", "x-query-policy")),
+    ),
+    "list without a link to its detail": (
+        "x-declaration-detail-link",
+        LIST,
+        "/get/responses/200",
+        (LIST, delete_key("get", "responses", "200", "links")),
+    ),
 }
 
 
@@ -228,3 +289,18 @@ def test_inliner_reports_missing_file_with_the_referring_pointer(spec_copy: Path
 
     with pytest.raises(SpecLoadError, match=r"event-groups\.yaml#/get/parameters/0/\$ref"):
         load_inlined(spec_copy)
+
+
+def test_a_declaration_problem_names_file_line_pointer_and_rule(
+    spec_copy: Path, edit_spec: SpecEditor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_spec(NAME, set_key("x-filter", "match", value="like"))
+    line = next(
+        number
+        for number, text in enumerate((spec_copy.parent / NAME).read_text().splitlines(), 1)
+        if text.strip() == "match: like"
+    )
+
+    assert main([str(spec_copy)]) == 1
+
+    assert f"{NAME}:{line} #/x-filter/match [x-declaration-shape]" in capsys.readouterr().err

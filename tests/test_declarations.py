@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from scripts.declarations import Filter, Sorting, list_resources, member, with_member
+from scripts.errors import DeclarationError
+from scripts.layout import BUNDLED_SPEC
+from scripts.spec_source import read_yaml
+
+
+def bundled() -> Any:
+    return read_yaml(BUNDLED_SPEC)
+
+
+def sorting(**changes: str) -> Sorting:
+    settings = {
+        "field": "sort",
+        "direction": "dir",
+        "fields": {"by_size": "size"},
+        "ascending": "up",
+        "descending": "down",
+        "collation": "code-point",
+        "tie_breaker": "key",
+        "descending_order": "exact-reverse",
+        "default_order": "insertion",
+        "direction_without_field": "ignored",
+        "assumptions": ("x",),
+    }
+    return Sorting(**{**settings, **changes})  # type: ignore[arg-type]
+
+
+ITEMS = [{"key": "b", "size": 1}, {"key": "c", "size": 2}, {"key": "a", "size": 1}]
+
+
+def keys(items: list[Any]) -> list[str]:
+    return [item["key"] for item in items]
+
+
+def test_the_bundled_spec_declares_one_list_resource_with_its_detail() -> None:
+    (resource,) = list_resources(bundled())
+
+    assert (resource.operation_id, resource.detail.operation_id) == (
+        "listEventGroups",
+        "getEventGroup",
+    )
+    assert (resource.paging.offset, resource.paging.step) == ("offset", "count")
+    assert resource.paging.results == ("data", "event_groups")
+    assert resource.paging.total == ("data", "total_items")
+    assert (resource.detail.key, resource.detail.item) == ("event_group_id", ("data",))
+    assert {f.parameter: (f.match, f.case) for f in resource.filters} == {
+        "name": ("contains", "unicode-casefold"),
+        "text_id": ("equals", "sensitive"),
+    }
+    assert resource.max_page_size == 1000
+    assert resource.default("count") == 100
+
+
+def test_exact_reverse_reverses_the_tie_breaker_too() -> None:
+    rule = sorting()
+
+    assert keys(rule.order(ITEMS, "by_size", "up")) == ["a", "b", "c"]
+    assert keys(rule.order(ITEMS, "by_size", "down")) == ["c", "b", "a"]
+
+
+def test_ties_ascending_keeps_ties_in_tie_breaker_order_when_descending() -> None:
+    rule = sorting(descending_order="ties-ascending")
+
+    assert keys(rule.order(ITEMS, "by_size", "down")) == ["c", "a", "b"]
+
+
+def test_without_a_field_the_default_order_and_the_direction_rule_apply() -> None:
+    assert keys(sorting().order(ITEMS, None, "down")) == ["b", "c", "a"]
+    by_key = sorting(default_order="tie-breaker", direction_without_field="reverses-default")
+    assert keys(by_key.order(ITEMS, None, "up")) == ["a", "b", "c"]
+    assert keys(by_key.order(ITEMS, None, "down")) == ["c", "b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("match", "case", "value", "candidate", "expected"),
+    [
+        ("contains", "unicode-casefold", "STRASSE", "Große Straße", True),
+        ("contains", "unicode-casefold", "%", "50% off", True),
+        ("contains", "unicode-casefold", "_", "50% off", False),
+        ("contains", "sensitive", "cart", "Shopping Cart", False),
+        ("prefix", "sensitive", "VIP", "VIP lapsed", True),
+        ("prefix", "sensitive", "lapsed", "VIP lapsed", False),
+        ("equals", "unicode-casefold", "vip", "VIP", True),
+        ("equals", "sensitive", "vip", "VIP", False),
+    ],
+)
+def test_a_filter_matches_as_declared(
+    match: str, case: str, value: str, candidate: str, expected: bool
+) -> None:
+    rule = Filter("q", "title", match, case, ("x",))
+
+    assert rule.matches(value, candidate) is expected
+
+
+def test_members_are_read_and_written_at_their_paths() -> None:
+    body = with_member(with_member({}, ("data", "items"), [1]), ("data", "total"), 1)
+
+    assert body == {"data": {"items": [1], "total": 1}}
+    assert member(body, ("data", "total")) == 1
+
+
+def test_invalid_declarations_are_refused_with_pointer_and_rule() -> None:
+    document = copy.deepcopy(bundled())
+    del document["paths"]["/event-groups"]["get"]["x-pagination"]["total"]
+
+    with pytest.raises(DeclarationError) as caught:
+        list_resources(document)
+
+    assert "#/paths/~1event-groups/get/x-pagination [x-declaration-shape]" in str(caught.value)

@@ -7,11 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from scripts.errors import ToolError
 from scripts.layout import REPO_ROOT, display_path
 from scripts.spec_source import read_yaml
+from scripts.template_declarations import templates_with_declarations
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 CLIENT_CONFIG = SCRIPTS_DIR / "openapi-python-client.yaml"
@@ -46,26 +48,29 @@ def generate_models(spec: Path, output_dir: Path) -> Path:
 
 def generate_client(spec: Path, output_dir: Path) -> Path:
     """An installable client package with openapi-python-client, our templates (README,
-    the high-level facade) and the handwritten runtime the facade calls."""
+    the high-level facade, both given the spec's behaviour declarations) and the handwritten
+    runtime the facade calls."""
     if output_dir.exists():
         shutil.rmtree(output_dir)
-    _run(
-        "openapi-python-client",
-        "generate",
-        "--path",
-        str(spec),
-        "--config",
-        str(CLIENT_CONFIG),
-        "--custom-template-path",
-        str(CLIENT_TEMPLATES),
-        "--meta",
-        "uv",
-        "--output-path",
-        str(output_dir),
-        "--overwrite",
-        "--fail-on-warning",
-        cwd=REPO_ROOT,
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        templates = templates_with_declarations(CLIENT_TEMPLATES, read_yaml(spec), Path(scratch))
+        _run(
+            "openapi-python-client",
+            "generate",
+            "--path",
+            str(spec),
+            "--config",
+            str(CLIENT_CONFIG),
+            "--custom-template-path",
+            str(templates),
+            "--meta",
+            "uv",
+            "--output-path",
+            str(output_dir),
+            "--overwrite",
+            "--fail-on-warning",
+            cwd=REPO_ROOT,
+        )
     config = read_yaml(CLIENT_CONFIG)
     package = output_dir / str(config["package_name_override"])
     if not (output_dir / "pyproject.toml").exists() or not package.is_dir():

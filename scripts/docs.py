@@ -6,13 +6,16 @@ it, and the documented-vs-assumed table."""
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from scripts import assumptions
+from scripts.behaviour_docs import with_behaviour
 from scripts.errors import ContractError, ToolError
 from scripts.layout import GENERATED_DIR, REDOCLY_CONFIG, SITE_DIR, display_path
 from scripts.node_tools import run_node_tool
@@ -27,22 +30,27 @@ def build_site(
     generated: Path = GENERATED_DIR, output: Path = SITE_DIR, config: Path = REDOCLY_CONFIG
 ) -> Path:
     """Rebuild `output` from scratch, so nothing of an older build gets published, and return
-    the page. The page's options (template, telemetry, download links) live in redocly.yaml."""
+    the page. The page's options (template, telemetry, download links) live in redocly.yaml.
+    The page renders the spec with each list operation's Behaviour section added; the files
+    offered for download are the contract as generated."""
     spec = generated / SPEC_FILES[0]
     _empty_folder(output)
     page = output / PAGE
-    result = run_node_tool(
-        "redocly",
-        "build-docs",
-        str(spec),
-        "--config",
-        str(config),
-        "--lint-config",
-        "error",
-        "--inlineBundle",
-        "--output",
-        str(page),
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        shown = Path(scratch) / SPEC_FILES[1]
+        shown.write_text(json.dumps(with_behaviour(read_yaml(spec)), ensure_ascii=False), "utf-8")
+        result = run_node_tool(
+            "redocly",
+            "build-docs",
+            str(shown),
+            "--config",
+            str(config),
+            "--lint-config",
+            "error",
+            "--inlineBundle",
+            "--output",
+            str(page),
+        )
     if result.returncode != 0 or not page.is_file():
         raise ToolError(f"redocly build-docs failed:\n{result.stderr.strip()}")
     for name in SPEC_FILES:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import filecmp
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from scripts.assumptions import render_table
+from scripts.behaviour_docs import HEADING, with_behaviour
+from scripts.declarations import list_operations
 from scripts.docs import build_site
 from scripts.errors import ContractError
 from scripts.layout import GENERATED_DIR, REPO_ROOT
@@ -98,3 +101,20 @@ def test_building_over_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) ->
         build_site(output=tmp_path)
 
     assert (tmp_path / "notes.txt").read_text("utf-8") == "keep me\n"
+
+
+def test_the_page_gives_each_list_operation_its_behaviour_and_the_download_does_not(
+    site: Path,
+) -> None:
+    contract = read_yaml(GENERATED_DIR / "openapi.yaml")
+    shown = with_behaviour(contract)
+    page = site.read_text("utf-8")
+
+    lists = list_operations(contract)
+    for method, path in lists:
+        description = shown["paths"][path][method]["description"]
+        assert HEADING in description
+        # The page embeds the spec it renders as JSON.
+        assert json.dumps(description, ensure_ascii=False)[1:-1] in page, (method, path)
+    assert lists, "the spec declares no list operation"
+    assert HEADING not in (site.parent / "openapi.yaml").read_text("utf-8")

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from scripts.behaviour_docs import behaviour_section
+from scripts.declarations import list_operations
 from scripts.layout import BUILD_DIR, BUNDLED_SPEC
 from scripts.spec_source import HTTP_METHODS, read_yaml
 from tests.browser import Chromium, Request
@@ -252,6 +254,19 @@ def test_both_operations_are_shown_with_description_path_and_response_statuses(
         for status in operation.responses:
             assert status in shown.splitlines(), (operation.summary, status)
     assert found, "the spec defines no operation"
+
+
+def test_each_list_operation_shows_its_behaviour_section(
+    visit: Visit, spec: dict[str, Any]
+) -> None:
+    found = operations(spec)
+    summaries = [op.summary for op in found]
+    for (method, path), resource in list_operations(spec).items():
+        shown = plain(section(visit.opened, spec["paths"][path][method]["summary"], summaries))
+        for line in behaviour_section(resource).splitlines():
+            rule = plain(line.lstrip("#- "))
+            assert rule in shown, (path, rule)
+    assert list_operations(spec), "the spec declares no list operation"
 
 
 def test_every_parameter_is_shown_with_its_description_default_enum_and_example(

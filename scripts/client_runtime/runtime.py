@@ -242,14 +242,16 @@ def parsed(value: object, expected: type[T], status: int, content: bytes) -> T:
 
 
 def iterate_pages(
-    fetch: Callable[[int, int], Page],
+    fetch: Callable[[int, int | None], Page],
     items: Callable[[Page], Sequence[T]],
     total: Callable[[Page], int],
-    page_size: int,
+    page_size: int | None,
 ) -> Iterator[T]:
     """Every item, fetched lazily one page at a time by offset, until a page is empty or the
-    offset reaches the total of the latest page. Items added or removed while iterating can
-    shift later pages: an item may then be skipped or seen twice."""
+    offset reaches the total of the latest page. The offset advances by the items received,
+    so `page_size=None` (the server's default size, whatever it is) pages as well. Items added
+    or removed while iterating can shift later pages: an item may then be skipped or seen
+    twice."""
     offset = 0
     while True:
         page = fetch(offset, page_size)
@@ -261,10 +263,10 @@ def iterate_pages(
 
 
 async def aiterate_pages(
-    fetch: Callable[[int, int], Awaitable[Page]],
+    fetch: Callable[[int, int | None], Awaitable[Page]],
     items: Callable[[Page], Sequence[T]],
     total: Callable[[Page], int],
-    page_size: int,
+    page_size: int | None,
 ) -> AsyncIterator[T]:
     """The async twin of iterate_pages()."""
     offset = 0

@@ -65,18 +65,19 @@ class EventGroupsApi:
         sort_direction: SortDirection | Unset = UNSET,
         name: str | Unset = UNSET,
         text_id: str | Unset = UNSET,
-        page_size: int = 100,
+        page_size: int | None = None,
     ) -> Iterator[EventGroup]:
-        """Every item of `list_event_groups`, fetched lazily page by page (offset and
-        count). If items change while iterating, one may be skipped or seen twice."""
+        """Every item of `list_event_groups`, fetched lazily page by page (`offset` and
+        `count`); `page_size=None` leaves the page size to the server's default. If items
+        change while iterating, one may be skipped or seen twice."""
         return _runtime.iterate_pages(
-            lambda offset, size: self.list_event_groups(
+            lambda position, size: self.list_event_groups(
                 sort_field=sort_field,
                 sort_direction=sort_direction,
                 name=name,
                 text_id=text_id,
-                offset=offset,
-                count=size,
+                offset=position,
+                count=UNSET if size is None else size,
             ),
             lambda page: page.data.event_groups,
             lambda page: page.data.total_items,
@@ -188,18 +189,19 @@ class AsyncEventGroupsApi:
         sort_direction: SortDirection | Unset = UNSET,
         name: str | Unset = UNSET,
         text_id: str | Unset = UNSET,
-        page_size: int = 100,
+        page_size: int | None = None,
     ) -> AsyncIterator[EventGroup]:
-        """Every item of `list_event_groups`, fetched lazily page by page (offset and
-        count). If items change while iterating, one may be skipped or seen twice."""
+        """Every item of `list_event_groups`, fetched lazily page by page (`offset` and
+        `count`); `page_size=None` leaves the page size to the server's default. If items
+        change while iterating, one may be skipped or seen twice."""
         return _runtime.aiterate_pages(
-            lambda offset, size: self.list_event_groups(
+            lambda position, size: self.list_event_groups(
                 sort_field=sort_field,
                 sort_direction=sort_direction,
                 name=name,
                 text_id=text_id,
-                offset=offset,
-                count=size,
+                offset=position,
+                count=UNSET if size is None else size,
             ),
             lambda page: page.data.event_groups,
             lambda page: page.data.total_items,

@@ -1,7 +1,8 @@
 """`make conformance`: test a live server against the spec with schemathesis (all checks,
 all phases, stateful through the spec's links) and with the property checks of
-scripts/properties.py. Without a base URL it starts the reference server on a free loopback
-port and stops it afterwards; with one it tests that server, sending only the spec's GETs."""
+scripts/properties.py, both reading the spec given with --spec (default: the bundled one).
+Without a base URL it starts the reference server for that spec on a free loopback port and
+stops it afterwards; with one it tests that server, sending only the spec's GETs."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from xml.etree import ElementTree
 from reference_server.launcher import start_live_server
 from scripts.errors import ContractError, ToolError
 from scripts.layout import BUNDLED_SPEC, REPO_ROOT, display_path
-from scripts.properties import CHECKS, Finding, Probe, run_checks
+from scripts.properties import Finding, Probe, check_labels, run_checks
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
-REFERENCE_DATA = ("--synthetic", "150")  # enough groups for paging and filters to matter
+REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class Settings:
 
 
 @contextmanager
-def target(base_url: str | None, auth: str | None) -> Iterator[Target]:
-    """The server under test: the one named, or a reference server for the block's duration."""
+def target(base_url: str | None, auth: str | None, spec: Path = BUNDLED_SPEC) -> Iterator[Target]:
+    """The server under test: the one named, or a reference server serving `spec` for the
+    block's duration."""
     if base_url:
         user, colon, password = (auth or "").partition(":")
         if not colon:
@@ -54,7 +56,7 @@ def target(base_url: str | None, auth: str | None) -> Iterator[Target]:
         return
     with (
         tempfile.TemporaryDirectory() as logs,
-        start_live_server(Path(logs), *REFERENCE_DATA) as server,
+        start_live_server(Path(logs), *REFERENCE_DATA, "--spec", str(spec)) as server,
     ):
         yield Target(server.base_url, server.user, server.password, is_reference=True)
 
@@ -94,12 +96,15 @@ def run_schemathesis(server: Target, settings: Settings) -> bool:
     return result.returncode == 0
 
 
-def write_junit(findings: list[Finding], unfinished: list[str], path: Path) -> None:
+def write_junit(
+    labels: list[str], findings: list[Finding], unfinished: list[str], path: Path
+) -> None:
+    """One test case per check and resource (`labels`), failed by its findings."""
     suite = ElementTree.Element(
-        "testsuite", name="property-checks", tests=str(len(CHECKS)),
+        "testsuite", name="property-checks", tests=str(len(labels)),
         failures=str(len({f.check for f in findings})), skipped=str(len(unfinished)),
     )  # fmt: skip
-    for name in CHECKS:
+    for name in labels:
         case = ElementTree.SubElement(suite, "testcase", classname="properties", name=name)
         for finding in (f for f in findings if f.check == name):
             failure = ElementTree.SubElement(case, "failure", message=finding.message)
@@ -115,12 +120,13 @@ def run_properties(server: Target, settings: Settings) -> list[Finding]:
         server.base_url, server.user, server.password,
         max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
     )  # fmt: skip
+    labels = check_labels(settings.spec)
     try:
         findings, unfinished = run_checks(probe, settings.spec)
     finally:
         probe.close()
-    write_junit(findings, unfinished, settings.reports / "properties-junit.xml")
-    print(f"\nProperty checks: {len(CHECKS)} checks, {probe.sent} requests")
+    write_junit(labels, findings, unfinished, settings.reports / "properties-junit.xml")
+    print(f"\nProperty checks: {len(labels)} checks, {probe.sent} requests")
     for finding in findings:
         print(f"  FAIL {finding}")
     for name in unfinished:
@@ -132,7 +138,7 @@ def run_properties(server: Target, settings: Settings) -> list[Finding]:
 
 def conformance(base_url: str | None, auth: str | None, settings: Settings) -> bool:
     """Run the whole suite against one server; True when nothing failed."""
-    with target(base_url, auth) as server:
+    with target(base_url, auth, settings.spec) as server:
         kind = "reference server" if server.is_reference else "server"
         print(f"Testing the {kind} at {server.base_url}")
         schema_ok = run_schemathesis(server, settings)
@@ -170,9 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reports", type=Path, default=Path(env("REPORTS") or REPO_ROOT / "reports")
     )
+    parser.add_argument(
+        "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
+    )
     args = parser.parse_args(argv)
     settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
-                        args.reports.resolve())  # fmt: skip
+                        args.reports.resolve(), args.spec.resolve())  # fmt: skip
     try:
         return 0 if conformance(args.base_url, args.auth, settings) else 1
     except ContractError as exc:

@@ -592,3 +592,21 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
         policy=QueryPolicy(raw_policy["unknown"], raw_policy["repeated"], _assumptions(raw_policy)),
         detail=detail,
     )
+
+
+def list_operations(document: Mapping[str, Any]) -> dict[tuple[str, str], ListResource]:
+    """Each list resource of `document` by the (method, path) of its list operation, for the
+    tools that must find that operation again (the client templates, the docs)."""
+    resources = {(r.path, r.operation_id): r for r in list_resources(document)}
+    found: dict[tuple[str, str], ListResource] = {}
+    for operation in _operations(client_view(document)):
+        resource = resources.get((operation.path, operation.operation_id))
+        if resource is not None:
+            found[(operation.method, operation.path)] = resource
+    return found
+
+
+def page_parameters(paging: Paging) -> tuple[str, str]:
+    """(start, size): the names of the query parameters that pick a page, for tools that
+    build page queries without naming the fields of Paging."""
+    return paging.offset, paging.step

@@ -1,37 +1,39 @@
-"""Property checks of our own, for what a schema cannot say: paging partitions the result,
-`total_items` counts every match, sorting and filters follow the spec's rules, the detail
-operation agrees with the list, and every kind of bad credentials gets 401.
+"""Property checks of our own, for what a schema cannot say: paging partitions the collection,
+the total counts every match, sorting and filters follow their declared rules, the query
+policy holds, the detail operation agrees with the list, and bad credentials get 401.
 
-They run against any live server over HTTP. Parameter names, sort fields and bounds are read
-from the bundled spec; responses are parsed with the generated Pydantic models."""
+They run against any live server over HTTP, for every list resource of the spec. Names,
+member paths and rules all come from the spec's behaviour declarations
+(scripts/declarations.py); responses are read as JSON at the declared member paths."""
 
 from __future__ import annotations
 
 import base64
 import shlex
+import string
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
-from pydantic import ValidationError
+import jsonschema
 
-from generated.models.customer_interface import EventGroup, EventGroupListResponse
 from scripts.client_view import client_view
-from scripts.errors import BudgetExhaustedError, ContractError
+from scripts.declarations import Item, ListResource, list_resources, member, page_parameters
+from scripts.errors import BudgetExhaustedError
 from scripts.spec_source import read_yaml
 
 Params = Sequence[tuple[str, str]]
-
-# What the checks test: these operations, with the semantics the spec's x-assumptions give
-# these parameters. The checks refuse to run against a spec without them.
-LIST_OPERATION, DETAIL_OPERATION = "listEventGroups", "getEventGroup"
-LIST_PARAMETERS = ("count", "offset", "sort_field", "sort_direction", "name", "text_id")
+Broken = tuple[str, str]  # (what is wrong, a command that shows it)
 AUTH_VARIABLE = "$AUTH"
 WRONG_PASSWORD = "not-the-password"
+MAX_PAGES = 60  # per walk through the collection at one page size
+FILTER_SAMPLES = 4  # items whose values make the filter values
+DETAIL_SAMPLES = 50  # items fetched one by one
+NO_MATCH = "no such value \u2603 %_"
 
 
 @dataclass(frozen=True)
@@ -44,43 +46,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
-
-
-@dataclass(frozen=True)
-class ListContract:
-    """What the checks need to know of the spec, read from the bundled document."""
-
-    list_path: str
-    detail_path: str
-    parameters: dict[str, dict[str, Any]]
-
-    @classmethod
-    def from_spec(cls, spec: dict[str, Any]) -> ListContract:
-        operations = {
-            operation.get("operationId"): (path, operation)
-            for path, item in client_view(spec).get("paths", {}).items()
-            if isinstance(operation := item.get("get"), dict)
-        }
-        if not {LIST_OPERATION, DETAIL_OPERATION} <= set(operations):
-            raise ContractError(f"the spec lacks {LIST_OPERATION} or {DETAIL_OPERATION}")
-        list_path, list_operation = operations[LIST_OPERATION]
-        parameters = {p["name"]: p["schema"] for p in list_operation.get("parameters", [])}
-        missing = set(LIST_PARAMETERS) - set(parameters)
-        if missing:
-            raise ContractError(f"{LIST_OPERATION} lacks the parameters {sorted(missing)}")
-        return cls(list_path, operations[DETAIL_OPERATION][0], parameters)
-
-    @property
-    def max_count(self) -> int:
-        return int(self.parameters["count"].get("maximum", 100))
-
-    @property
-    def sort_fields(self) -> list[str]:
-        return [str(v) for v in self.parameters["sort_field"]["enum"]]
-
-    @property
-    def directions(self) -> list[str]:
-        return [str(v) for v in self.parameters["sort_direction"]["enum"]]
 
 
 @dataclass
@@ -144,21 +109,16 @@ def basic(username: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
 
-Check = Callable[[Probe, ListContract], Iterator[Finding]]
+@dataclass(frozen=True)
+class Subject:
+    """One list resource under test, with the schema of its detail path parameter: an
+    unknown key must stay within it to be answered with 404 rather than 400."""
+
+    resource: ListResource
+    key_schema: Mapping[str, Any]
 
 
-def fetch_page(probe: Probe, contract: ListContract, params: Params) -> EventGroupListResponse:
-    response = probe.get(contract.list_path, params)
-    if response.status_code != 200:
-        raise UnexpectedResponseError(
-            f"expected 200, got {response.status_code}", contract.list_path, params
-        )
-    try:
-        return EventGroupListResponse.model_validate_json(response.content)
-    except ValidationError as exc:
-        raise UnexpectedResponseError(
-            f"body does not match the schema: {exc.errors()[0]['msg']}", contract.list_path, params
-        ) from exc
+Check = Callable[[Probe, Subject], Iterator[Broken]]
 
 
 class UnexpectedResponseError(Exception):
@@ -167,163 +127,365 @@ class UnexpectedResponseError(Exception):
         self.path, self.params = path, params
 
 
-def fetch_all(probe: Probe, contract: ListContract, params: Params = ()) -> list[EventGroup]:
-    """Every match, page by page with the largest page size."""
-    groups: list[EventGroup] = []
-    while True:
-        page = fetch_page(
-            probe,
-            contract,
-            [*params, ("count", str(contract.max_count)), ("offset", str(len(groups)))],
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    total: int
+
+
+def fits(schema: Mapping[str, Any], value: Any) -> bool:
+    return bool(jsonschema.Draft202012Validator(schema).is_valid(value))
+
+
+def keys(resource: ListResource, items: Sequence[Item]) -> list[Any]:
+    """What identifies the items: the property that fills the detail path."""
+    return [item[resource.detail.key] for item in items]
+
+
+def page_problem(resource: ListResource, items: Any, total: Any) -> str | None:
+    """Why a page read at the declared member paths is not one, or None."""
+    if not isinstance(items, list):
+        return f"{'.'.join(resource.paging.results)} is no array"
+    if not isinstance(total, int) or isinstance(total, bool):
+        return f"{'.'.join(resource.paging.total)} is no integer"
+    validator = jsonschema.Draft202012Validator(resource.item_schema)
+    for index, item in enumerate(items):
+        error = jsonschema.exceptions.best_match(validator.iter_errors(item))
+        if error is not None:
+            return f"item {index} does not match the item schema: {error.message}"
+    return None
+
+
+def fetch_page(probe: Probe, resource: ListResource, params: Params) -> Page:
+    response = probe.get(resource.path, params)
+    if response.status_code != 200:
+        raise UnexpectedResponseError(
+            f"expected 200, got {response.status_code}", resource.path, params
         )
-        groups += page.data.event_groups
-        if not page.data.event_groups or len(groups) >= page.data.total_items:
-            return groups
+    try:
+        body = response.json()
+        items, total = member(body, resource.paging.results), member(body, resource.paging.total)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnexpectedResponseError(
+            f"the body lacks the declared results or total ({exc!r})", resource.path, params
+        ) from exc
+    problem = page_problem(resource, items, total)
+    if problem is not None:
+        raise UnexpectedResponseError(problem, resource.path, params)
+    return Page(items, total)
 
 
-def ids(groups: Sequence[EventGroup]) -> list[str]:
-    return [g.event_group_id for g in groups]
+def paged(resource: ListResource, size: int, start: int) -> list[tuple[str, str]]:
+    first, step = page_parameters(resource.paging)
+    return [(step, str(size)), (first, str(start))]
 
 
-MAX_PAGES = 60
+def largest_page(resource: ListResource) -> int:
+    default = resource.default(resource.paging.step)
+    return resource.max_page_size or (default if isinstance(default, int) else 1)
 
 
-def page_sizes(total: int, max_count: int) -> list[int]:
+def smallest_page(resource: ListResource) -> int:
+    return int(resource.parameters[resource.paging.step].get("minimum", 1))
+
+
+def fetch_all(
+    probe: Probe, resource: ListResource, params: Params = (), size: int | None = None
+) -> list[Item]:
+    """Every match, page after page (by default of the largest size)."""
+    size = size or largest_page(resource)
+    items: list[Item] = []
+    while True:
+        page = fetch_page(probe, resource, [*params, *paged(resource, size, len(items))])
+        items += page.items
+        if not page.items or len(items) >= page.total:
+            return items
+
+
+def spread(items: Sequence[Item], wanted: int) -> list[Item]:
+    """At most `wanted` items from all over `items`, the first and the last among them, so
+    a fault beyond the first page shows."""
+    if len(items) <= wanted:
+        return list(items)
+    last = len(items) - 1
+    return [items[round(i * last / max(wanted - 1, 1))] for i in range(wanted)]
+
+
+def page_sizes(resource: ListResource, total: int) -> list[int]:
     """Small, odd and large page sizes, each needing at most MAX_PAGES requests."""
-    candidates = {1, 2, 3, 7, total // 10 + 1, total // 3 + 1, max_count}
-    return sorted(n for n in candidates if 1 <= n <= max_count and total / n <= MAX_PAGES)
+    largest = largest_page(resource)
+    candidates = {1, 2, 3, 7, total // 10 + 1, total // 3 + 1, largest}
+    return sorted(
+        n for n in candidates if smallest_page(resource) <= n <= largest and total / n <= MAX_PAGES
+    )
 
 
-def check_paging(probe: Probe, contract: ListContract) -> Iterator[Finding]:
-    """Pages at offset 0, n, 2n, ... partition the result: no duplicates, no gaps."""
-    everything = fetch_all(probe, contract)
-    wrong_total_seen = False
-    for size in page_sizes(len(everything), contract.max_count):
-        seen: list[EventGroup] = []
-        while True:
-            params = [("count", str(size)), ("offset", str(len(seen)))]
-            page = fetch_page(probe, contract, params)
-            if len(page.data.event_groups) > size:
-                yield Finding(
-                    "paging",
-                    f"count={size} returned {len(page.data.event_groups)} groups",
-                    probe.curl(contract.list_path, params),
+def pages(
+    probe: Probe, resource: ListResource, size: int, bound: int
+) -> Iterator[tuple[Params, Page]]:
+    """The pages of `size` from the start, until an empty one or past `bound` items."""
+    start = 0
+    while start <= bound:
+        params = paged(resource, size, start)
+        page = fetch_page(probe, resource, params)
+        yield params, page
+        if not page.items:
+            return
+        start += len(page.items)
+
+
+def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Pages that start at 0, n, 2n, ... partition the collection; no page is longer than asked;
+    every page's total counts the whole collection."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    total_reported = False
+    for size in page_sizes(resource, len(everything)):
+        seen: list[Item] = []
+        for params, page in pages(probe, resource, size, len(everything)):
+            shown = probe.curl(resource.path, params)
+            if len(page.items) > size:
+                yield f"{resource.paging.step}={size} returned {len(page.items)} items", shown
+            if page.total != len(everything) and not total_reported:
+                total_reported = True
+                yield (
+                    f"total {page.total} on a page of {resource.paging.step}={size}, "
+                    f"but {len(everything)} items exist",
+                    shown,
                 )
-            if page.data.total_items != len(everything) and not wrong_total_seen:
-                wrong_total_seen = True
-                yield Finding(
-                    "total-items",
-                    f"total_items={page.data.total_items} on a page of "
-                    f"count={size}, but {len(everything)} groups exist",
-                    probe.curl(contract.list_path, params),
+            seen += page.items
+        if keys(resource, seen) != keys(resource, everything):
+            yield (
+                f"pages of {size} do not partition the {len(everything)} items "
+                f"(got {len(seen)}, {len(set(map(str, keys(resource, seen))))} distinct)",
+                probe.curl(resource.path, paged(resource, size, 0)),
+            )
+    yield from check_past_the_end(probe, resource, len(everything))
+
+
+def check_past_the_end(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
+    """A page that starts after the last item is empty."""
+    name, _ = page_parameters(resource.paging)
+    if not fits(resource.parameters[name], length):
+        return
+    params = [(name, str(length))]
+    page = fetch_page(probe, resource, params)
+    if page.items:
+        yield (
+            f"{name}={length}, past the last item, returned {len(page.items)} items",
+            probe.curl(resource.path, params),
+        )
+
+
+def check_sorting(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Every sort value in both directions, and each direction without one, lists the
+    collection in the declared order. Pages are smaller than the collection, so a server
+    that sorts only each page shows."""
+    resource, sorting = subject.resource, subject.resource.sorting
+    if sorting is None:
+        return
+    default = fetch_all(probe, resource)
+    size = min(largest_page(resource), max(smallest_page(resource), len(default) // 3 + 1))
+    for field_value in [*sorting.fields, None]:
+        for direction in (sorting.ascending, sorting.descending):
+            params = [(sorting.direction, direction)]
+            if field_value is not None:
+                params.append((sorting.field, field_value))
+            got = fetch_all(probe, resource, params, size)
+            expected = sorting.order(default, field_value, direction)
+            if keys(resource, got) != keys(resource, expected):
+                yield (
+                    f"{urlencode(params)} is not in the declared order "
+                    f"(ties by {sorting.tie_breaker}, descending {sorting.descending_order}, "
+                    f"without a field: {sorting.default_order}, "
+                    f"direction {sorting.direction_without_field})",
+                    probe.curl(resource.path, params),
                 )
-            if not page.data.event_groups:
-                break
-            seen += page.data.event_groups
-            if len(seen) > len(everything):
-                break
-        if ids(seen) != ids(everything):
-            yield Finding(
-                "paging",
-                f"pages of {size} do not partition the {len(everything)} groups "
-                f"(got {len(seen)}, {len(set(ids(seen)))} distinct)",
-                probe.curl(contract.list_path, [("count", str(size)), ("offset", "0")]),
+
+
+def inner(text: str) -> str:
+    """The middle half of `text` (at least one character)."""
+    quarter = len(text) // 4
+    return text[quarter : max(quarter + 1, 3 * quarter)]
+
+
+def filter_values(text: str) -> list[str]:
+    """Values a filter must get right, made from one stored value: the whole, a prefix and an
+    inner part, each also with its case changed, and `_` or `%` in place of characters, which
+    match more if the server treats them as wildcards."""
+    parts = [text, text[: len(text) // 2 + 1], inner(text)]
+    values = [variant for part in parts for variant in (part, part.swapcase())]
+    if len(text) >= 3:
+        values += [text[0] + "_" + text[2:], text[0] + "%" + text[-1], "%" + text[1:]]
+    return values
+
+
+def filter_queries(resource: ListResource, everything: Sequence[Item]) -> list[dict[str, str]]:
+    """Each filter alone, then all together, with values drawn from the data; only values
+    the parameter's schema allows."""
+    samples = spread(everything, FILTER_SAMPLES)
+    queries: list[dict[str, str]] = []
+    for each in resource.filters:
+        values = [NO_MATCH]
+        values += [v for item in samples for v in filter_values(str(item[each.property_name]))]
+        queries += [{each.parameter: value} for value in values]
+    if len(resource.filters) > 1:
+        queries += combined_queries(resource, samples)
+    unique = {tuple(sorted(query.items())): query for query in queries}
+    return [
+        query
+        for query in unique.values()
+        if all(fits(resource.parameters[name], value) for name, value in query.items())
+    ]
+
+
+def combined_queries(resource: ListResource, samples: Sequence[Item]) -> list[dict[str, str]]:
+    """All filters at once: the first from one item and the others from the same or the next
+    item, where AND and OR differ; and a part of each value of one item."""
+    queries = []
+    for a, b in zip(samples, [*samples[1:], *samples[:1]], strict=True):
+        for rest in (a, b):
+            sources = [a, *[rest] * (len(resource.filters) - 1)]
+            queries.append(
+                {
+                    each.parameter: str(source[each.property_name])
+                    for each, source in zip(resource.filters, sources, strict=True)
+                }
+            )
+        queries.append(
+            {each.parameter: inner(str(a[each.property_name])) for each in resource.filters}
+        )
+    return queries
+
+
+def check_filters(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Each filter alone and all combined list exactly the items the declared rules match,
+    and the total counts them."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    for query in filter_queries(resource, everything):
+        params = list(query.items())
+        expected = [item for item in everything if resource.matches(query, item)]
+        got = fetch_all(probe, resource, params)
+        if keys(resource, got) != keys(resource, expected):
+            yield (
+                f"{urlencode(params)} returned {len(got)} items, {len(expected)} match",
+                probe.curl(resource.path, params),
+            )
+        small = [*params, (page_parameters(resource.paging)[1], str(smallest_page(resource)))]
+        page = fetch_page(probe, resource, small)
+        if page.total != len(expected):
+            yield (
+                f"{urlencode(params)}: total {page.total}, {len(expected)} match",
+                probe.curl(resource.path, small),
             )
 
 
-def check_sorting(probe: Probe, contract: ListContract) -> Iterator[Finding]:
-    """Every allowed sort field, both directions: ordered by (field, id); DESC reverses ASC."""
-    ascending, descending = contract.directions[0], contract.directions[-1]
-    for sort_field in contract.sort_fields:
-        listed: dict[str, list[EventGroup]] = {}
-        for direction in (ascending, descending):
-            params = [("sort_field", sort_field), ("sort_direction", direction)]
-            groups = fetch_all(probe, contract, params)
-            listed[direction] = groups
-            keys = [(getattr(g, sort_field), g.event_group_id) for g in groups]
-            expected = sorted(keys, reverse=direction == descending)
-            if keys != expected:
-                yield Finding(
-                    "sorting",
-                    f"not ordered by {sort_field} {direction}, ties by id",
-                    probe.curl(contract.list_path, params),
-                )
-        if ids(listed[descending]) != ids(listed[ascending])[::-1]:
-            yield Finding(
-                "sorting",
-                f"{sort_field} {descending} is not the reverse of {ascending}",
-                probe.curl(
-                    contract.list_path, [("sort_field", sort_field), ("sort_direction", descending)]
-                ),
+def answer(response: httpx.Response) -> tuple[int, Any]:
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        return response.status_code, response.text
+
+
+def valid_value(schema: Mapping[str, Any]) -> str | None:
+    """A value the parameter's schema allows, as it goes into a query string."""
+    candidates = [schema.get("default"), *(schema.get("enum") or [])[:1], schema.get("minimum")]
+    candidates.append("a" * max(1, int(schema.get("minLength", 1))))
+    return next((str(c) for c in candidates if c is not None and fits(schema, c)), None)
+
+
+def check_query_policy(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """An undefined parameter is ignored or rejected as declared; a defined one given twice
+    is rejected with 400."""
+    resource = subject.resource
+    unknown = "undefined_parameter"
+    while unknown in resource.parameters:
+        unknown += "_"
+    params = [(unknown, "1")]
+    response = probe.get(resource.path, params)
+    shown = probe.curl(resource.path, params)
+    if resource.policy.unknown == "reject" and response.status_code != 400:
+        yield f"{unknown} gave {response.status_code}, not 400 (declared: reject)", shown
+    if resource.policy.unknown == "ignore" and answer(response) != answer(probe.get(resource.path)):
+        yield f"{unknown} changed the answer (declared: ignore)", shown
+    if resource.policy.repeated != "reject":
+        return
+    for name, schema in resource.parameters.items():
+        value = valid_value(schema)
+        if value is None:
+            continue
+        params = [(name, value), (name, value)]
+        response = probe.get(resource.path, params)
+        if response.status_code != 400:
+            yield (
+                f"{name} given twice gave {response.status_code}, not 400 (declared: reject)",
+                probe.curl(resource.path, params),
             )
 
 
-def matches_filter(parameter: str, value: str, group: EventGroup) -> bool:
-    """The spec's matching rules: `name` is a case-insensitive substring (Unicode case
-    folding), `text_id` an exact, case-sensitive match."""
-    if parameter == "name":
-        return value.casefold() in group.name.casefold()
-    return group.text_id == value
+def detail_path(resource: ListResource, key: Any) -> str:
+    detail = resource.detail
+    return detail.path.replace("{" + detail.parameter + "}", quote(str(key), safe=""))
 
 
-def check_filters(probe: Probe, contract: ListContract) -> Iterator[Finding]:
-    """`name` finds exactly the case-insensitive substring matches, `text_id` exact matches;
-    `total_items` is the number of matches."""
-    everything = fetch_all(probe, contract)
-    probes: list[tuple[str, str]] = [("name", "no such group \u2603 %_")]
-    for group in everything[:5]:
-        name = group.name
-        part = name[len(name) // 4 : max(len(name) // 4 + 1, 3 * len(name) // 4)]
-        candidates = [("name", part.swapcase()), ("name", part.upper())]
-        candidates += [("text_id", group.text_id), ("text_id", group.text_id.swapcase())]
-        probes += [(parameter, value) for parameter, value in candidates if value]
-    for parameter, value in dict.fromkeys(probes):
-        params = [(parameter, value)]
-        expected = [g for g in everything if matches_filter(parameter, value, g)]
-        got = fetch_all(probe, contract, params)
-        if ids(got) != ids(expected):
-            yield Finding(
-                "filters",
-                f"{parameter}={value!r} returned {len(got)} groups, {len(expected)} match",
-                probe.curl(contract.list_path, params),
-            )
-        page = fetch_page(probe, contract, [*params, ("count", "1")])
-        if page.data.total_items != len(expected):
-            yield Finding(
-                "total-items",
-                f"{parameter}={value!r}: total_items="
-                f"{page.data.total_items}, {len(expected)} match",
-                probe.curl(contract.list_path, [*params, ("count", "1")]),
-            )
+def detail_item(response: httpx.Response, resource: ListResource) -> Any:
+    """The item of a detail answer at the declared member path; None when there is none."""
+    if response.status_code != 200:
+        return None
+    try:
+        return member(response.json(), resource.detail.item)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
-def check_detail(probe: Probe, contract: ListContract) -> Iterator[Finding]:
-    """Every listed group comes back identical from the detail operation; an unknown id is 404."""
-    everything = fetch_all(probe, contract)
-    for group in everything[:50]:
-        path = contract.detail_path.replace("{event_group_id}", group.event_group_id)
-        response = probe.get(path)
-        listed = group.model_dump()
-        try:
-            detail = response.json().get("data") if response.status_code == 200 else None
-        except ValueError:
-            detail = None
-        if detail != listed:
-            yield Finding(
-                "detail",
-                f"{group.event_group_id} differs from its list entry "
-                f"(status {response.status_code})",
-                probe.curl(path),
-            )
-    unknown = "no-such-group-" + "0" * 12
-    while unknown in ids(everything):
-        unknown += "0"
-    path = contract.detail_path.replace("{event_group_id}", unknown)
+def compare_detail(probe: Probe, resource: ListResource, item: Item) -> Iterator[Broken]:
+    """The detail operation gives the listed item back: the same value for every property
+    of the item schema (others may be added)."""
+    path = detail_path(resource, item[resource.detail.key])
+    response = probe.get(path)
+    found = detail_item(response, resource)
+    if not isinstance(found, dict):
+        yield f"status {response.status_code}, no item where the declaration says", probe.curl(path)
+        return
+    differs = [
+        name
+        for name in resource.item_schema.get("properties") or {}
+        if found.get(name, ...) != item.get(name, ...)
+    ]
+    if differs:
+        yield f"differs from its list entry in {differs}", probe.curl(path)
+
+
+def unused_key(schema: Mapping[str, Any], used: Sequence[Any]) -> Any:
+    """A key no item has that the path parameter's schema allows, or None."""
+    taken = set(map(str, used))
+    candidates: list[Any]
+    if schema.get("type") == "integer":
+        low = int(schema.get("minimum", 0))
+        numbers = [k for k in used if isinstance(k, int)]
+        candidates = [max(numbers, default=low) + 1, *range(low, low + len(taken) + 1)]
+    else:
+        stem = str(used[0])[:-1] if used else ""
+        candidates = ["no-such-key-" + "0" * 12]
+        candidates += [stem + c for c in string.digits + string.ascii_letters]
+    return next((c for c in candidates if str(c) not in taken and fits(schema, c)), None)
+
+
+def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Items from all over the collection come back from the detail operation by their key;
+    a key no item has gives 404."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    for item in spread(everything, DETAIL_SAMPLES):
+        yield from compare_detail(probe, resource, item)
+    unknown = unused_key(subject.key_schema, keys(resource, everything))
+    if unknown is None:
+        return
+    path = detail_path(resource, unknown)
     response = probe.get(path)
     if response.status_code != 404:
-        yield Finding(
-            "detail", f"unknown id gave {response.status_code}, not 404", probe.curl(path)
-        )
+        yield f"unknown key gave {response.status_code}, not 404", probe.curl(path)
 
 
 def bad_authorizations(username: str) -> dict[str, str | None]:
@@ -341,19 +503,17 @@ def bad_authorizations(username: str) -> dict[str, str | None]:
     }
 
 
-def check_auth(probe: Probe, contract: ListContract) -> Iterator[Finding]:
+def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
     """No, wrong and malformed credentials get 401 with a Basic challenge."""
+    path = subject.resource.path
     for label, authorization in bad_authorizations(probe.username).items():
-        response = probe.get(
-            contract.list_path, authorization=authorization, auth=authorization is not None
-        )
+        response = probe.get(path, authorization=authorization, auth=authorization is not None)
         challenge = response.headers.get("WWW-Authenticate", "")
         if response.status_code != 401 or not challenge.lower().startswith("basic"):
-            yield Finding(
-                "auth",
+            yield (
                 f"{label}: got {response.status_code}, "
                 f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",
-                probe.curl(contract.list_path, authorization=authorization),
+                probe.curl(path, authorization=authorization),
             )
 
 
@@ -362,23 +522,52 @@ CHECKS: dict[str, Check] = {
     "paging": check_paging,
     "sorting": check_sorting,
     "filters": check_filters,
+    "query-policy": check_query_policy,
     "detail": check_detail,
 }
 
 
+def key_schema(view: Mapping[str, Any], resource: ListResource) -> Mapping[str, Any]:
+    """The schema of the detail path parameter (the declarations allow it no other)."""
+    operation = view["paths"][resource.detail.path]["get"]
+    for parameter in operation.get("parameters") or []:
+        if parameter.get("in") == "path":
+            return dict(parameter.get("schema") or {})
+    return {}
+
+
+def subjects(spec_path: Path) -> list[Subject]:
+    """Every list resource of the spec (DeclarationError if its declarations are invalid)."""
+    document = read_yaml(spec_path)
+    view = client_view(document)
+    return [Subject(r, key_schema(view, r)) for r in list_resources(document)]
+
+
+def label(check: str, subject: Subject) -> str:
+    return f"{check} {subject.resource.name}"
+
+
+def check_labels(spec_path: Path) -> list[str]:
+    """The name of every check run on the spec: each check of each resource."""
+    return [label(check, subject) for subject in subjects(spec_path) for check in CHECKS]
+
+
 def run_checks(probe: Probe, spec_path: Path) -> tuple[list[Finding], list[str]]:
-    """Run every check; returns the findings and the names of the checks the request budget
-    left unfinished. A check that cannot go on reports why instead of crashing the run."""
-    contract = ListContract.from_spec(read_yaml(spec_path))
+    """Run every check on every list resource; returns the findings and the labels of the
+    checks the request budget left unfinished. A check that cannot go on reports why instead
+    of crashing the run."""
     findings: list[Finding] = []
     unfinished: list[str] = []
-    for name, check in CHECKS.items():
-        try:
-            findings += list(check(probe, contract))
-        except BudgetExhaustedError:
-            unfinished.append(name)
-        except UnexpectedResponseError as exc:
-            findings.append(Finding(name, str(exc), probe.curl(exc.path, exc.params)))
-        except httpx.HTTPError as exc:
-            findings.append(Finding(name, f"request failed: {exc}", probe.base_url))
+    for subject in subjects(spec_path):
+        for name, check in CHECKS.items():
+            where = label(name, subject)
+            try:
+                for message, reproduce in check(probe, subject):
+                    findings.append(Finding(where, message, reproduce))
+            except BudgetExhaustedError:
+                unfinished.append(where)
+            except UnexpectedResponseError as exc:
+                findings.append(Finding(where, str(exc), probe.curl(exc.path, exc.params)))
+            except httpx.HTTPError as exc:
+                findings.append(Finding(where, f"request failed: {exc}", probe.base_url))
     return findings, unfinished

@@ -1,0 +1,114 @@
+"""The property checks take every name, member path and rule from the declarations: against
+the reference server serving the two-resource fixture they check both resources and find
+nothing, and a fault in a rule only the second resource declares is reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reference_server.app import create_app
+from reference_server.auth import Credentials
+from reference_server.launcher import LiveServer, start_live_server
+from reference_server.spec_rules import load_rules
+from scripts.bundle import bundle
+from scripts.properties import Finding, Params, Probe, run_checks, unused_key
+from tests.faulty_servers import PASSWORD, USER, Fault, rewrite_query, serve
+
+FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
+
+
+@dataclass
+class RecordingProbe(Probe):
+    """A probe that remembers the path of every request it sends."""
+
+    paths: list[str] = field(default_factory=list)
+
+    def get(
+        self, path: str, params: Params = (), *, authorization: str | None = None, auth: bool = True
+    ) -> httpx.Response:
+        self.paths.append(path)
+        return super().get(path, params, authorization=authorization, auth=auth)
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    bundled, _ = bundle(FIXTURE, tmp_path_factory.mktemp("two-resources"))
+    return bundled
+
+
+@pytest.fixture(scope="module")
+def server(spec: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    logs = tmp_path_factory.mktemp("two-resources-logs")
+    with start_live_server(logs, "--spec", str(spec), "--synthetic", "40") as live:
+        yield live
+
+
+def check(probe: Probe, spec: Path) -> list[Finding]:
+    try:
+        findings, unfinished = run_checks(probe, spec)
+    finally:
+        probe.close()
+    assert unfinished == []
+    return findings
+
+
+def test_the_checks_cover_both_resources_of_the_fixture_and_find_nothing(
+    spec: Path, server: LiveServer
+) -> None:
+    probe = RecordingProbe(server.base_url, server.user, server.password, max_requests=5000)
+
+    assert check(probe, spec) == []
+    for resource in ("/segments", "/event-groups"):
+        assert resource in probe.paths
+        assert any(path.startswith(resource + "/") for path in probe.paths)  # details
+
+
+DEFINED = {"limit", "start", "order_by", "order", "title", "code"}  # of segments
+DEFINED |= {"count", "offset", "sort_field", "sort_direction", "name", "text_id"}
+
+
+def ignore_unknown(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drops what no resource defines: segments then ignore it instead of rejecting it."""
+    return [(k, v) for k, v in pairs if k in DEFINED]
+
+
+def ignore_order_without_field(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return pairs if "order_by" in dict(pairs) else [p for p in pairs if p != ("order", "desc")]
+
+
+@pytest.mark.parametrize(
+    ("fault", "report"),
+    [
+        (rewrite_query(ignore_unknown), "query-policy Segment"),
+        (rewrite_query(ignore_order_without_field), "sorting Segment"),
+    ],
+)
+def test_a_fault_in_a_rule_of_the_second_resource_is_reported(
+    spec: Path, fault: Fault, report: str
+) -> None:
+    app = create_app(credentials=Credentials(USER, PASSWORD), rules=load_rules(spec))
+    with serve(fault(app)) as base_url:
+        findings = check(Probe(base_url, USER, PASSWORD), spec)
+
+    assert {finding.check for finding in findings} == {report}, findings
+
+
+def test_an_unknown_integer_key_stays_within_the_path_parameter_bounds() -> None:
+    schema = {"type": "integer", "minimum": 1, "maximum": 3}
+
+    assert unused_key(schema, [1, 3]) == 2
+    assert unused_key(schema, [1, 2, 3]) is None
+    assert unused_key({"type": "integer"}, [5, 9]) == 10
+
+
+def test_an_unknown_string_key_keeps_to_the_schema() -> None:
+    schema = {"type": "string", "minLength": 3, "maxLength": 3}
+
+    key = unused_key(schema, ["abc"])
+    assert key != "abc"
+    assert len(key) == 3

@@ -16,8 +16,8 @@ import httpx
 from customer_interface_client import CustomerInterface
 
 from benchmarks.report import Section
+from benchmarks.server import documented_keys
 from benchmarks.servers import Servers
-from reference_server.data import documented_groups
 from reference_server.launcher import LiveServer
 from reference_server.spec_rules import load_rules
 from scripts.errors import BenchmarkError
@@ -93,7 +93,7 @@ def compare_calls(
 
 def time_overheads(server: LiveServer, calls: int) -> list[Overhead]:
     """list_event_groups(count=1) and get_event_group(id) on the documented groups."""
-    key = documented_groups(load_rules())[0].event_group_id
+    key = documented_keys(load_rules())[0]
 
     def plain(response: httpx.Response) -> object:
         response.raise_for_status()

@@ -23,10 +23,10 @@ from schemathesis.generation import GenerationMode
 from benchmarks.report import Section
 from reference_server.app import create_app
 from reference_server.auth import Credentials
-from reference_server.data import synthetic_groups
+from reference_server.data import synthetic_items
 from reference_server.launcher import start_live_server
 from reference_server.spec_rules import load_rules
-from reference_server.store import EventGroupStore
+from reference_server.store import Store
 from scripts.conformance import (
     REFERENCE_DATA,
     SCHEMATHESIS_CONFIG,
@@ -146,12 +146,14 @@ def time_same_cases(examples: int) -> list[Rate]:
     config = SchemathesisConfig.from_path(SCHEMATHESIS_CONFIG)
     user, password = "bench", "bench-password"
     headers = {"Authorization": basic(user, password)}
-    store = EventGroupStore.open()
+    rules = load_rules()
+    store = Store.open(rules.resources)
     count = int(REFERENCE_DATA[1])
-    store.add_all(synthetic_groups(count))
+    for resource in rules.resources:
+        store.add_all(resource.name, synthetic_items(resource, count))
     in_process = schemathesis.openapi.from_path(BUNDLED_SPEC, config=config)
     in_process.app = create_app(Credentials(user, password), store)
-    in_process.config.update(base_url=f"http://reference.test{load_rules().prefix}")
+    in_process.config.update(base_url=f"http://reference.test{rules.prefix}")
     # Not reported: the first cases pay for building the strategies of each operation.
     drive(in_process, lambda case: case.call_and_validate(headers=headers), WARMUP_EXAMPLES)
     rates = [

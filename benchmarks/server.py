@@ -17,10 +17,10 @@ from benchmarks.prism import PRISM, start_prism
 from benchmarks.report import Section
 from benchmarks.servers import Servers
 from benchmarks.wrk import INSTALL_HINT, Load, WrkResult, run_wrk, wrk_executable
-from reference_server.data import NOUNS, documented_groups
-from reference_server.handlers import DETAIL_OPERATION, LIST_OPERATION
+from reference_server.data import NOUNS, documented_items
 from reference_server.launcher import LiveServer
 from reference_server.spec_rules import SpecRules, load_rules
+from scripts.declarations import ListResource, member
 from scripts.properties import basic
 
 REFERENCE, PRISM_NAME = "reference", "Prism"
@@ -63,19 +63,28 @@ class ServerResults:
         return None
 
 
+def measured_resource(rules: SpecRules) -> ListResource:
+    """The resource the benchmarks load: the spec's first declared list."""
+    return rules.resources[0]
+
+
 def list_path(rules: SpecRules, **query: str | int) -> str:
-    path = rules.operation(LIST_OPERATION).path
+    path = measured_resource(rules).path
     return f"{path}?{urlencode(query)}" if query else path
 
 
 def detail_path(rules: SpecRules, key: str) -> str:
-    operation = rules.operation(DETAIL_OPERATION)
-    (name,) = operation.names("path")
-    return operation.path.replace("{" + name + "}", quote(key, safe=""))
+    detail = measured_resource(rules).detail
+    return detail.path.replace("{" + detail.parameter + "}", quote(key, safe=""))
+
+
+def documented_keys(rules: SpecRules) -> list[str]:
+    resource = measured_resource(rules)
+    return [str(item[resource.detail.key]) for item in documented_items(rules, resource)]
 
 
 def documented_label(rules: SpecRules) -> str:
-    return f"documented ({len(documented_groups(rules))})"
+    return f"documented ({len(documented_keys(rules))})"
 
 
 def synthetic_label(groups: int) -> str:
@@ -87,7 +96,7 @@ NAME_FILTER_REQUEST = "list, name filter"
 
 def documented_scenarios(rules: SpecRules) -> list[Scenario]:
     data = documented_label(rules)
-    key = documented_groups(rules)[0].event_group_id
+    key = documented_keys(rules)[0]
     return [
         Scenario(data, "list, default page", list_path(rules), compare_with_prism=True),
         Scenario(data, "detail", detail_path(rules, key), compare_with_prism=True),
@@ -95,18 +104,27 @@ def documented_scenarios(rules: SpecRules) -> list[Scenario]:
 
 
 def synthetic_scenarios(rules: SpecRules, groups: int, known_key: str) -> list[Scenario]:
-    """The sort fields come from the spec; the filter word is one the synthetic names use."""
+    """The sort fields and parameter names come from the spec's declarations; the filter is
+    the substring one, and its word one the synthetic names use."""
+    resource = measured_resource(rules)
     data = synthetic_label(groups)
-    sort_fields = rules.operation(LIST_OPERATION).parameter("sort_field").schema["enum"]
     deep = max(groups - 1000, 0)
     word = NOUNS[0].casefold()
+    name = next(f.parameter for f in resource.filters if f.match == "contains")
+    offset = resource.paging.offset
+    sorting = resource.sorting
+    sorts = [(sorting.field, value) for value in sorting.fields] if sorting else []
     return [
         Scenario(data, "list, default page", list_path(rules)),
-        Scenario(data, f"{NAME_FILTER_REQUEST} (`name={word}`)", list_path(rules, name=word)),
-        Scenario(data, f"list, deep offset (`offset={deep}`)", list_path(rules, offset=deep)),
+        Scenario(
+            data, f"{NAME_FILTER_REQUEST} (`{name}={word}`)", list_path(rules, **{name: word})
+        ),
+        Scenario(
+            data, f"list, deep offset (`{offset}={deep}`)", list_path(rules, **{offset: deep})
+        ),
         *(
-            Scenario(data, f"list, sorted by `{field}`", list_path(rules, sort_field=field))
-            for field in sort_fields
+            Scenario(data, f"list, sorted by `{value}`", list_path(rules, **{parameter: value}))
+            for parameter, value in sorts
         ),
         Scenario(data, "detail", detail_path(rules, known_key)),
     ]
@@ -114,10 +132,12 @@ def synthetic_scenarios(rules: SpecRules, groups: int, known_key: str) -> list[S
 
 def middle_key(server: LiveServer, rules: SpecRules, groups: int) -> str:
     """The id of a group in the middle of the synthetic list, for the detail scenario."""
-    url = server.base_url + list_path(rules, offset=groups // 2, count=1)
+    resource = measured_resource(rules)
+    paging = resource.paging
+    url = server.base_url + list_path(rules, **{paging.offset: groups // 2, paging.step: 1})
     response = httpx.get(url, auth=server.auth, timeout=30)
     response.raise_for_status()
-    return str(response.json()["data"]["event_groups"][0]["event_group_id"])
+    return str(member(response.json(), paging.results)[0][resource.detail.key])
 
 
 def settle(url: str, authorization: str) -> int:

@@ -1,3 +1,3 @@
-"""A runnable reference implementation of the event groups contract: it serves the operations of
-the bundled spec with every documented and assumed semantic, so clients and the conformance
-harness have a correct server to run against."""
+"""A runnable reference implementation of the contract: it serves every list resource the bundled
+spec declares, and each list's detail operation, with every declared and assumed semantic, so
+clients and the conformance harness have a correct server to run against."""

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import uvicorn
 
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER, Credentials
-from reference_server.data import documented_groups, load_groups, synthetic_groups
+from reference_server.data import Item, documented_items, load_items, synthetic_items
 from reference_server.errors import DataError, SetupError
 from reference_server.spec_rules import SpecRules, load_rules
-from reference_server.store import EventGroupStore
+from reference_server.store import Store
+from reference_server.tables import noun
+from scripts.layout import BUNDLED_SPEC
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
@@ -27,7 +29,7 @@ def port_number(text: str) -> int:
     return value
 
 
-def group_count(text: str) -> int:
+def item_count(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative")
@@ -37,7 +39,14 @@ def group_count(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m reference_server",
-        description="Reference server of the event groups contract.",
+        description="Reference server of the contract: serves every list resource the spec "
+        "declares, and the detail operation each list links to.",
+    )
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=BUNDLED_SPEC,
+        help="bundled spec to serve (default: %(default)s)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=port_number, default=8080, help="TCP port")
@@ -46,52 +55,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         type=Path,
-        help="SQLite file to keep the groups in (created when missing; one that already "
-        "holds groups is served as it is). Default: in memory",
+        help="SQLite file to keep the items in (created when missing; one that already "
+        "holds items is served as it is). Default: in memory",
     )
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
-        "--load", type=Path, metavar="FILE", help="serve the groups of this JSON list"
+        "--load",
+        type=Path,
+        metavar="FILE",
+        help="serve the items of this JSON file: a list of items (a spec with one resource) "
+        "or an object {resource name: [items]}",
     )
     source.add_argument(
         "--synthetic",
-        type=group_count,
+        type=item_count,
         metavar="N",
-        help="serve N generated groups (deterministic, see --seed)",
+        help="serve N generated items per resource (deterministic, see --seed)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of --synthetic (default 0)")
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
 
 
-def open_store(args: argparse.Namespace, rules: SpecRules) -> tuple[EventGroupStore, str]:
+def summary(totals: dict[str, int]) -> str:
+    return ", ".join(f"{total} {noun(name)}s" for name, total in totals.items())
+
+
+def chosen_items(
+    args: argparse.Namespace, rules: SpecRules
+) -> tuple[Mapping[str, Iterable[Item]], str]:
+    """The items to serve by resource name, and where they come from."""
+    if args.load is not None:
+        return load_items(args.load, rules.resources), str(args.load)
+    if args.synthetic is not None:
+        items = {r.name: synthetic_items(r, args.synthetic, args.seed) for r in rules.resources}
+        return items, f"synthetic, seed {args.seed}"
+    return {r.name: documented_items(rules, r) for r in rules.resources}, "documented examples"
+
+
+def open_store(args: argparse.Namespace, rules: SpecRules) -> tuple[Store, str]:
     """The store to serve and a line saying what it holds."""
-    store = EventGroupStore.open(args.db)
-    held = store.count()
+    store = Store.open(rules.resources, args.db)
+    held = {resource.name: store.total(resource.name) for resource in rules.resources}
     chosen = args.load is not None or args.synthetic is not None
-    if held and chosen:
+    if any(held.values()) and chosen:
         store.close()
         raise DataError(
-            f"{args.db} already holds {held} event groups; "
+            f"{args.db} already holds {summary(held)}; "
             "leave out --load/--synthetic to serve them, or use another file"
         )
-    if held:
-        return store, f"{held} event groups from {store.where}"
+    if any(held.values()):
+        return store, f"{summary(held)} from {store.where}"
     try:
-        if args.load is not None:
-            origin = str(args.load)
-            added = store.add_all(load_groups(args.load))
-        elif args.synthetic is not None:
-            origin = f"synthetic, seed {args.seed}"
-            added = store.add_all(synthetic_groups(args.synthetic, args.seed))
-        else:
-            origin = "the spec's documented example"
-            added = store.add_all(documented_groups(rules))
+        items, origin = chosen_items(args, rules)
+        added = {name: store.add_all(name, found) for name, found in items.items()}
     except SetupError:
         store.close()
         raise
     place = "memory" if args.db is None else str(args.db)
-    return store, f"{added} event groups ({origin}) in {place}"
+    return store, f"{summary(added)} ({origin}) in {place}"
 
 
 def url_host(host: str) -> str:
@@ -101,7 +123,7 @@ def url_host(host: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        rules = load_rules()
+        rules = load_rules(args.spec.resolve())
         credentials = Credentials(args.user, args.password)
         store, holdings = open_store(args, rules)
         app = create_app(credentials, store, rules)

@@ -14,34 +14,38 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER, BasicAuthMiddleware, Credentials
-from reference_server.data import documented_groups
-from reference_server.errors import SpecRulesError
-from reference_server.handlers import EventGroupEndpoints
+from reference_server.data import documented_items
+from reference_server.handlers import endpoints
 from reference_server.parameters import InvalidParametersError
 from reference_server.problems import Problems
+from reference_server.resources import served_resources
 from reference_server.spec_rules import SpecRules, load_rules
-from reference_server.store import EventGroupStore
+from reference_server.store import Store
+
+
+def documented_store(rules: SpecRules) -> Store:
+    """An in-memory store holding each resource's documented items, in documented order."""
+    store = Store.open(rules.resources)
+    for resource in rules.resources:
+        store.add_all(resource.name, documented_items(rules, resource))
+    return store
 
 
 def create_app(
     credentials: Credentials | None = None,
-    store: EventGroupStore | None = None,
+    store: Store | None = None,
     rules: SpecRules | None = None,
 ) -> Starlette:
-    """The reference server. Without arguments: the default credentials and an in-memory
-    store holding the spec's documented groups, in their documented order."""
+    """The reference server of `rules` (by default the contract's). Without a store: the
+    documented items of each resource; without credentials: the default ones."""
     rules = rules or load_rules()
+    resources = served_resources(rules)
     credentials = credentials or Credentials(DEFAULT_USER, DEFAULT_PASSWORD)
-    if store is None:
-        store = EventGroupStore.open()
-        store.add_all(documented_groups(rules))
+    store = store or documented_store(rules)
     problems = Problems(rules.error_titles)
-    endpoints = EventGroupEndpoints(rules, store, problems).by_operation_id()
-    unserved = {op.operation_id for op in rules.operations} ^ set(endpoints)
-    if unserved:
-        raise SpecRulesError(f"operations in the spec or the server only: {sorted(unserved)}")
+    served = endpoints(resources, store, problems)
     routes = [
-        Route(rules.prefix + op.path, endpoints[op.operation_id], methods=[op.method])
+        Route(rules.prefix + op.path, served[op.operation_id], methods=[op.method])
         for op in rules.operations
     ]
 
@@ -86,6 +90,6 @@ def create_app(
             Exception: unexpected,
         },
     )
-    # "/event-groups/" is not a path of the spec: answer 404, do not redirect.
+    # A path with a trailing slash added is not a path of the spec: answer 404, do not redirect.
     app.router.redirect_slashes = False
     return app

@@ -1,67 +1,71 @@
-"""The two operations of the spec as Starlette endpoints. Parameters are read by the
-operation's rules (an invalid one raises InvalidParametersError, which the app answers with 400),
-and bodies are built with the generated models, so they have the spec's shape by construction."""
+"""The list and detail operations of each declared resource as Starlette endpoints. Parameters
+are read by the operation's rules (an invalid one raises InvalidParametersError, which the app
+answers with 400); bodies put the stored items at the member paths the declarations name."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
-from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
-from generated.models.customer_interface import (
-    EventGroupList,
-    EventGroupListResponse,
-    EventGroupResponse,
-)
-from reference_server import list_query
-from reference_server.errors import SpecRulesError
 from reference_server.problems import JSON_MEDIA_TYPE, Problems
-from reference_server.spec_rules import OperationRule, SpecRules
-from reference_server.store import EventGroupStore
+from reference_server.resources import Resource
+from reference_server.store import Store
+from scripts.declarations import with_member
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-LIST_OPERATION = "listEventGroups"
-DETAIL_OPERATION = "getEventGroup"
+
+def json_response(body: Any) -> Response:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(text.encode(), media_type=JSON_MEDIA_TYPE)
 
 
-def json_response(body: BaseModel) -> Response:
-    return Response(body.model_dump_json(), media_type=JSON_MEDIA_TYPE)
+def body_with(path: Sequence[str], value: Any) -> Any:
+    """A body holding `value` at `path` (the value itself for the empty path)."""
+    return with_member({}, path, value) if path else value
 
 
-class EventGroupEndpoints:
-    def __init__(self, rules: SpecRules, store: EventGroupStore, problems: Problems) -> None:
-        self._list = rules.operation(LIST_OPERATION)
-        self._detail = rules.operation(DETAIL_OPERATION)
-        list_query.check(self._list)
-        if len(self._detail.names("path")) != 1 or self._detail.names("query"):
-            raise SpecRulesError(f"{DETAIL_OPERATION}: expected one path parameter, the id")
+class ResourceEndpoints:
+    def __init__(self, resource: Resource, store: Store, problems: Problems) -> None:
+        self._resource = resource
         self._store = store
         self._problems = problems
+        self._noun = store.layout(resource.name).noun
 
     def by_operation_id(self) -> dict[str, Endpoint]:
-        return {LIST_OPERATION: self.list_event_groups, DETAIL_OPERATION: self.get_event_group}
+        return {
+            self._resource.list_rule.operation_id: self.list_items,
+            self._resource.detail_rule.operation_id: self.get_item,
+        }
 
-    async def list_event_groups(self, request: Request) -> Response:
-        values = self._read(self._list, request)
-        page = self._store.search(list_query.to_search(values))
-        data = EventGroupList(event_groups=page.groups, total_items=page.total)
-        return json_response(EventGroupListResponse(data=data))
+    async def list_items(self, request: Request) -> Response:
+        resource = self._resource
+        values = resource.parse_list(request.query_params.multi_items())
+        page = self._store.search(resource.name, resource.query(values))
+        paging = resource.declared.paging
+        body = with_member(with_member({}, paging.results, page.items), paging.total, page.total)
+        return json_response(body)
 
-    async def get_event_group(self, request: Request) -> Response:
-        values = self._read(self._detail, request)
-        (key,) = (values[name] for name in self._detail.names("path"))
-        group = self._store.get(key)
-        if group is None:
+    async def get_item(self, request: Request) -> Response:
+        key = self._resource.parse_key(request.path_params)
+        item = self._store.get(self._resource.name, key)
+        if item is None:
             return self._problems.response(
-                HTTPStatus.NOT_FOUND, f"No event group has the id {key!r}."
+                HTTPStatus.NOT_FOUND, f"No {self._noun} has the id {key!r}."
             )
-        return json_response(EventGroupResponse(data=group))
+        return json_response(body_with(self._resource.declared.detail.item, item))
 
-    @staticmethod
-    def _read(operation: OperationRule, request: Request) -> dict[str, Any]:
-        return operation.parse_request(request.query_params.multi_items(), request.path_params)
+
+def endpoints(
+    resources: Sequence[Resource], store: Store, problems: Problems
+) -> dict[str, Endpoint]:
+    """Every operation id of the spec -> its endpoint."""
+    found: dict[str, Endpoint] = {}
+    for resource in resources:
+        found.update(ResourceEndpoints(resource, store, problems).by_operation_id())
+    return found

@@ -82,7 +82,8 @@ def start_live_server(
     log_dir: Path, *extra_args: str, user: str = "live-user", password: str | None = None
 ) -> Iterator[LiveServer]:
     """Run `python -m reference_server` on 127.0.0.1 until the block ends. `extra_args` go to
-    the command line (e.g. "--synthetic", "500"); the password is random unless given."""
+    the command line (e.g. "--spec", path, "--synthetic", "500"); the password is random unless
+    given."""
     password = password if password is not None else secrets.token_urlsafe(12)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for attempt in range(1, PORT_ATTEMPTS + 1):

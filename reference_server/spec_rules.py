@@ -1,7 +1,7 @@
 """Request rules read from the bundled spec at startup: the path prefix of the server URL, each
 operation's method, path and parameters (types, defaults, bounds, allowed values), the
-WWW-Authenticate challenge and the titles of error bodies. Nothing here restates the spec, so
-a change to the spec is a change to the server."""
+WWW-Authenticate challenge, the titles of error bodies and the declared list resources.
+Nothing here restates the spec, so a change to the spec is a change to the server."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from reference_server.errors import SpecRulesError
 from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
-from scripts.errors import SpecLoadError
+from scripts.declarations import ListResource, list_resources
+from scripts.errors import DeclarationError, SpecLoadError
 from scripts.layout import BUNDLED_SPEC
 from scripts.spec_source import HTTP_METHODS, MISSING, lookup, read_yaml
 
@@ -74,11 +75,16 @@ class OperationRule:
         return [rule.name for rule in self.parameters if rule.location == location]
 
     def parse_request(
-        self, query: Sequence[tuple[str, str]], path_params: Mapping[str, str]
+        self,
+        query: Sequence[tuple[str, str]],
+        path_params: Mapping[str, str],
+        *,
+        reject_unknown: bool = False,
     ) -> dict[str, Any]:
         """Every defined parameter's value (its default when absent). Query parameters the
-        operation does not define are ignored; a defined one given twice is rejected. Raises
-        InvalidParametersError naming every rejected parameter at once."""
+        operation does not define are ignored, or rejected when `reject_unknown`; a defined one
+        given twice is rejected. Raises InvalidParametersError naming every rejected parameter
+        at once."""
         values: dict[str, Any] = {}
         rejections: list[Rejection] = []
         for rule in self.parameters:
@@ -97,6 +103,12 @@ class OperationRule:
                     values[rule.name] = rule.parse(raws[0])
                 except InvalidParametersError as exc:
                     rejections.extend(exc.rejections)
+        if reject_unknown:
+            defined = set(self.names("query"))
+            unknown = dict.fromkeys(name for name, _ in query if name not in defined)
+            rejections += [
+                Rejection(name, "is not a parameter of this operation") for name in unknown
+            ]
         if rejections:
             raise InvalidParametersError(rejections)
         return values
@@ -113,19 +125,13 @@ class SpecRules:
     challenge: str
     error_titles: Mapping[int, str]
     document: Mapping[str, Any]
+    resources: tuple[ListResource, ...]  # the declared list resources, with their details
 
     def operation(self, operation_id: str) -> OperationRule:
         for operation in self.operations:
             if operation.operation_id == operation_id:
                 return operation
         raise SpecRulesError(f"the spec has no operation {operation_id!r}")
-
-    def example(self, name: str) -> Any:
-        """The value of the named example of `components.examples`."""
-        examples = self.document.get("components", {}).get("examples", {})
-        if name not in examples:
-            raise SpecRulesError(f"the spec has no example {name!r} in components.examples")
-        return deref(examples[name], self.document).get("value")
 
 
 def server_prefix(document: Mapping[str, Any]) -> str:
@@ -230,6 +236,13 @@ def challenge(document: Mapping[str, Any]) -> str:
     return values.pop()
 
 
+def declared_resources(document: Mapping[str, Any]) -> tuple[ListResource, ...]:
+    try:
+        return list_resources(document)
+    except DeclarationError as exc:
+        raise SpecRulesError(str(exc)) from exc
+
+
 def rules_from_document(document: Mapping[str, Any]) -> SpecRules:
     operations = []
     for path, method, item in iter_operations(document):
@@ -248,16 +261,22 @@ def rules_from_document(document: Mapping[str, Any]) -> SpecRules:
         challenge=challenge(document),
         error_titles=error_titles(document),
         document=document,
+        resources=declared_resources(document),
     )
 
 
 @cache
 def load_rules(spec: Path = BUNDLED_SPEC) -> SpecRules:
-    """The rules of the bundled spec, read once per process."""
+    """The rules of a bundled spec (by default the contract's), read once per process."""
     try:
         document = read_yaml(spec)
     except SpecLoadError as exc:
         raise SpecRulesError(str(exc)) from exc
     if not isinstance(document, dict):
         raise SpecRulesError(f"{spec}: not an OpenAPI document")
-    return rules_from_document(document)
+    try:
+        return rules_from_document(document)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise SpecRulesError(
+            f"{spec}: not an OpenAPI document this server can read ({exc!r})"
+        ) from exc

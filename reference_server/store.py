@@ -1,116 +1,83 @@
-"""Event groups in SQLite (the stdlib sqlite3 module). The columns are the fields of the
-generated EventGroup model; each text field has a case-folded twin so the name filter can
-match with Unicode full case folding; an integer primary key records creation order, the
-default order of lists. Values only ever travel as SQL parameters."""
+"""The served items in SQLite (the stdlib sqlite3 module), each resource in its own table (see
+tables.py). A query says what to match and in which order, in terms of item properties; this
+module turns it into SQL and remembers recent match totals, which are most of a filtered
+list's cost (a substring match scans every row)."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from generated.models.customer_interface import EventGroup
 from reference_server.errors import StoreError
+from reference_server.tables import INSERTION, Layout, folded, quote
+from scripts.declarations import ListResource
 
-TABLE: Final = "event_groups"
-# The id: unique, looked up by the detail operation, and the tie-break of every sort.
-KEY: Final = "event_group_id"
-# Names a snake_case field of the spec cannot take, so they never collide with one.
-CREATED: Final = "created:order"
-IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
-SQL_TYPES: Final[Mapping[Any, str]] = {str: "TEXT", int: "INTEGER"}
-
-
-def quote(identifier: str) -> str:
-    """An SQL identifier built only from the model's field names (checked at import)."""
-    return '"' + identifier + '"'
-
-
-def casefolded(field_name: str) -> str:
-    return f"{field_name}:casefold"
-
-
-def column_types() -> dict[str, str]:
-    """The SQLite type of each EventGroup field; fails at import for a field that has none."""
-    types = {}
-    for name, info in EventGroup.model_fields.items():
-        if not IDENTIFIER.fullmatch(name) or info.annotation not in SQL_TYPES:
-            raise StoreError(f"EventGroup.{name}: no SQLite column for this field")
-        types[name] = SQL_TYPES[info.annotation]
-    if KEY not in types:
-        raise StoreError(f"EventGroup has no {KEY} field")
-    return types
-
-
-COLUMN_TYPES: Final = column_types()
-FIELDS: Final = tuple(COLUMN_TYPES)
-TEXT_FIELDS: Final = tuple(name for name, kind in COLUMN_TYPES.items() if kind == "TEXT")
-
-COLUMNS: Final = (CREATED, *FIELDS, *map(casefolded, TEXT_FIELDS))
-SELECT: Final = ", ".join(map(quote, FIELDS))
-
-
-def create_table() -> str:
-    columns = [f"{quote(CREATED)} INTEGER PRIMARY KEY"]
-    for name, kind in COLUMN_TYPES.items():
-        unique = " UNIQUE" if name == KEY else ""
-        columns.append(f"{quote(name)} {kind} NOT NULL{unique}")
-    columns += [f"{quote(casefolded(name))} TEXT NOT NULL" for name in TEXT_FIELDS]
-    return f"CREATE TABLE IF NOT EXISTS {TABLE} ({', '.join(columns)})"
-
-
-def create_indexes() -> list[str]:
-    """One index per sortable column, with the tie-break: a page of a sorted list of many
-    groups is a range scan, not a sort of all of them."""
-    return [
-        f"CREATE INDEX IF NOT EXISTS {quote(f'{TABLE}:by:{name}')} "
-        f"ON {TABLE} ({quote(name)}, {quote(KEY)})"
-        for name in FIELDS
-        if name != KEY
-    ]
+# How many distinct filters keep their match total; items only change through add_all().
+COUNT_CACHE_SIZE: Final = 1024
+LARGEST: Final = 2**63 - 1  # SQLite integers are 64-bit
 
 
 @dataclass(frozen=True)
-class Search:
-    """What a list request asks the store for. `order_by` None means creation order."""
+class Condition:
+    """One filter: the item property `column` compared with `value` by `match`."""
 
-    exact: Mapping[str, str] = field(default_factory=dict)
-    contains_casefolded: Mapping[str, str] = field(default_factory=dict)
-    order_by: str | None = None
-    descending: bool = False
+    column: str
+    match: str  # equals | contains | prefix
+    casefold: bool
+    value: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a list request asks of one table. `order` holds (property, descending) pairs,
+    INSERTION naming insertion order; empty means insertion order."""
+
+    conditions: tuple[Condition, ...] = ()
+    order: tuple[tuple[str, bool], ...] = ()
     limit: int = -1
-    offset: int = 0
+    skip: int = 0
 
 
 @dataclass(frozen=True)
 class Page:
-    groups: list[EventGroup]
+    items: list[dict[str, Any]]
     total: int
 
 
-# How many distinct filters keep their match count. Counting is most of a filtered list's
-# cost (a substring match scans every row); the groups only change through add_all().
-COUNT_CACHE_SIZE: Final = 1024
+def condition_sql(condition: Condition) -> tuple[str, list[Any]]:
+    """SQL without wildcards: `%` and `_` in the value are ordinary characters."""
+    column = quote(folded(condition.column) if condition.casefold else condition.column)
+    value = condition.value.casefold() if condition.casefold else condition.value
+    if condition.match == "equals":
+        return f"{column} = ?", [value]
+    if condition.match == "prefix":
+        return f"substr({column}, 1, ?) = ?", [len(value), value]
+    if condition.match == "contains":
+        return f"instr({column}, ?) > 0", [value]
+    raise ValueError(f"unknown match {condition.match!r}")
 
 
-class EventGroupStore:
-    """The groups a server serves. One connection, shared behind a lock, so the app may be
+class Store:
+    """The items a server serves. One connection, shared behind a lock, so the app may be
     created in one thread and serve in another."""
 
-    def __init__(self, connection: sqlite3.Connection, where: str) -> None:
+    def __init__(self, connection: sqlite3.Connection, where: str, layouts: Sequence[Layout]):
         self._connection = connection
         self._lock = threading.Lock()
-        self._counts: OrderedDict[tuple[str, tuple[Any, ...]], int] = OrderedDict()
+        self._counts: OrderedDict[tuple[str, str, tuple[Any, ...]], int] = OrderedDict()
+        self.layouts = {layout.table: layout for layout in layouts}
         self.where = where
 
     @classmethod
-    def open(cls, path: Path | None = None) -> EventGroupStore:
-        """The store in the SQLite file at `path` (created when missing), or in memory."""
+    def open(cls, resources: Sequence[ListResource], path: Path | None = None) -> Store:
+        """The store in the SQLite file at `path` (created when missing), or in memory, with
+        a table for each resource."""
+        layouts = [Layout.of(resource) for resource in resources]
         where = str(path) if path is not None else ":memory:"
         try:
             connection = sqlite3.connect(where, check_same_thread=False)
@@ -118,119 +85,122 @@ class EventGroupStore:
             raise StoreError(f"{where}: cannot open as an SQLite database ({exc})") from exc
         try:
             with connection:
-                connection.execute(create_table())
-                found = [row[1] for row in connection.execute(f"PRAGMA table_info({TABLE})")]
-                if tuple(found) != COLUMNS:
-                    raise StoreError(
-                        f"{where}: its {TABLE} table has the columns {found}, "
-                        f"not {list(COLUMNS)}; use another file"
-                    )
-                for statement in create_indexes():
-                    connection.execute(statement)
+                for layout in layouts:
+                    cls._create(connection, where, layout)
         except (sqlite3.Error, StoreError) as exc:
             connection.close()
             if isinstance(exc, StoreError):
                 raise
             raise StoreError(f"{where}: cannot use as an SQLite database ({exc})") from exc
-        return cls(connection, where)
+        return cls(connection, where, layouts)
+
+    @staticmethod
+    def _create(connection: sqlite3.Connection, where: str, layout: Layout) -> None:
+        connection.execute(layout.create_table())
+        found = [row[1] for row in connection.execute(f"PRAGMA table_info({quote(layout.table)})")]
+        if tuple(found) != layout.all_columns:
+            raise StoreError(
+                f"{where}: its {layout.table} table has the columns {found}, "
+                f"not {list(layout.all_columns)}; use another file"
+            )
+        for statement in layout.create_indexes():
+            connection.execute(statement)
 
     def close(self) -> None:
         with self._lock:
             self._connection.close()
 
-    def count(self) -> int:
+    def layout(self, resource: str) -> Layout:
+        try:
+            return self.layouts[resource]
+        except KeyError:
+            raise StoreError(f"the store has no table for {resource!r}") from None
+
+    def total(self, resource: str) -> int:
+        """How many items `resource` holds."""
+        table = quote(self.layout(resource).table)
         with self._lock:
-            (total,) = self._connection.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()
+            (total,) = self._connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
         return int(total)
 
-    def add_all(self, groups: Iterable[EventGroup]) -> int:
-        """Store `groups` in their order (their creation order), all or none."""
-        columns = (*FIELDS, *map(casefolded, TEXT_FIELDS))
+    def add_all(self, resource: str, items: Iterable[Mapping[str, Any]]) -> int:
+        """Store `items` in their order (their insertion order), all or none."""
+        layout = self.layout(resource)
         insert = (
-            f"INSERT INTO {TABLE} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join('?' for _ in columns)})"
+            f"INSERT INTO {quote(layout.table)} ({', '.join(map(quote, layout.stored))}) "
+            f"VALUES ({', '.join('?' for _ in layout.stored)})"
         )
         added = 0
         with self._lock, self._connection:
             self._counts.clear()
-            for index, group in enumerate(groups):
-                values = group.model_dump()
-                row = [values[name] for name in FIELDS]
-                row += [str(values[name]).casefold() for name in TEXT_FIELDS]
+            for index, item in enumerate(items):
                 try:
-                    self._connection.execute(insert, row)
+                    self._connection.execute(insert, layout.row(item))
                 except sqlite3.IntegrityError as exc:
-                    raise StoreError(
-                        f"group {index}: {KEY} {values[KEY]!r} is already taken"
-                    ) from exc
+                    raise StoreError(f"{layout.noun} {index}: {self._clash(layout, item)}") from exc
                 except (OverflowError, UnicodeEncodeError, sqlite3.Error) as exc:
-                    raise StoreError(f"group {index}: cannot be stored ({exc})") from exc
+                    raise StoreError(f"{layout.noun} {index}: cannot be stored ({exc})") from exc
                 added += 1
         return added
 
-    def get(self, key: str) -> EventGroup | None:
+    def _clash(self, layout: Layout, item: Mapping[str, Any]) -> str:
+        for name in layout.unique:
+            taken = self._connection.execute(
+                f"SELECT 1 FROM {quote(layout.table)} WHERE {quote(name)} = ?", (item.get(name),)
+            ).fetchone()
+            if taken:
+                return f"{name} {item.get(name)!r} is already taken"
+        return "a required property is missing"
+
+    def get(self, resource: str, key: Any) -> dict[str, Any] | None:
+        layout = self.layout(resource)
         with self._lock:
             row = self._connection.execute(
-                f"SELECT {SELECT} FROM {TABLE} WHERE {quote(KEY)} = ?", (key,)
+                f"SELECT {layout.select} FROM {quote(layout.table)} WHERE {quote(layout.key)} = ?",
+                (key,),
             ).fetchone()
-        return (
-            None if row is None else EventGroup.model_validate(dict(zip(FIELDS, row, strict=True)))
-        )
+        return None if row is None else layout.item(row)
 
-    def search(self, search: Search) -> Page:
-        """One page of the matching groups, in the requested order, and how many match."""
+    def search(self, resource: str, query: Query) -> Page:
+        """One page of the matching items, in the requested order, and how many match."""
+        layout = self.layout(resource)
+        table = quote(layout.table)
         conditions: list[str] = []
         parameters: list[Any] = []
-        for name, value in search.exact.items():
-            conditions.append(f"{quote(self._field(name))} = ?")
-            parameters.append(value)
-        for name, value in search.contains_casefolded.items():
-            # instr(), not LIKE: `%` and `_` in the value are ordinary characters.
-            conditions.append(f"instr({quote(casefolded(self._text_field(name)))}, ?) > 0")
-            parameters.append(value.casefold())
+        for condition in query.conditions:
+            sql, values = condition_sql(condition)
+            conditions.append(sql)
+            parameters += values
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        if search.order_by is None:
-            order = quote(CREATED)
-        else:
-            direction = "DESC" if search.descending else "ASC"
-            order = f"{quote(self._field(search.order_by))} {direction}, {quote(KEY)} {direction}"
+        order = list(query.order)
+        if not any(name == INSERTION or name in layout.unique for name, _ in order):
+            order.append((INSERTION, False))  # a total order, so pages partition the list
+        order_sql = ", ".join(f"{quote(name)} {'DESC' if desc else 'ASC'}" for name, desc in order)
+        limit, skip = min(query.limit, LARGEST), min(query.skip, LARGEST)
         with self._lock:
-            total = self._count(where, parameters)
+            total = self._count(table, where, parameters)
             rows = self._connection.execute(
-                f"SELECT {SELECT} FROM {TABLE}{where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*parameters, search.limit, search.offset],
+                f"SELECT {layout.select} FROM {table}{where} ORDER BY {order_sql} LIMIT ? OFFSET ?",
+                [*parameters, limit, skip],
             ).fetchall()
-        groups = [EventGroup.model_validate(dict(zip(FIELDS, row, strict=True))) for row in rows]
-        return Page(groups, int(total))
+        return Page([layout.item(row) for row in rows], total)
 
     def forget_counts(self) -> None:
-        """Drop the remembered match counts: after another process wrote to the file, or to
+        """Drop the remembered match totals: after another process wrote to the file, or to
         measure what counting costs."""
         with self._lock:
             self._counts.clear()
 
-    def _count(self, where: str, parameters: list[Any]) -> int:
-        """The number of groups matching `where`, remembered for the most recent filters."""
-        key = (where, tuple(parameters))
+    def _count(self, table: str, where: str, parameters: list[Any]) -> int:
+        """The number of items matching `where`, remembered for the most recent filters."""
+        key = (table, where, tuple(parameters))
         if key in self._counts:
             self._counts.move_to_end(key)
             return self._counts[key]
         (total,) = self._connection.execute(
-            f"SELECT COUNT(*) FROM {TABLE}{where}", parameters
+            f"SELECT COUNT(*) FROM {table}{where}", parameters
         ).fetchone()
         self._counts[key] = int(total)
         if len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
         return int(total)
-
-    @staticmethod
-    def _field(name: str) -> str:
-        if name not in FIELDS:
-            raise ValueError(f"EventGroup has no field {name!r}")
-        return name
-
-    @staticmethod
-    def _text_field(name: str) -> str:
-        if name not in TEXT_FIELDS:
-            raise ValueError(f"EventGroup has no text field {name!r}")
-        return name

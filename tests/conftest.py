@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generated.models.customer_interface import EventGroup
 from reference_server.app import create_app
 from reference_server.launcher import LiveServer, start_live_server
-from reference_server.store import EventGroupStore
+from reference_server.spec_rules import load_rules
+from reference_server.store import Store
 from scripts.docs import build_site
 from scripts.layout import SPEC_DIR
 from tests.server_client import InProcessClient
@@ -78,8 +78,9 @@ def api_with() -> GroupsClient:
     """The reference server in-process, serving the given groups in the given order."""
 
     def make(groups: Sequence[Mapping[str, Any]]) -> InProcessClient:
-        store = EventGroupStore.open()
-        store.add_all(EventGroup.model_validate(group) for group in groups)
+        (resource,) = load_rules().resources
+        store = Store.open([resource])
+        store.add_all(resource.name, groups)
         return InProcessClient(create_app(store=store))
 
     return make

@@ -19,10 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reference_server.app import create_app
 from reference_server.auth import Credentials
-from reference_server.data import synthetic_groups
+from reference_server.data import synthetic_items
 from reference_server.launcher import free_port
 from reference_server.spec_rules import load_rules
-from reference_server.store import EventGroupStore
+from reference_server.store import Store
 
 USER, PASSWORD = "fault-user", "fault-password"
 Fault = Callable[[ASGIApp], ASGIApp]
@@ -151,8 +151,10 @@ FAULTS: dict[str, Fault] = {
 
 
 def reference_app(groups: int = 60) -> ASGIApp:
-    store = EventGroupStore.open()
-    store.add_all(synthetic_groups(groups))
+    rules = load_rules()
+    store = Store.open(rules.resources)
+    for resource in rules.resources:
+        store.add_all(resource.name, synthetic_items(resource, groups))
     return create_app(credentials=Credentials(USER, PASSWORD), store=store)
 
 

@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 from reference_server.__main__ import main
-from reference_server.data import synthetic_groups
+from reference_server.data import synthetic_items
 from reference_server.launcher import LiveServer, start_live_server
-from reference_server.store import EventGroupStore
+from reference_server.spec_rules import load_rules
+from reference_server.store import Store
 from tests import spec_facts
 
 
@@ -41,7 +42,7 @@ def test_a_bad_load_file_is_reported_without_a_traceback(
     assert main(["--load", str(path)]) == 1
 
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {path}: group 0, name: Field required")
+    assert err.startswith(f"error: {path}: event group 0: 'name' is a required property")
     assert "Traceback" not in err
 
 
@@ -49,8 +50,9 @@ def test_new_groups_are_not_mixed_into_a_database_that_holds_some(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "groups.sqlite"
-    store = EventGroupStore.open(db)
-    store.add_all(synthetic_groups(3))
+    (resource,) = load_rules().resources
+    store = Store.open([resource], db)
+    store.add_all(resource.name, synthetic_items(resource, 3))
     store.close()
 
     assert main(["--db", str(db), "--synthetic", "5"]) == 1

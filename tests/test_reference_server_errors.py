@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 
 from reference_server.app import create_app
-from reference_server.store import EventGroupStore, Page, Search
+from reference_server.spec_rules import load_rules
+from reference_server.store import Page, Query, Store
 from tests import spec_facts
 from tests.server_client import InProcessClient
 
@@ -237,13 +238,13 @@ def test_other_methods_on_known_paths_give_405_with_allow(
     assert response.headers["allow"] == "GET, HEAD"
 
 
-class BrokenStore(EventGroupStore):
-    def search(self, search: Search) -> Page:
+class BrokenStore(Store):
+    def search(self, resource: str, query: Query) -> Page:
         raise RuntimeError("disk on fire")
 
 
 def test_an_unexpected_failure_answers_a_json_500_without_a_traceback() -> None:
-    store = BrokenStore.open()
+    store = BrokenStore.open(load_rules().resources)
     client = InProcessClient(create_app(store=store), raise_app_exceptions=False)
 
     body = assert_error(client.get("/event-groups"), 500)

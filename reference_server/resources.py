@@ -1,0 +1,94 @@
+"""What a declared resource's requests mean, read from the spec's behaviour declarations: which
+query parameters page, sort and filter, how each filter matches, the order a list promises and
+how unknown parameters are treated. Every operation of the spec must be a declared list or the
+detail it links to, so an operation the server cannot give a meaning stops it at startup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reference_server.errors import SpecRulesError
+from reference_server.spec_rules import OperationRule, SpecRules
+from reference_server.store import Condition, Query
+from reference_server.tables import INSERTION
+from scripts.declarations import ListResource, page_parameters
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A declared resource with the request rules of its two operations."""
+
+    declared: ListResource
+    list_rule: OperationRule
+    detail_rule: OperationRule
+
+    @property
+    def name(self) -> str:
+        return self.declared.name
+
+    def parse_list(self, query: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        """The list parameters' values; unknown ones rejected if the query policy says so."""
+        reject = self.declared.policy.unknown == "reject"
+        return self.list_rule.parse_request(query, {}, reject_unknown=reject)
+
+    def parse_key(self, path_params: Mapping[str, str]) -> Any:
+        """The detail key from the path, read as its parameter's schema types it."""
+        values = self.detail_rule.parse_request((), path_params)
+        return values[self.declared.detail.parameter]
+
+    def query(self, values: Mapping[str, Any]) -> Query:
+        """The store query for the parsed parameters of one list request."""
+        declared = self.declared
+        conditions = tuple(
+            Condition(f.property_name, f.match, f.casefolds, values[f.parameter])
+            for f in declared.filters
+            if values[f.parameter] is not None
+        )
+        start, size = page_parameters(declared.paging)
+        return Query(conditions, self.order(values), limit=values[size], skip=values[start])
+
+    def order(self, values: Mapping[str, Any]) -> tuple[tuple[str, bool], ...]:
+        """(property, descending) pairs giving the order the x-sorting declaration promises."""
+        sorting = self.declared.sorting
+        if sorting is None:
+            return ((INSERTION, False),)
+        descending = values[sorting.direction] == sorting.descending
+        field = values[sorting.field]
+        tie = sorting.tie_breaker
+        if field is None:
+            base = INSERTION if sorting.default_order == "insertion" else tie
+            reverse = descending and sorting.direction_without_field == "reverses-default"
+            return ((base, reverse),)
+        tie_descending = descending and sorting.descending_order == "exact-reverse"
+        return ((sorting.fields[field], descending), (tie, tie_descending))
+
+
+def resource_of(declared: ListResource, rules: SpecRules) -> Resource:
+    list_rule = rules.operation(declared.operation_id)
+    detail_rule = rules.operation(declared.detail.operation_id)
+    where = declared.detail.operation_id
+    if detail_rule.names("query") or detail_rule.names("path") != [declared.detail.parameter]:
+        raise SpecRulesError(f"{where}: expected one path parameter, the key, and no query")
+    if declared.policy.repeated != "reject":
+        raise SpecRulesError(f"{declared.operation_id}: repeated {declared.policy.repeated!r}")
+    if declared.filters and declared.combine != "and":
+        raise SpecRulesError(f"{declared.operation_id}: filters combine by {declared.combine!r}")
+    return Resource(declared, list_rule, detail_rule)
+
+
+def served_resources(rules: SpecRules) -> tuple[Resource, ...]:
+    """Every declared resource; SpecRulesError for an operation that is neither a declared
+    list nor the detail one links to."""
+    resources = tuple(resource_of(declared, rules) for declared in rules.resources)
+    served = {
+        op for r in resources for op in (r.list_rule.operation_id, r.detail_rule.operation_id)
+    }
+    unserved = sorted(op.operation_id for op in rules.operations if op.operation_id not in served)
+    if unserved:
+        raise SpecRulesError(
+            f"operations {unserved} are neither a list declared with x-pagination nor the "
+            "detail operation such a list links to; this server cannot serve them"
+        )
+    return resources

@@ -81,10 +81,13 @@ API_USER ?=
 API_PASSWORD ?=
 DB ?=
 SERVE_ARGS ?=
+# A bundled spec other than generated/openapi.yaml, for `make serve` and `make conformance`.
+SPEC ?=
 
 .PHONY: serve
-serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, DB, SERVE_ARGS)
+serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, DB, SPEC, SERVE_ARGS)
 	$(PY) -m reference_server --host '$(HOST)' --port '$(PORT)' $(SERVE_ARGS) \
+		$(if $(SPEC),--spec '$(SPEC)') \
 		$(if $(API_USER),--user='$(API_USER)') $(if $(API_PASSWORD),--password='$(API_PASSWORD)') \
 		$(if $(DB),--db '$(DB)')
 
@@ -105,8 +108,9 @@ MAX_REQUESTS ?= 5000
 REPORTS ?= reports
 
 .PHONY: conformance
-conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS)
+conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS)
 	$(PY) -m scripts.conformance --max-examples '$(MAX_EXAMPLES)' --seed '$(SEED)' \
+		$(if $(SPEC),--spec '$(SPEC)') \
 		--rate-limit '$(RATE_LIMIT)' --max-requests '$(MAX_REQUESTS)' --reports '$(REPORTS)' \
 		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH),--auth '$(AUTH)')
 

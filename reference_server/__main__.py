@@ -17,7 +17,7 @@ from reference_server.errors import DataError, SetupError
 from reference_server.spec_rules import SpecRules, load_rules
 from reference_server.store import Store
 from reference_server.tables import noun
-from scripts.layout import BUNDLED_SPEC
+from scripts.layout import BUNDLED_SPEC, display_path
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--spec",
         type=Path,
         default=BUNDLED_SPEC,
-        help="bundled spec to serve (default: %(default)s)",
+        help=f"bundled spec to serve (default: {display_path(BUNDLED_SPEC)})",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=port_number, default=8080, help="TCP port")

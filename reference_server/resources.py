@@ -82,6 +82,13 @@ def served_resources(rules: SpecRules) -> tuple[Resource, ...]:
     """Every declared resource; SpecRulesError for an operation that is neither a declared
     list nor the detail one links to."""
     resources = tuple(resource_of(declared, rules) for declared in rules.resources)
+    names = [r.name for r in resources]
+    shared = sorted({name for name in names if names.count(name) > 1})
+    if shared:
+        raise SpecRulesError(
+            f"several lists serve items named {shared}; this server keeps one table per item "
+            "schema, so give each list an item schema with a title of its own"
+        )
     served = {
         op for r in resources for op in (r.list_rule.operation_id, r.detail_rule.operation_id)
     }

@@ -72,8 +72,9 @@ class Sorting:
     def order(
         self, items: Sequence[Item], field_value: str | None, direction_value: str | None
     ) -> list[Item]:
-        """`items` (given in insertion order) in the order this declaration promises. Strings
-        compare by code point, which is how Python compares them."""
+        """`items` (given in insertion order) in the order this declaration promises, for the
+        effective values of the two parameters (a direction left out takes its schema's
+        default: pass that). Strings compare by code point, which is how Python compares them."""
         descending = direction_value == self.descending
         tie = self.tie_breaker
         if field_value is None:
@@ -267,7 +268,7 @@ def declaration_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
     known_assumptions = {
         value.get("id") for _, value in iter_assumptions(view) if isinstance(value, dict)
     }
-    yield from _misplaced(view)
+    yield from _misplaced(document)
     operations = list(_operations(view))
     for operation in operations:
         yield from _operation_problems(operation, operations, known_assumptions)
@@ -282,14 +283,17 @@ def _misplaced(node: Any, path: PathKey = ()) -> Iterator[Problem]:
     if not isinstance(node, dict):
         return
     is_operation = len(path) == 3 and path[0] == "paths" and path[2] in HTTP_METHODS
-    is_parameter = (len(path) == 5 and path[0] == "paths" and path[3] == "parameters") or (
-        len(path) == 3 and path[:2] == ("components", "parameters")
+    is_parameter = (
+        (len(path) == 5 and path[0] == "paths" and path[3] == "parameters")
+        or (len(path) == 4 and path[0] == "paths" and path[2] == "parameters")
+        or (len(path) == 3 and path[:2] == ("components", "parameters"))
     )
+    is_parameter = is_parameter and node.get("in") == "query"
     for key, value in node.items():
         if key in DECLARATIONS and not (
             (is_operation and key in OPERATION_DECLARATIONS) or (is_parameter and key == FILTER)
         ):
-            place = "a parameter of an operation" if key == FILTER else "an operation"
+            place = "a query parameter of an operation" if key == FILTER else "an operation"
             yield (*path, key), "x-declaration-placement", f"{key} belongs on {place}"
         elif key != ASSUMPTION:
             yield from _misplaced(value, (*path, key))
@@ -364,10 +368,18 @@ def _list_problems(
             )
         meaning[name] = kind
 
-    yield from parameter(
-        (*where, PAGINATION, "offset"), paging["offset"], "paging offset", {"integer"}
-    )
-    yield from parameter((*where, PAGINATION, "step"), paging["step"], "page size", {"integer"})
+    for key, kind in (("offset", "paging offset"), ("step", "page size")):
+        path = (*where, PAGINATION, key)
+        yield from parameter(path, paging[key], kind, {"integer"})
+        paged_by = query.get(_request_name(paging[key]), (0, {}))[1]
+        if paged_by and (
+            paged_by.get("required") or "default" not in (paged_by.get("schema") or {})
+        ):
+            yield (
+                path,
+                "x-declaration-parameter",
+                f"{paging[key]} should be optional with a default: a request without it pages",
+            )
     results = _schema_at(body, _response_path(paging["results"]))
     item: Mapping[str, Any] = {}
     if (
@@ -437,6 +449,12 @@ def _list_problems(
         if declared is not None:
             path = (*where, "parameters", index, FILTER)
             yield from parameter(path, f"$request.{name}", "filter", {"string"})
+            if "default" in (parameter_node.get("schema") or {}) or parameter_node.get("required"):
+                yield (
+                    path,
+                    "x-declaration-parameter",
+                    f"filter {name!r} should be optional without a default: absent, it keeps all",
+                )
             yield from item_property((*path, "property"), declared["property"], {"string"})
     if any(FILTER in p for _, p in query.values()) and FILTERING not in node:
         yield (
@@ -497,11 +515,11 @@ def _link_problems(
         )
         return
     target, _, key = found
-    if item and key not in (item.get("properties") or {}):
+    if item and (key not in (item.get("properties") or {}) or key not in item.get("required", [])):
         yield (
             (*where, "links"),
             "x-declaration-detail-link",
-            f"the link names {key!r}, which the item schema lacks",
+            f"the link names {key!r}, which is no required property of the item schema",
         )
     if item and len(list(_find_schema(_ok_json(target.node), item))) != 1:
         yield (

@@ -25,6 +25,7 @@ from scripts.spec_source import (
     Location,
     PathKey,
     SourceMap,
+    forget_lines,
     line_of,
     load_inlined,
 )
@@ -118,6 +119,7 @@ def at_line(location: Location, rule: str, message: str) -> Problem:
 
 def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]:
     """Every problem of the spec rooted at `root`, sorted by place."""
+    forget_lines()  # the files may have changed since the last call
     try:
         document, source_map = load_inlined(root)
     except SpecLoadError as exc:

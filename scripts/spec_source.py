@@ -172,6 +172,10 @@ def _composed(path: Path) -> yaml.Node | None:
         return None
 
 
+def forget_lines() -> None:
+    _composed.cache_clear()
+
+
 def line_of(location: Location) -> int | None:
     """The 1-based line where the node at `location` is written: the deepest node of its
     pointer that exists in the file (a missing member is reported at its parent)."""

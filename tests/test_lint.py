@@ -213,6 +213,21 @@ BROKEN_SPECS = {
         "/x-filter",
         (EVENT_GROUP, set_key("x-filter", value={"property": "name"})),
     ),
+    "page size without a default": (
+        "x-declaration-parameter",
+        LIST,
+        "/get/x-pagination/step",
+        (COUNT, delete_key("schema", "default")),
+    ),
+    "filter on a path parameter": (
+        "x-declaration-placement",
+        "resources/event_groups/parameters/event_group_id.yaml",
+        "/x-filter",
+        (
+            "resources/event_groups/parameters/event_group_id.yaml",
+            set_key("x-filter", value={"property": "name"}),
+        ),
+    ),
     "list operation without its query policy": (
         "x-declaration-missing",
         LIST,

@@ -284,6 +284,18 @@ def test_an_item_property_no_column_can_hold_stops_the_server(
         create_app(rules=rules_from_document(changed))
 
 
+def test_two_lists_of_one_item_schema_stop_the_server_instead_of_sharing_a_table(
+    fixture_document: dict[str, Any],
+) -> None:
+    changed = copy.deepcopy(fixture_document)
+    copied = copy.deepcopy(changed["paths"]["/segments"])
+    copied["get"]["operationId"] = "listArchivedSegments"
+    changed["paths"]["/archived-segments"] = copied
+
+    with pytest.raises(SpecRulesError, match=r"several lists serve items named \['Segment'\]"):
+        create_app(rules=rules_from_document(changed))
+
+
 def without_query_policy(document: dict[str, Any]) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     del changed["paths"]["/segments"]["get"]["x-query-policy"]

@@ -1,20 +1,25 @@
 """The client templates cannot see a spec's `x-` extensions, so the declarations they need are
 written as a Jinja file beside them, keyed by `method path`: PAGING, which the facade
-(api_init.py.jinja) pages with, and BEHAVIOUR, the rules the README shows. Paging names come
-from the spec alone, never from a template."""
+(api_init.py.jinja) pages with, BEHAVIOUR, the rules the README shows, and QUICK_START, what
+the README's example calls. Paging names come from the spec alone, never from a template."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from scripts.behaviour_docs import behaviour_rules
-from scripts.declarations import list_operations
+from scripts.client_view import client_view
+from scripts.declarations import ListResource, list_operations
 
 DECLARATIONS_TEMPLATE: Final = "declarations.jinja"
+EXAMPLE_PAGE_SIZE: Final = 2
+MISSING_TEXT: Final = "no-such-id"
+MISSING_NUMBER: Final = 2**31 - 1
 
 
 def declared_paging(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -31,8 +36,75 @@ def declared_paging(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def _page_size(resource: ListResource) -> int:
+    """The example's page size, within the bounds of the page-size parameter."""
+    schema = resource.parameters[resource.paging.step]
+    size = EXAMPLE_PAGE_SIZE
+    if isinstance(schema.get("maximum"), int):
+        size = min(size, schema["maximum"])
+    if isinstance(schema.get("minimum"), int):
+        size = max(size, schema["minimum"])
+    return size
+
+
+def _missing_key(schema: Mapping[str, Any]) -> str | int | None:
+    """A value the path parameter of `schema` accepts that is unlikely to name an item: a
+    text for a plain string, the largest allowed number for an integer, else None (no
+    example of a miss)."""
+    if "enum" in schema or "const" in schema or "format" in schema:
+        return None
+    if schema.get("type") == "string":
+        pattern = schema.get("pattern")
+        fits = (
+            schema.get("minLength", 0)
+            <= len(MISSING_TEXT)
+            <= schema.get("maxLength", len(MISSING_TEXT))
+        )
+        try:
+            matches = not isinstance(pattern, str) or re.search(pattern, MISSING_TEXT)
+        except re.error:  # an ECMA-262 pattern Python cannot read: no example of a miss
+            return None
+        return MISSING_TEXT if fits and matches else None
+    if schema.get("type") == "integer":
+        largest = MISSING_NUMBER
+        if isinstance(schema.get("maximum"), int):
+            largest = min(largest, schema["maximum"])
+        if isinstance(schema.get("exclusiveMaximum"), int):
+            largest = min(largest, schema["exclusiveMaximum"] - 1)
+        smallest = schema.get("minimum")
+        return largest if not isinstance(smallest, int) or largest >= smallest else None
+    return None
+
+
+def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """`method path` of each paged list operation -> what the README's example needs: the
+    page size to ask for, the `method path` of the detail operation, the item property that
+    fills its path parameter, where its 200 body holds the item, and a key that names no item
+    (left out when the parameter's schema suggests none: JSON's null is no Jinja literal)."""
+    view = client_view(document)
+    found: dict[str, dict[str, Any]] = {}
+    for (method, path), resource in list_operations(document).items():
+        detail = resource.detail
+        parameters = view["paths"][detail.path]["get"].get("parameters") or []
+        (schema,) = (
+            p.get("schema") or {}
+            for p in parameters
+            if p.get("in") == "path" and p.get("name") == detail.parameter
+        )
+        found[f"{method} {path}"] = {
+            "page_size": _page_size(resource),
+            "detail": f"get {detail.path}",
+            "key": detail.key,
+            "item": list(detail.item),
+        }
+        missing = _missing_key(schema)
+        if missing is not None:
+            found[f"{method} {path}"]["missing_key"] = missing
+    return found
+
+
 def declarations_template(document: Mapping[str, Any]) -> str:
-    # JSON of strings and lists is also a Jinja literal (escapes included).
+    # JSON of strings, numbers and lists is also a Jinja literal (escapes included).
     paging = json.dumps(declared_paging(document), indent=2, sort_keys=True)
     behaviour = json.dumps(
         {
@@ -42,10 +114,12 @@ def declarations_template(document: Mapping[str, Any]) -> str:
         indent=2,
         sort_keys=True,
     )
+    example = json.dumps(quick_start(document), indent=2, sort_keys=True)
     return (
         "{# Written from the spec's declarations by scripts/template_declarations.py. #}\n"
         f"{{% set PAGING = {paging} %}}\n"
         f"{{% set BEHAVIOUR = {behaviour} %}}\n"
+        f"{{% set QUICK_START = {example} %}}\n"
     )
 
 

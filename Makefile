@@ -106,13 +106,16 @@ SEED ?= 0
 RATE_LIMIT ?= 0
 MAX_REQUESTS ?= 5000
 REPORTS ?= reports
+# Set ALLOW_PARTIAL=1 to pass although some rules could not be checked (no data, budget spent).
+ALLOW_PARTIAL ?=
 
 .PHONY: conformance
-conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS)
+conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, ALLOW_PARTIAL)
 	$(PY) -m scripts.conformance --max-examples '$(MAX_EXAMPLES)' --seed '$(SEED)' \
 		$(if $(SPEC),--spec '$(SPEC)') \
 		--rate-limit '$(RATE_LIMIT)' --max-requests '$(MAX_REQUESTS)' --reports '$(REPORTS)' \
-		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH),--auth '$(AUTH)')
+		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH),--auth '$(AUTH)') \
+		$(if $(ALLOW_PARTIAL),--allow-partial)
 
 # `make bench` options for benchmarks/run.py, e.g. BENCH_ARGS="--only server --seconds 10".
 BENCH_ARGS ?=

@@ -21,6 +21,7 @@ from reference_server.launcher import start_live_server
 from scripts.errors import ContractError, ToolError
 from scripts.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from scripts.properties import Finding, Probe, check_labels, run_checks
+from scripts.verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
 REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
@@ -97,57 +98,102 @@ def run_schemathesis(server: Target, settings: Settings) -> bool:
 
 
 def write_junit(
-    labels: list[str], findings: list[Finding], unfinished: list[str], path: Path
+    labels: list[str],
+    findings: list[Finding],
+    unchecked: list[str],
+    found: list[Verdict],
+    path: Path,
 ) -> None:
-    """One test case per check and resource (`labels`), failed by its findings."""
-    suite = ElementTree.Element(
-        "testsuite", name="property-checks", tests=str(len(labels)),
-        failures=str(len({f.check for f in findings})), skipped=str(len(unfinished)),
+    """Two suites: one test case per check and resource (`labels`), failed by its findings;
+    and one per assumption of the spec, failed when contradicted, skipped when not checked."""
+    reasons = dict(entry.split(": ", 1) for entry in unchecked)
+    root = ElementTree.Element("testsuites")
+    checks = ElementTree.SubElement(
+        root, "testsuite", name="property-checks", tests=str(len(labels)),
+        failures=str(len({f.check for f in findings})), skipped=str(len(reasons)),
     )  # fmt: skip
     for name in labels:
-        case = ElementTree.SubElement(suite, "testcase", classname="properties", name=name)
+        case = ElementTree.SubElement(checks, "testcase", classname="properties", name=name)
         for finding in (f for f in findings if f.check == name):
             failure = ElementTree.SubElement(case, "failure", message=finding.message)
             failure.text = finding.reproduce
-        if name in unfinished:
-            ElementTree.SubElement(case, "skipped", message="request budget spent")
+        if name in reasons:
+            ElementTree.SubElement(case, "skipped", message=f"not checked: {reasons[name]}")
+    assumptions = ElementTree.SubElement(
+        root, "testsuite", name="assumptions", tests=str(len(found)),
+        failures=str(sum(v.status == CONTRADICTED for v in found)),
+        skipped=str(sum(v.status == NOT_CHECKED for v in found)),
+    )  # fmt: skip
+    for item in found:
+        case = ElementTree.SubElement(
+            assumptions, "testcase", classname="assumptions", name=item.assumption
+        )
+        if item.status == CONTRADICTED:
+            ElementTree.SubElement(case, "failure", message=item.detail)
+        elif item.status == NOT_CHECKED:
+            ElementTree.SubElement(case, "skipped", message=f"not checked: {item.detail}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    ElementTree.ElementTree(suite).write(path, encoding="unicode", xml_declaration=True)
+    ElementTree.ElementTree(root).write(path, encoding="unicode", xml_declaration=True)
 
 
-def run_properties(server: Target, settings: Settings) -> list[Finding]:
+@dataclass(frozen=True)
+class PropertyResult:
+    findings: list[Finding]
+    unchecked: list[str]  # "<check label>: why", for what the run could not check
+    verdicts: list[Verdict]
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unchecked) or any(v.partial for v in self.verdicts)
+
+
+def run_properties(server: Target, settings: Settings) -> PropertyResult:
     probe = Probe(
         server.base_url, server.user, server.password,
         max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
     )  # fmt: skip
     labels = check_labels(settings.spec)
     try:
-        findings, unfinished = run_checks(probe, settings.spec)
+        findings, unchecked = run_checks(probe, settings.spec)
     finally:
         probe.close()
-    write_junit(labels, findings, unfinished, settings.reports / "properties-junit.xml")
+    found = verdicts(settings.spec, findings, unchecked)
+    write_junit(labels, findings, unchecked, found, settings.reports / "properties-junit.xml")
     print(f"\nProperty checks: {len(labels)} checks, {probe.sent} requests")
     for finding in findings:
         print(f"  FAIL {finding}")
-    for name in unfinished:
-        print(f"  NOT FINISHED [{name}] the request budget ({settings.max_requests}) ran out")
-    if not findings:
+    for entry in unchecked:
+        where, reason = entry.split(": ", 1)
+        print(f"  NOT CHECKED [{where}] {reason}")
+    if not findings and not unchecked:
         print("  all properties hold")
-    return findings
+    print()
+    print("\n".join(summary(found)))
+    return PropertyResult(findings, unchecked, found)
 
 
-def conformance(base_url: str | None, auth: str | None, settings: Settings) -> bool:
-    """Run the whole suite against one server; True when nothing failed."""
+def conformance(
+    base_url: str | None, auth: str | None, settings: Settings, allow_partial: bool = False
+) -> bool:
+    """Run the whole suite against one server; True when nothing failed and everything was
+    checked (or `allow_partial` accepts what could not be)."""
     with target(base_url, auth, settings.spec) as server:
         kind = "reference server" if server.is_reference else "server"
         print(f"Testing the {kind} at {server.base_url}")
         schema_ok = run_schemathesis(server, settings)
-        findings = run_properties(server, settings)
+        result = run_properties(server, settings)
     print(f"\nReports: {display_path(settings.reports)}/")
-    verdict = "PASSED" if schema_ok and not findings else "FAILED"
+    passed = schema_ok and not result.findings
+    partial = result.partial and not allow_partial
+    verdict = "FAILED" if not passed else "INCOMPLETE" if partial else "PASSED"
+    accepted = " (accepted by --allow-partial)" if result.partial and allow_partial else ""
     print(f"Conformance {verdict}: schemathesis {'passed' if schema_ok else 'FAILED'}, "
-          f"{len(findings)} property finding(s)")  # fmt: skip
-    return schema_ok and not findings
+          f"{len(result.findings)} property finding(s), "
+          f"{len(result.unchecked)} not checked{accepted}")  # fmt: skip
+    if partial:
+        print("Some rules could not be checked (see NOT CHECKED above); "
+              "--allow-partial accepts that.")  # fmt: skip
+    return passed and not partial
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,11 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
     )
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=bool(env("ALLOW_PARTIAL")),
+        help="pass even when some rules could not be checked (no data, budget spent)",
+    )
     args = parser.parse_args(argv)
     settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
                         args.reports.resolve(), args.spec.resolve())  # fmt: skip
     try:
-        return 0 if conformance(args.base_url, args.auth, settings) else 1
+        return 0 if conformance(args.base_url, args.auth, settings, args.allow_partial) else 1
     except ContractError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -116,9 +116,16 @@ class Subject:
 
     resource: ListResource
     key_schema: Mapping[str, Any]
+    list_operation: Mapping[str, Any] = field(default_factory=dict)  # as a client sees it
+    detail_operation: Mapping[str, Any] = field(default_factory=dict)
 
 
 Check = Callable[[Probe, Subject], Iterator[Broken]]
+
+
+class NotCheckedError(Exception):
+    """A check found nothing to check against (no items, too few to tell orders apart): it is
+    reported as not checked, never as a pass."""
 
 
 class UnexpectedResponseError(Exception):
@@ -239,6 +246,8 @@ def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
     every page's total counts the whole collection."""
     resource = subject.resource
     everything = fetch_all(probe, resource)
+    if not everything:
+        raise NotCheckedError("no items: pages cannot be told apart")
     total_reported = False
     for size in page_sizes(resource, len(everything)):
         seen: list[Item] = []
@@ -246,6 +255,13 @@ def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
             shown = probe.curl(resource.path, params)
             if len(page.items) > size:
                 yield f"{resource.paging.step}={size} returned {len(page.items)} items", shown
+            before_the_end = len(seen) + len(page.items) < len(everything)
+            if page.items and len(page.items) < size and before_the_end:
+                yield (
+                    f"{resource.paging.step}={size} returned {len(page.items)} items "
+                    "before the last page",
+                    shown,
+                )
             if page.total != len(everything) and not total_reported:
                 total_reported = True
                 yield (
@@ -261,6 +277,21 @@ def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
                 probe.curl(resource.path, paged(resource, size, 0)),
             )
     yield from check_past_the_end(probe, resource, len(everything))
+    yield from check_default_page(probe, resource, len(everything))
+
+
+def check_default_page(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
+    """Without a page size the page holds the declared default number of items."""
+    default = resource.default(resource.paging.step)
+    if not isinstance(default, int):
+        return
+    page = fetch_page(probe, resource, [])
+    if len(page.items) != min(default, length):
+        yield (
+            f"without {resource.paging.step} the page held {len(page.items)} items, "
+            f"not {min(default, length)} (default {default})",
+            probe.curl(resource.path),
+        )
 
 
 def check_past_the_end(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
@@ -285,6 +316,8 @@ def check_sorting(probe: Probe, subject: Subject) -> Iterator[Broken]:
     if sorting is None:
         return
     default = fetch_all(probe, resource)
+    if len(default) < 2:
+        raise NotCheckedError(f"{len(default)} item(s): no order can be wrong")
     size = min(largest_page(resource), max(smallest_page(resource), len(default) // 3 + 1))
     for field_value in [*sorting.fields, None]:
         for direction in (sorting.ascending, sorting.descending):
@@ -363,6 +396,10 @@ def check_filters(probe: Probe, subject: Subject) -> Iterator[Broken]:
     and the total counts them."""
     resource = subject.resource
     everything = fetch_all(probe, resource)
+    if not everything or not resource.filters:
+        raise NotCheckedError(
+            "no items to draw filter values from" if resource.filters else "no filters"
+        )
     for query in filter_queries(resource, everything):
         params = list(query.items())
         expected = [item for item in everything if resource.matches(query, item)]
@@ -425,8 +462,12 @@ def check_query_policy(probe: Probe, subject: Subject) -> Iterator[Broken]:
 
 
 def detail_path(resource: ListResource, key: Any) -> str:
+    """The detail path of `key`, percent-encoded; a key of dots only is encoded too, or an
+    HTTP client would resolve it as `.` or `..` (RFC 3986 dot segments)."""
     detail = resource.detail
-    return detail.path.replace("{" + detail.parameter + "}", quote(str(key), safe=""))
+    text = str(key)
+    encoded = "%2E" * len(text) if text and set(text) == {"."} else quote(text, safe="")
+    return detail.path.replace("{" + detail.parameter + "}", encoded)
 
 
 def detail_item(response: httpx.Response, resource: ListResource) -> Any:
@@ -486,15 +527,18 @@ def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
     response = probe.get(path)
     if response.status_code != 404:
         yield f"unknown key gave {response.status_code}, not 404", probe.curl(path)
+    yield from error_body(subject.detail_operation, response, probe.curl(path))
+    if not everything:
+        raise NotCheckedError("no items to fetch one by one")
 
 
-def bad_authorizations(username: str) -> dict[str, str | None]:
+def bad_authorizations(username: str, password: str) -> dict[str, str | None]:
     """Credentials a server must refuse; schemathesis never sends the malformed ones. None
-    holds the real password, so findings can show them."""
+    means no header at all."""
     return {
         "no credentials": None,
         "wrong password": basic(username, WRONG_PASSWORD),
-        "wrong user": basic(username + "-unknown", WRONG_PASSWORD),
+        "wrong user, right password": basic(other_user(username), password),
         "not base64": "Basic !!!not-base64!!!",
         "no colon": "Basic " + base64.b64encode(username.encode()).decode(),
         "another scheme": "Bearer " + base64.b64encode(f"{username}:x".encode()).decode(),
@@ -503,18 +547,154 @@ def bad_authorizations(username: str) -> dict[str, str | None]:
     }
 
 
+def other_user(username: str) -> str:
+    return username + "-unknown"
+
+
+def auth_paths(probe: Probe, subject: Subject) -> list[str]:
+    """The list path and a detail path (of a listed item, else of a key nobody has)."""
+    resource = subject.resource
+    first = fetch_page(probe, resource, paged(resource, smallest_page(resource), 0)).items
+    key = first[0][resource.detail.key] if first else unused_key(subject.key_schema, [])
+    return [resource.path] + ([] if key is None else [detail_path(resource, key)])
+
+
 def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
-    """No, wrong and malformed credentials get 401 with a Basic challenge."""
-    path = subject.resource.path
-    for label, authorization in bad_authorizations(probe.username).items():
-        response = probe.get(path, authorization=authorization, auth=authorization is not None)
-        challenge = response.headers.get("WWW-Authenticate", "")
-        if response.status_code != 401 or not challenge.lower().startswith("basic"):
-            yield (
-                f"{label}: got {response.status_code}, "
-                f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",
-                probe.curl(path, authorization=authorization),
+    """No, wrong and malformed credentials get 401 with a Basic challenge and the error body,
+    on every operation. The right password under another user name is wrong too."""
+    for path in auth_paths(probe, subject):
+        operation = (
+            subject.list_operation if path == subject.resource.path else subject.detail_operation
+        )
+        for label, authorization in bad_authorizations(probe.username, probe.password).items():
+            response = probe.get(path, authorization=authorization, auth=authorization is not None)
+            challenge = response.headers.get("WWW-Authenticate", "")
+            # The real password never goes into a report: that case reads it from $PASSWORD.
+            shown = (
+                probe.curl(path, authorization=None)
+                + f' -u "{other_user(probe.username)}:$PASSWORD"'
+                if label.startswith("wrong user")
+                else probe.curl(path, authorization=authorization)
             )
+            if response.status_code != 401 or not challenge.lower().startswith("basic"):
+                yield (
+                    f"{label}: {path} got {response.status_code}, "
+                    f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",
+                    shown,
+                )
+            else:
+                yield from error_body(operation, response, shown)
+
+
+def declared_error(operation: Mapping[str, Any], status: int) -> Mapping[str, Any] | None:
+    """The JSON schema of the operation's response for `status`, if it declares one."""
+    response = (operation.get("responses") or {}).get(str(status)) or {}
+    schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
+    return schema if isinstance(schema, dict) else None
+
+
+def error_body(
+    operation: Mapping[str, Any], response: httpx.Response, shown: str
+) -> Iterator[Broken]:
+    """A 4xx answer carries the body the operation declares for that status."""
+    schema = declared_error(operation, response.status_code)
+    if schema is None or not 400 <= response.status_code < 500:
+        return
+    status, body = answer(response)
+    if not fits(schema, body):
+        yield f"{status} without the declared error body", shown
+
+
+def edges(schema: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    """(value, allowed) at and just past each bound of a parameter's schema, and the case
+    variants of its enum values that the enum does not allow."""
+    if schema.get("type") == "integer":
+        for keyword, step in (("minimum", -1), ("maximum", 1)):
+            if isinstance(schema.get(keyword), int):
+                yield str(schema[keyword]), True
+                yield str(schema[keyword] + step), False
+    if schema.get("type") == "string" and "enum" not in schema:
+        low, high = schema.get("minLength"), schema.get("maxLength")
+        if isinstance(low, int):
+            yield "a" * max(low, 1), True
+            if low >= 1:
+                yield "a" * (low - 1), False
+        if isinstance(high, int):
+            yield "a" * high, True
+            yield "a" * (high + 1), False
+    allowed = [str(value) for value in schema.get("enum") or []]
+    for value in allowed:
+        for variant in dict.fromkeys(
+            (value.swapcase(), value.lower(), value.upper(), value.title())
+        ):
+            if variant not in allowed:
+                yield variant, False
+
+
+def check_parameters(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Each parameter's bounds hold at and just past each edge, enum values are
+    case-sensitive, and every rejection is a 400 with the declared error body."""
+    resource = subject.resource
+    for name, schema in resource.parameters.items():
+        for value, allowed in edges(schema):
+            params = [(name, value)]
+            response = probe.get(resource.path, params)
+            shown = probe.curl(resource.path, params)
+            expected = 200 if allowed else 400
+            if response.status_code != expected:
+                yield f"{name}={short(value)} gave {response.status_code}, not {expected}", shown
+            yield from error_body(subject.list_operation, response, shown)
+    for value, allowed in edges(subject.key_schema):
+        if not value:
+            continue  # an empty path segment is another path, not this operation
+        path = detail_path(resource, value)
+        response = probe.get(path)
+        expected_statuses = {200, 404} if allowed else {400}
+        if response.status_code not in expected_statuses:
+            wanted = " or ".join(map(str, sorted(expected_statuses)))
+            got = response.status_code
+            yield (
+                f"{resource.detail.parameter}={short(value)} gave {got}, not {wanted}",
+                probe.curl(path),
+            )
+        yield from error_body(subject.detail_operation, response, probe.curl(path))
+
+
+def short(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:12]}...({len(value)} characters)"
+
+
+HOSTILE_STRINGS = (
+    "'", '"', "' OR '1'='1", "--", "; DROP TABLE x;", "%", "_", "%_%", "\\", "\x00", "a\x00b",
+    "x" * 10_000, "\u202eevil\u202c", "\u05e9\u05dc\u05d5\u05dd", "\U0001f600\U0001f4a9",
+    "e\u0301\u0301\u0301", "\ufeff", "\ud7ff", "${jndi:x}", "<script>",
+)  # fmt: skip
+
+
+def check_hostile_strings(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Quotes, SQL and LIKE syntax, backslashes, NUL, a very long value, bidirectional text,
+    emoji and combining marks, in every string parameter: a server may refuse them, never
+    fail on them (5xx)."""
+    resource = subject.resource
+    strings = [n for n, s in resource.parameters.items() if s.get("type") == "string"]
+    for name in strings:
+        for value in HOSTILE_STRINGS:
+            params = [(name, value)]
+            response = probe.get(resource.path, params)
+            if response.status_code >= 500:
+                yield (
+                    f"{name}={short(value)!r} gave {response.status_code}",
+                    probe.curl(resource.path, params),
+                )
+    if subject.key_schema.get("type") == "string":
+        for value in HOSTILE_STRINGS:
+            path = detail_path(resource, value)
+            response = probe.get(path)
+            if response.status_code >= 500:
+                yield (
+                    f"{resource.detail.parameter}={short(value)!r} gave {response.status_code}",
+                    probe.curl(path),
+                )
 
 
 CHECKS: dict[str, Check] = {
@@ -524,13 +704,18 @@ CHECKS: dict[str, Check] = {
     "filters": check_filters,
     "query-policy": check_query_policy,
     "detail": check_detail,
+    "parameters": check_parameters,
+    "hostile-strings": check_hostile_strings,
 }
 
 
-def key_schema(view: Mapping[str, Any], resource: ListResource) -> Mapping[str, Any]:
+def operation_of(view: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    return dict((view.get("paths") or {}).get(path, {}).get("get") or {})
+
+
+def key_schema(detail_operation: Mapping[str, Any]) -> Mapping[str, Any]:
     """The schema of the detail path parameter (the declarations allow it no other)."""
-    operation = view["paths"][resource.detail.path]["get"]
-    for parameter in operation.get("parameters") or []:
+    for parameter in detail_operation.get("parameters") or []:
         if parameter.get("in") == "path":
             return dict(parameter.get("schema") or {})
     return {}
@@ -540,7 +725,13 @@ def subjects(spec_path: Path) -> list[Subject]:
     """Every list resource of the spec (DeclarationError if its declarations are invalid)."""
     document = read_yaml(spec_path)
     view = client_view(document)
-    return [Subject(r, key_schema(view, r)) for r in list_resources(document)]
+    found = []
+    for resource in list_resources(document):
+        detail = operation_of(view, resource.detail.path)
+        found.append(
+            Subject(resource, key_schema(detail), operation_of(view, resource.path), detail)
+        )
+    return found
 
 
 def label(check: str, subject: Subject) -> str:
@@ -553,21 +744,23 @@ def check_labels(spec_path: Path) -> list[str]:
 
 
 def run_checks(probe: Probe, spec_path: Path) -> tuple[list[Finding], list[str]]:
-    """Run every check on every list resource; returns the findings and the labels of the
-    checks the request budget left unfinished. A check that cannot go on reports why instead
-    of crashing the run."""
+    """Run every check on every list resource; returns the findings and what could not be
+    checked ("<check label>: why"): no data to tell right from wrong, or the request budget
+    spent. A check that cannot go on reports why instead of crashing the run."""
     findings: list[Finding] = []
-    unfinished: list[str] = []
+    unchecked: list[str] = []
     for subject in subjects(spec_path):
         for name, check in CHECKS.items():
             where = label(name, subject)
             try:
                 for message, reproduce in check(probe, subject):
                     findings.append(Finding(where, message, reproduce))
+            except NotCheckedError as exc:
+                unchecked.append(f"{where}: {exc}")
             except BudgetExhaustedError:
-                unfinished.append(where)
+                unchecked.append(f"{where}: the request budget ({probe.max_requests}) ran out")
             except UnexpectedResponseError as exc:
                 findings.append(Finding(where, str(exc), probe.curl(exc.path, exc.params)))
             except httpx.HTTPError as exc:
                 findings.append(Finding(where, f"request failed: {exc}", probe.base_url))
-    return findings, unfinished
+    return findings, unchecked

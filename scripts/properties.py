@@ -9,6 +9,7 @@ member paths and rules all come from the spec's behaviour declarations
 from __future__ import annotations
 
 import base64
+import re
 import shlex
 import string
 import time
@@ -21,6 +22,7 @@ from urllib.parse import quote, urlencode
 import httpx
 import jsonschema
 
+from scripts import oracle
 from scripts.client_view import client_view
 from scripts.declarations import Item, ListResource, list_resources, member, page_parameters
 from scripts.errors import BudgetExhaustedError
@@ -697,6 +699,28 @@ def check_hostile_strings(probe: Probe, subject: Subject) -> Iterator[Broken]:
                 )
 
 
+def check_oracle(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Generated queries (filters, sorting, page size, offset) answered as the declarations
+    compute them from the whole collection; a disagreement is shrunk to a minimal query."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    if not everything:
+        raise NotCheckedError("no items: every query would answer an empty page")
+
+    def ask(query: oracle.Query) -> oracle.Answer:
+        try:
+            page = fetch_page(probe, resource, list(query.items()))
+        except UnexpectedResponseError as exc:
+            return [str(exc)], -1
+        return keys(resource, page.items), page.total
+
+    def allowed(name: str, value: str) -> bool:
+        return fits(resource.parameters[name], value)
+
+    for query, got, wanted in oracle.smallest_disagreement(resource, everything, ask, allowed):
+        yield oracle.describe(query, got, wanted), probe.curl(resource.path, list(query.items()))
+
+
 CHECKS: dict[str, Check] = {
     "auth": check_auth,
     "paging": check_paging,
@@ -706,6 +730,7 @@ CHECKS: dict[str, Check] = {
     "detail": check_detail,
     "parameters": check_parameters,
     "hostile-strings": check_hostile_strings,
+    "oracle": check_oracle,
 }
 
 
@@ -763,4 +788,26 @@ def run_checks(probe: Probe, spec_path: Path) -> tuple[list[Finding], list[str]]
                 findings.append(Finding(where, str(exc), probe.curl(exc.path, exc.params)))
             except httpx.HTTPError as exc:
                 findings.append(Finding(where, f"request failed: {exc}", probe.base_url))
-    return findings, unchecked
+    return once_per_rule(findings), unchecked
+
+
+SHAPE = re.compile(r"=[^ ]*|'[^']*'|\[[^\]]*\]|[0-9]+")
+
+
+def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
+    """The first finding of each shape (its message with values and numbers left out) per
+    check, counting the others like it: one broken rule is one finding, not fifty."""
+    first: dict[tuple[str, str], Finding] = {}
+    more: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        shape = (finding.check, SHAPE.sub("#", finding.message))
+        if shape in first:
+            more[shape] = more.get(shape, 0) + 1
+        else:
+            first[shape] = finding
+    return [
+        Finding(f.check, f"{f.message} (and {more[shape]} more like it)", f.reproduce)
+        if shape in more
+        else f
+        for shape, f in first.items()
+    ]

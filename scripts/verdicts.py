@@ -86,6 +86,12 @@ def covered(check: str, subject: Subject, names: set[str] | None = None) -> set[
         return set(resource.policy.assumptions) | response_ids(listing, "400")
     if check == "detail":
         return parameter_ids(detail) | response_ids(detail, "404")
+    if check == "oracle":
+        rule = resource.sorting
+        sorted_by = rule is not None and (names is None or {rule.field, rule.direction} & names)
+        ids = covered("filters", subject, names) if names is None or filters else set()
+        ids |= set(rule.assumptions) if rule is not None and sorted_by else set()
+        return ids | set(resource.paging.assumptions)
     if check == "parameters":
         listed = parameter_ids(listing, names) | response_ids(listing, "400")
         keyed = names is None or resource.detail.parameter in names
@@ -96,7 +102,7 @@ def covered(check: str, subject: Subject, names: set[str] | None = None) -> set[
 def finding_ids(finding: Finding, check: str, subject: Subject) -> set[str]:
     """The assumptions one finding contradicts: for the checks whose findings name
     parameters, those parameters' assumptions; else all the check speaks for."""
-    if check in {"parameters", "filters"}:
+    if check in {"parameters", "filters", "oracle"}:
         names = set(NAMED.findall(finding.message.split(" ", 1)[0]))
         if names:
             return covered(check, subject, names)

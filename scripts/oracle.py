@@ -80,7 +80,8 @@ def queries(
     low, high = int(step.get("minimum", 1)), int(step.get("maximum", max(len(everything), 1)))
     parts[resource.paging.step] = st.none() | st.integers(low, high).map(str)
     length = len(everything)
-    offsets = sorted({0, length // 3, length // 2, max(length - 1, 0), length, length + 10})
+    farthest = resource.parameters[resource.paging.offset].get("maximum", length + 1000)
+    offsets = sorted({0, length // 3, length // 2, max(length - 1, 0), length, int(farthest)})
     parts[resource.paging.offset] = st.none() | st.sampled_from(offsets).map(str)
     return st.fixed_dictionaries(parts).map(
         lambda drawn: {name: value for name, value in drawn.items() if value is not None}

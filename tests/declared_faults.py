@@ -172,6 +172,73 @@ def detail_of_first_listed(listed: int) -> Fault:
     return wrap
 
 
+async def name_lowercased(read: Reader, query: Query) -> list[Item] | None:
+    """Case-insensitive by lower() instead of full case folding: "STRASSE" misses "Straße"."""
+    name = dict(query).get("name")
+    if name is None:
+        return None
+    return [g for g in await read(without(query, "name")) if name.lower() in g["name"].lower()]
+
+
+async def name_prefix(read: Reader, query: Query) -> list[Item] | None:
+    name = dict(query).get("name")
+    if name is None:
+        return None
+    matches = await read(without(query, "name"))
+    return [g for g in matches if g["name"].casefold().startswith(name.casefold())]
+
+
+async def text_id_ignoring_case(read: Reader, query: Query) -> list[Item] | None:
+    text_id = dict(query).get("text_id")
+    if text_id is None:
+        return None
+    matches = await read(without(query, "text_id"))
+    return [g for g in matches if g["text_id"].casefold() == text_id.casefold()]
+
+
+async def ties_ascending_when_descending(read: Reader, query: Query) -> list[Item] | None:
+    """DESC orders by the field only; ties keep ascending ids, so DESC is no exact reverse."""
+    given = dict(query)
+    if "sort_field" not in given or given.get("sort_direction") != "DESC":
+        return None
+    items = sorted(await read(without(query, "sort_field", "sort_direction")), key=lambda g: g[KEY])
+    return sorted(items, key=lambda g: g[given["sort_field"]], reverse=True)
+
+
+def total_before_filters(app: ASGIApp) -> ASGIApp:
+    """The page is filtered, the total counts every item."""
+
+    async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
+        query = query_of(scope) if is_list(scope) else []
+        if not set(dict(query)) & {"name", "text_id"}:
+            await app(scope, receive, send)
+            return
+        _, body = await ask(app, scope, LIST_PATH, query)
+        _, everything = await ask(app, scope, LIST_PATH, [("count", "1")])
+        body["data"]["total_items"] = everything["data"]["total_items"]
+        await reply(send, body)
+
+    return faulty
+
+
+# Faults the property checks alone catch (tests/test_harness_variants.py), with what the report
+# must say.
+MORE_LIST_FAULTS: dict[str, Fault] = {
+    "name filter lower-cases instead of case folding": list_fault(name_lowercased),
+    "name filter matches prefixes only": list_fault(name_prefix),
+    "text_id filter ignores case": list_fault(text_id_ignoring_case),
+    "DESC keeps ties in ascending order": list_fault(ties_ascending_when_descending),
+    "total counts the items before filtering": total_before_filters,
+}
+MORE_LIST_FINDINGS: dict[str, tuple[str, ...]] = {
+    "name filter lower-cases instead of case folding": ("[filters EventGroup] name=",),
+    "name filter matches prefixes only": ("[filters EventGroup] name=",),
+    "text_id filter ignores case": ("[filters EventGroup] text_id=",),
+    "DESC keeps ties in ascending order": ("[sorting EventGroup] ", "sort_direction=DESC"),
+    "total counts the items before filtering": ("[filters EventGroup] ", "total"),
+}
+
+
 DECLARED_FAULTS: dict[str, Fault] = {
     "filters combined with OR": list_fault(filters_or),
     "% and _ are wildcards": list_fault(wildcards),

@@ -11,7 +11,8 @@ from starlette.types import ASGIApp
 
 from scripts.layout import BUNDLED_SPEC
 from scripts.properties import Finding, Probe, run_checks
-from tests.faulty_servers import PASSWORD, USER, reference_app, serve
+from tests.declared_faults import MORE_LIST_FAULTS, MORE_LIST_FINDINGS
+from tests.faulty_servers import PASSWORD, USER, Fault, reference_app, serve
 from tests.policy_faults import (
     EXPECTED_FINDINGS,
     FAULTED_APPS,
@@ -20,6 +21,9 @@ from tests.policy_faults import (
     VARIANTS,
     empty_app,
 )
+
+FAULTS: dict[str, Fault] = {**POLICY_FAULTS, **MORE_LIST_FAULTS}
+FINDINGS: dict[str, tuple[str, ...]] = {**EXPECTED_FINDINGS, **MORE_LIST_FINDINGS}
 
 # Enough for every check on 2,500 items (about 450 requests are sent), so a budget running out
 # never hides a finding nor leaves a check unfinished.
@@ -37,18 +41,18 @@ def check(app: ASGIApp) -> tuple[list[Finding], list[str]]:
 
 
 def test_every_fault_has_an_expected_finding() -> None:
-    assert set(EXPECTED_FINDINGS) == set(POLICY_FAULTS)
-    assert set(FAULTED_APPS) <= set(POLICY_FAULTS)
+    assert set(FINDINGS) == set(FAULTS)
+    assert set(FAULTED_APPS) <= set(FAULTS)
 
 
-@pytest.mark.parametrize("fault", list(POLICY_FAULTS))
+@pytest.mark.parametrize("fault", list(FAULTS))
 def test_each_fault_is_reported_by_the_property_checks(fault: str) -> None:
     served: Callable[[], ASGIApp] = FAULTED_APPS.get(fault, reference_app)
 
-    findings, _ = check(POLICY_FAULTS[fault](served()))
+    findings, _ = check(FAULTS[fault](served()))
 
     shown = [str(finding) for finding in findings]
-    expected = EXPECTED_FINDINGS[fault]
+    expected = FINDINGS[fault]
     assert any(all(part in text for part in expected) for text in shown), shown
 
 

@@ -66,7 +66,7 @@ def queries(
     parts: dict[str, st.SearchStrategy[str | None]] = {}
     for each in resource.filters:
         drawn = [v for item in everything for v in values_from(str(item[each.property_name]))]
-        drawn += ["%", "_", "\\", "'", '"', "é", "ß", "ǅ"]
+        drawn += ["%", "_", "\\", "'", '"', "é", "ß", "SS", "ǅ", "İ", "i̇", "ς", "Σ"]
         usable = sorted({v for v in drawn if allowed(each.parameter, v)})
         if usable:
             parts[each.parameter] = st.none() | st.sampled_from(usable)

@@ -250,8 +250,13 @@ def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
     everything = fetch_all(probe, resource)
     if not everything:
         raise NotCheckedError("no items: pages cannot be told apart")
+    sizes = page_sizes(resource, len(everything))
+    if not sizes:
+        raise NotCheckedError(
+            f"{len(everything)} items: no page size walks them in {MAX_PAGES} pages or fewer"
+        )
     total_reported = False
-    for size in page_sizes(resource, len(everything)):
+    for size in sizes:
         seen: list[Item] = []
         for params, page in pages(probe, resource, size, len(everything)):
             shown = probe.curl(resource.path, params)

@@ -16,7 +16,10 @@ from reference_server.auth import Credentials
 from reference_server.launcher import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
 from scripts.bundle import bundle
-from scripts.properties import Finding, Params, Probe, run_checks, unused_key
+from scripts.declarations import list_resources
+from scripts.layout import BUNDLED_SPEC
+from scripts.properties import Finding, Params, Probe, page_sizes, run_checks, unused_key
+from scripts.spec_source import read_yaml
 from tests.faulty_servers import PASSWORD, USER, Fault, rewrite_query, serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
@@ -112,3 +115,11 @@ def test_an_unknown_string_key_keeps_to_the_schema() -> None:
     key = unused_key(schema, ["abc"])
     assert key != "abc"
     assert len(key) == 3
+
+
+def test_a_collection_too_large_for_the_page_budget_gets_no_page_size() -> None:
+    """check_paging then reports "not checked" instead of passing without a walk."""
+    (resource,) = list_resources(read_yaml(BUNDLED_SPEC))
+
+    assert page_sizes(resource, 61_000) == []
+    assert page_sizes(resource, 60_000) == [1000]

@@ -13,10 +13,13 @@ from reference_server.launcher import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
 from scripts.docs import build_site
+from scripts.generate import generate
 from scripts.layout import SPEC_DIR
 from tests.server_client import InProcessClient
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]
+# A spec with a second resource whose declared rules differ from the event groups' (tests only).
+TWO_RESOURCES = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
 
 
 def copy_spec(folder: Path) -> Path:
@@ -90,3 +93,12 @@ def api_with() -> GroupsClient:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The docs site built once from generated/, in a folder of its own; returns its page."""
     return build_site(output=tmp_path_factory.mktemp("docs") / "site")
+
+
+@pytest.fixture(scope="session")
+def two_resources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two-resource spec through the whole pipeline of `make generate`, once per session:
+    the folder with its bundle (openapi.yaml), models and client."""
+    output = tmp_path_factory.mktemp("two-resources") / "generated"
+    generate(TWO_RESOURCES, output)
+    return output

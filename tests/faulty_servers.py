@@ -53,8 +53,14 @@ def rewrite_headers(change: Callable[[dict[bytes, bytes]], dict[bytes, bytes]]) 
     return wrap
 
 
-def rewrite_response(change: Callable[[int, Any], tuple[int, Any]]) -> Fault:
-    """Buffer a JSON response, let `change` alter its status and body, send it on."""
+Headers = list[tuple[bytes, bytes]]
+Reply = tuple[int, Headers, bytes]  # status, headers, body
+# (scope, status, headers, body) -> the status, headers and body a variant sends instead
+Rewrite = Callable[[Scope, int, Headers, bytes], Reply]
+
+
+def rewrite(change: Rewrite) -> Fault:
+    """Buffer every response, let `change` alter its status, headers and body, send it on."""
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
@@ -67,21 +73,33 @@ def rewrite_response(change: Callable[[int, Any], tuple[int, Any]]) -> Fault:
             async def capture(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     start.update(message)
-                else:
-                    chunks.append(message.get("body", b""))
-                    if not message.get("more_body"):
-                        status, body = change(start["status"], json.loads(b"".join(chunks)))
-                        payload = json.dumps(body).encode()
-                        headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-                        headers.append((b"content-length", str(len(payload)).encode()))
-                        await send({**start, "status": status, "headers": headers})
-                        await send({"type": "http.response.body", "body": payload})
+                    return
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                status, headers, body = change(
+                    scope, start["status"], list(start["headers"]), b"".join(chunks)
+                )
+                headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+                headers.append((b"content-length", b"%d" % len(body)))
+                await send({**start, "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
 
             await app(scope, receive, capture)
 
         return faulty
 
     return wrap
+
+
+def rewrite_response(change: Callable[[int, Any], tuple[int, Any]]) -> Fault:
+    """Let `change` alter the status and the JSON body of every response."""
+
+    def apply(scope: Scope, status: int, headers: Headers, body: bytes) -> Reply:
+        status, value = change(status, json.loads(body))
+        return status, headers, json.dumps(value).encode()
+
+    return rewrite(apply)
 
 
 def each_group(change: Callable[[dict[str, Any]], None]) -> Callable[[int, Any], tuple[int, Any]]:

@@ -16,19 +16,24 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from tests.faulty_servers import PASSWORD, USER, Fault, reference_app, valid_auth
+from tests.faulty_servers import (
+    PASSWORD,
+    USER,
+    Fault,
+    Headers,
+    Reply,
+    reference_app,
+    rewrite,
+    valid_auth,
+)
 
 Query = list[tuple[str, str]]
-Headers = list[tuple[bytes, bytes]]
-Reply = tuple[int, Headers, bytes]  # status, headers, body
-# (scope, status, headers, body) -> the status, headers and body a variant sends instead
-Rewrite = Callable[[Scope, int, Headers, bytes], Reply]
 
 LIST_PATH: Final = "/event-groups"
 FILTERS: Final = ("name", "text_id")
@@ -93,39 +98,6 @@ def with_authorization(change: Callable[[Scope, bytes | None], bytes | None]) ->
                     added = [] if changed is None else [(b"authorization", changed)]
                     scope = {**scope, "headers": [*kept, *added]}
             await app(scope, receive, send)
-
-        return faulty
-
-    return wrap
-
-
-def rewrite(change: Rewrite) -> Fault:
-    """Buffer every response, let `change` alter its status, headers and body, send it on."""
-
-    def wrap(app: ASGIApp) -> ASGIApp:
-        async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
-            start: dict[str, Any] = {}
-            chunks: list[bytes] = []
-
-            async def capture(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    start.update(message)
-                    return
-                chunks.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                status, headers, body = change(
-                    scope, start["status"], list(start["headers"]), b"".join(chunks)
-                )
-                headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-                headers.append((b"content-length", b"%d" % len(body)))
-                await send({**start, "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-
-            await app(scope, receive, capture)
 
         return faulty
 

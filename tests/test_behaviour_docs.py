@@ -4,15 +4,13 @@ contract's event groups and the fixture's segments, declared differently, read d
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 from scripts.behaviour_docs import HEADING, behaviour_section, with_behaviour
 from scripts.declarations import ListResource, list_operations, list_resources
 from scripts.layout import BUNDLED_SPEC
 from scripts.spec_source import HTTP_METHODS, load_inlined, read_yaml
-
-FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
+from tests.conftest import TWO_RESOURCES
 
 
 def resources(document: Any) -> dict[str, ListResource]:
@@ -20,7 +18,7 @@ def resources(document: Any) -> dict[str, ListResource]:
 
 
 def fixture() -> Any:
-    document, _ = load_inlined(FIXTURE)
+    document, _ = load_inlined(TWO_RESOURCES)
     return document
 
 

@@ -18,11 +18,9 @@ import pytest
 
 from scripts.behaviour_docs import behaviour_rules
 from scripts.declarations import list_operations
-from scripts.generate import generate
 from scripts.spec_source import read_yaml
 from scripts.template_declarations import declared_paging
 
-FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
 PACKAGE = "customer_interface_client"
 SEGMENTS = "get /segments"
 
@@ -59,11 +57,8 @@ SCRIPT = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture spec's bundle, models and client, generated once."""
-    output = tmp_path_factory.mktemp("two-resources") / "generated"
-    generate(FIXTURE, output)
-    return output
+def generated(two_resources: Path) -> Path:
+    return two_resources
 
 
 @pytest.fixture(scope="module")

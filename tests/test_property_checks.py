@@ -15,14 +15,11 @@ from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.launcher import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
-from scripts.bundle import bundle
 from scripts.declarations import list_resources
 from scripts.layout import BUNDLED_SPEC
 from scripts.properties import Finding, Params, Probe, page_sizes, run_checks, unused_key
 from scripts.spec_source import read_yaml
 from tests.faulty_servers import PASSWORD, USER, Fault, rewrite_query, serve
-
-FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
 
 
 @dataclass
@@ -39,9 +36,8 @@ class RecordingProbe(Probe):
 
 
 @pytest.fixture(scope="module")
-def spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    bundled, _ = bundle(FIXTURE, tmp_path_factory.mktemp("two-resources"))
-    return bundled
+def spec(two_resources: Path) -> Path:
+    return two_resources / "openapi.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -21,13 +21,10 @@ from reference_server.data import documented_items, synthetic_items
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import SpecRules, rules_from_document
 from reference_server.store import Store
-from scripts.bundle import bundle
 from scripts.declarations import ListResource, member
 from scripts.spec_source import read_yaml
 from tests import spec_facts
 from tests.server_client import InProcessClient
-
-FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
 
 
 def segment(key: int, title: str, code: str, size: int) -> dict[str, Any]:
@@ -47,10 +44,9 @@ SEGMENTS = [
 
 
 @pytest.fixture(scope="session")
-def fixture_document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The fixture spec, bundled once per session (it takes seconds)."""
-    spec, _ = bundle(FIXTURE, tmp_path_factory.mktemp("two-resources-bundle"))
-    document: dict[str, Any] = read_yaml(spec)
+def fixture_document(two_resources: Path) -> dict[str, Any]:
+    """The bundled two-resource spec."""
+    document: dict[str, Any] = read_yaml(two_resources / "openapi.yaml")
     return document
 
 

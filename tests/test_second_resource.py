@@ -21,21 +21,16 @@ from reference_server.launcher import LiveServer, start_live_server
 from scripts import conformance
 from scripts.bundle import bundle
 from scripts.declarations import list_resources
-from scripts.generate import generate
 from scripts.properties import Probe, run_checks
 from scripts.spec_source import read_yaml
 from tests.conftest import copy_spec, edit_spec_file
 
-FIXTURE = Path(__file__).parent / "fixtures" / "two_resources" / "openapi.yaml"
 NAME_FILTER = "resources/event_groups/parameters/name.yaml"
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Bundle, models and client of the fixture spec, generated once into a temporary folder."""
-    output = tmp_path_factory.mktemp("two-resources") / "generated"
-    generate(FIXTURE, output)
-    return output
+def generated(two_resources: Path) -> Path:
+    return two_resources
 
 
 @pytest.fixture(scope="module")

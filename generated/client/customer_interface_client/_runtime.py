@@ -6,7 +6,11 @@ repository, never in the package."""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
+import ipaddress
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -35,7 +39,7 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(message)
         self.request = None if request is None else redacted(request)
-        self.response = response
+        self.response = None if response is None else redacted_response(response)
         self.error = error  # the parsed error body: the spec's error model, or raw JSON
 
     @property
@@ -127,6 +131,36 @@ class RetryPolicy:
         )
 
 
+class InsecureTransportWarning(UserWarning):
+    """Basic credentials are about to be sent in clear text: an `http://` base URL whose host
+    is not a loopback address. Pass `allow_insecure_http=True` to accept that."""
+
+
+LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine: 127.0.0.0/8, ::1 or localhost."""
+    if host.lower().rstrip(".") in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def warn_if_insecure(url: httpx.URL, *, allowed: bool, stacklevel: int = 2) -> None:
+    """Warn (InsecureTransportWarning) unless `url` is https, loopback, or `allowed`."""
+    if allowed or url.scheme != "http" or is_loopback(url.host):
+        return
+    warnings.warn(
+        f"HTTP Basic credentials would be sent unencrypted to {url.scheme}://{url.netloc.decode()};"
+        " use https, or pass allow_insecure_http=True",
+        InsecureTransportWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
 class _RedactedBasicAuth(httpx.BasicAuth):
     """httpx's Basic auth with a repr that shows no credentials."""
 
@@ -145,6 +179,23 @@ class ClientSettings:
     timeout: httpx.Timeout = dataclasses.field(default_factory=lambda: DEFAULT_TIMEOUT)
     retry: RetryPolicy = RetryPolicy()
     error_parser: Callable[[Any], Any] | None = dataclasses.field(default=None, repr=False)
+    allow_insecure_http: bool = False
+
+    def __post_init__(self) -> None:
+        url = httpx.URL(self.base_url)
+        if url.userinfo:
+            raise ValueError(
+                "base_url carries credentials: pass them as username and password instead"
+            )
+
+    def check_transport(self, *, stacklevel: int = 2) -> None:
+        """Warn if the credentials would travel unencrypted to another machine."""
+        if self.username or self.password:
+            warn_if_insecure(
+                httpx.URL(self.base_url),
+                allowed=self.allow_insecure_http,
+                stacklevel=stacklevel + 1,
+            )
 
     def httpx_client(self, transport: httpx.BaseTransport | None = None) -> httpx.Client:
         return httpx.Client(
@@ -197,12 +248,61 @@ class ClientSettings:
         )
 
 
+CREDENTIAL_HEADERS = ("Authorization", "Proxy-Authorization")
+
+
 def redacted(request: httpx.Request) -> httpx.Request:
-    """A copy of `request` whose Authorization header no longer holds the credentials."""
+    """A copy of `request` whose Authorization header (and URL) no longer hold credentials."""
     headers = request.headers.copy()
-    if "Authorization" in headers:
-        headers["Authorization"] = "[redacted]"
-    return httpx.Request(request.method, request.url, headers=headers)
+    for name in CREDENTIAL_HEADERS:
+        if name in headers:
+            headers[name] = "[redacted]"
+    url = request.url
+    if url.userinfo:
+        url = url.copy_with(username=None, password=None)
+    return httpx.Request(request.method, url, headers=headers)
+
+
+def redacted_response(response: httpx.Response) -> httpx.Response:
+    """A copy of `response` (status, headers, and the body if it was read) bound to the
+    redacted copy of its request; it keeps no link to the original request, its stream or
+    its connection."""
+    clean = copy.copy(response)  # httpx's pickling state: no stream, no extensions
+    clean.extensions = {
+        name: response.extensions[name]
+        for name in ("http_version", "reason_phrase")
+        if name in response.extensions
+    }
+    clean.history = [redacted_response(earlier) for earlier in response.history]
+    if response.next_request is not None:
+        clean.next_request = redacted(response.next_request)
+    with contextlib.suppress(RuntimeError):  # a response built without a request has none
+        clean.request = redacted(response.request)
+    return clean
+
+
+def scrub(error: BaseException) -> None:
+    """Redact in place every httpx request and response held by `error` and by every exception
+    along its `__cause__`/`__context__` chain (and inside exception groups). The client's own
+    errors are redacted when created and are only walked through."""
+    pending: list[BaseException] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if not isinstance(current, ApiError):
+            for name, value in list(vars(current).items()):
+                if isinstance(value, httpx.Request):
+                    vars(current)[name] = redacted(value)
+                elif isinstance(value, httpx.Response):
+                    vars(current)[name] = redacted_response(value)
+        pending.extend(
+            linked for linked in (current.__cause__, current.__context__) if linked is not None
+        )
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
 
 
 def describe(request: httpx.Request) -> str:
@@ -210,23 +310,40 @@ def describe(request: httpx.Request) -> str:
     return f"{request.method} {request.url.copy_with(username=None, password=None)}"
 
 
+def translated(error: BaseException) -> BaseException:
+    """The exception to raise for `error` escaping a call: a transport error becomes the
+    client's own; whatever is raised holds no credentials, nor does anything it links to."""
+    scrub(error)
+    if isinstance(error, httpx.TimeoutException):
+        result: BaseException = ApiTimeoutError(
+            f"{describe(error.request)}: timed out", request=error.request
+        )
+    elif isinstance(error, httpx.TransportError):
+        result = ApiConnectionError(f"{describe(error.request)}: {error}", request=error.request)
+    else:
+        return error
+    return result
+
+
 def translate_transport_errors(call: Callable[[], T]) -> T:
     """Run `call`, turning httpx's transport errors into the client's own."""
     try:
         return call()
-    except httpx.TimeoutException as exc:
-        raise ApiTimeoutError(f"{describe(exc.request)}: timed out", request=exc.request) from exc
-    except httpx.TransportError as exc:
-        raise ApiConnectionError(f"{describe(exc.request)}: {exc}", request=exc.request) from exc
+    except BaseException as exc:  # re-raised below, scrubbed of credentials
+        error = translated(exc)
+        if error is exc:
+            raise
+        raise error from exc
 
 
 async def atranslate_transport_errors(call: Callable[[], Awaitable[T]]) -> T:
     try:
         return await call()
-    except httpx.TimeoutException as exc:
-        raise ApiTimeoutError(f"{describe(exc.request)}: timed out", request=exc.request) from exc
-    except httpx.TransportError as exc:
-        raise ApiConnectionError(f"{describe(exc.request)}: {exc}", request=exc.request) from exc
+    except BaseException as exc:  # re-raised below, scrubbed of credentials
+        error = translated(exc)
+        if error is exc:
+            raise
+        raise error from exc
 
 
 class UnexpectedResponseError(ApiError):
@@ -289,6 +406,7 @@ __all__ = [
     "ClientSettings",
     "ConflictError",
     "ForbiddenError",
+    "InsecureTransportWarning",
     "NotFoundError",
     "RateLimitedError",
     "RetryPolicy",

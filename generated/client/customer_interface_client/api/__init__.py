@@ -105,8 +105,9 @@ class CustomerInterface:
     """Client of Customer Interface API - Event Groups.
 
     `base_url` includes the API's path prefix. Credentials are sent with HTTP Basic auth and
-    appear in no repr, log line or error message. Idempotent requests are retried as
-    `retry` says (`RetryPolicy.off()` disables retries).
+    appear in no repr, log line or error message; an `http://` base URL that is not a loopback
+    address warns with `InsecureTransportWarning` unless `allow_insecure_http=True`. Idempotent
+    requests are retried as `retry` says (`RetryPolicy.off()` disables retries).
     """
 
     def __init__(
@@ -118,6 +119,7 @@ class CustomerInterface:
         timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.BaseTransport | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         settings = ClientSettings(
             base_url=base_url,
@@ -127,7 +129,9 @@ class CustomerInterface:
             timeout=httpx.Timeout(timeout),
             retry=retry,
             error_parser=Error.from_dict,
+            allow_insecure_http=allow_insecure_http,
         )
+        settings.check_transport(stacklevel=2)
         self.base_url = base_url
         # Basic auth lives in the httpx client; the generated client's bearer token is unused.
         self._client = AuthenticatedClient(base_url=base_url, token="")
@@ -229,8 +233,9 @@ class AsyncCustomerInterface:
     """Client of Customer Interface API - Event Groups, for asyncio.
 
     `base_url` includes the API's path prefix. Credentials are sent with HTTP Basic auth and
-    appear in no repr, log line or error message. Idempotent requests are retried as
-    `retry` says (`RetryPolicy.off()` disables retries).
+    appear in no repr, log line or error message; an `http://` base URL that is not a loopback
+    address warns with `InsecureTransportWarning` unless `allow_insecure_http=True`. Idempotent
+    requests are retried as `retry` says (`RetryPolicy.off()` disables retries).
     """
 
     def __init__(
@@ -242,6 +247,7 @@ class AsyncCustomerInterface:
         timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.AsyncBaseTransport | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         settings = ClientSettings(
             base_url=base_url,
@@ -251,7 +257,9 @@ class AsyncCustomerInterface:
             timeout=httpx.Timeout(timeout),
             retry=retry,
             error_parser=Error.from_dict,
+            allow_insecure_http=allow_insecure_http,
         )
+        settings.check_transport(stacklevel=2)
         self.base_url = base_url
         # Basic auth lives in the httpx client; the generated client's bearer token is unused.
         self._client = AuthenticatedClient(base_url=base_url, token="")

@@ -72,24 +72,28 @@ breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: la
 test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest (docs in Chromium included)
 	$(PY) -m pytest
 
-# `make serve` options. API_USER/API_PASSWORD, not USER, which the shell already sets; left
-# empty, the server uses its default credentials (it prints them). SERVE_ARGS takes the rest,
-# e.g. SERVE_ARGS="--synthetic 100000" or SERVE_ARGS="--load groups.json".
+# `make serve` options. API_USER/API_PASSWORD, not USER, which the shell already sets. They
+# reach the server in its environment (exported below), so neither make's echo of the recipe
+# nor `ps` shows them. PASSWORD_FILE: read the password from that file's first line (mode 0600);
+# a missing file receives a generated one. Without either, the server generates a password into
+# a temporary 0600 file and prints that file's path, not the password. SERVE_ARGS takes the
+# rest, e.g. SERVE_ARGS="--synthetic 100000" or SERVE_ARGS="--load groups.json".
 HOST ?= 127.0.0.1
 PORT ?= 8080
 API_USER ?=
 API_PASSWORD ?=
+PASSWORD_FILE ?=
+export API_USER API_PASSWORD
 DB ?=
 SERVE_ARGS ?=
 # A bundled spec other than generated/openapi.yaml, for `make serve` and `make conformance`.
 SPEC ?=
 
 .PHONY: serve
-serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, DB, SPEC, SERVE_ARGS)
+serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, PASSWORD_FILE, DB, SPEC, SERVE_ARGS)
 	$(PY) -m reference_server --host '$(HOST)' --port '$(PORT)' $(SERVE_ARGS) \
 		$(if $(SPEC),--spec '$(SPEC)') \
-		$(if $(API_USER),--user='$(API_USER)') $(if $(API_PASSWORD),--password='$(API_PASSWORD)') \
-		$(if $(DB),--db '$(DB)')
+		$(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') $(if $(DB),--db '$(DB)')
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps generated/, which is committed)
@@ -100,7 +104,11 @@ distclean: clean ## Also remove .venv, .tools and node_modules
 	rm -rf .venv .tools node_modules
 
 BASE_URL ?=
+# AUTH=user:password for BASE_URL travels in the environment (exported), never on a command
+# line; or AUTH_FILE names a 0600 file whose first line is user:password.
 AUTH ?=
+AUTH_FILE ?=
+export AUTH
 MAX_EXAMPLES ?= 1000
 SEED ?= 0
 RATE_LIMIT ?= 0
@@ -110,11 +118,11 @@ REPORTS ?= reports
 ALLOW_PARTIAL ?=
 
 .PHONY: conformance
-conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, ALLOW_PARTIAL)
+conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, ALLOW_PARTIAL)
 	$(PY) -m scripts.conformance --max-examples '$(MAX_EXAMPLES)' --seed '$(SEED)' \
 		$(if $(SPEC),--spec '$(SPEC)') \
 		--rate-limit '$(RATE_LIMIT)' --max-requests '$(MAX_REQUESTS)' --reports '$(REPORTS)' \
-		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH),--auth '$(AUTH)') \
+		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH_FILE),--auth-file '$(AUTH_FILE)') \
 		$(if $(ALLOW_PARTIAL),--allow-partial)
 
 # `make bench` options for benchmarks/run.py, e.g. BENCH_ARGS="--only server --seconds 10".

@@ -31,7 +31,7 @@ from scripts.conformance import (
     REFERENCE_DATA,
     SCHEMATHESIS_CONFIG,
     Settings,
-    schemathesis_command,
+    schemathesis_invocation,
     target,
 )
 from scripts.errors import BenchmarkError
@@ -72,13 +72,14 @@ def parse_cli_output(output: str) -> tuple[int, float]:
     return int(cases.group(1)), float(seconds.group(1))
 
 
-def run_cli(command: list[str]) -> tuple[int, float, float]:
+def run_cli(command: list[str], env: dict[str, str]) -> tuple[int, float, float]:
     """Cases, the seconds schemathesis reports, and the wall time with its start-up."""
     start = time.perf_counter()
     try:
         result = subprocess.run(
-            command, cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=CLI_TIMEOUT
-        )
+            command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+            timeout=CLI_TIMEOUT,
+        )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
         raise BenchmarkError(f"schemathesis ran longer than {CLI_TIMEOUT} s") from exc
     wall = time.perf_counter() - start
@@ -93,7 +94,8 @@ def time_make_conformance(max_examples: int) -> tuple[Rate, float, Rate]:
     with tempfile.TemporaryDirectory(prefix="bench-conformance-") as reports:
         options = Settings(max_examples=max_examples, reports=Path(reports))
         with target(None, None) as server:
-            cases, seconds, wall = run_cli(schemathesis_command(server, options))
+            with schemathesis_invocation(server, options) as (command, env):
+                cases, seconds, wall = run_cli(command, env)
             probe = Probe(server.base_url, server.user, server.password, options.max_requests)
             start = time.perf_counter()
             try:

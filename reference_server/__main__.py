@@ -1,9 +1,19 @@
 """`python -m reference_server`: serve the contract with uvicorn. Prints the base URL (with the
-spec's path prefix) and the credentials first, so a client or harness can be pointed at it."""
+spec's path prefix), the user name and where the password is first, so a client or harness can
+be pointed at it.
+
+The password never travels on the command line (other users can read it in `ps`) and is never
+printed: it comes from $API_PASSWORD or from the first line of --password-file (refused when
+the group or others may access it, as ssh does with a private key). Without one, a random
+password is written to a new file only its owner can read (--password-file when that file does
+not exist yet, else a temporary file), and the banner names that file. Not even on a terminal
+is a generated password printed: scrollback, terminal logs and screen sharing would keep it."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -11,15 +21,18 @@ from pathlib import Path
 import uvicorn
 
 from reference_server.app import create_app
-from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER, Credentials
+from reference_server.auth import DEFAULT_USER, Credentials, check_user_name
 from reference_server.data import Item, documented_items, load_items, synthetic_items
 from reference_server.errors import DataError, SetupError
+from reference_server.secret_file import read_secret_file, write_secret_file
 from reference_server.spec_rules import SpecRules, load_rules
 from reference_server.store import Store
 from reference_server.tables import noun
 from scripts.layout import BUNDLED_SPEC, display_path
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+USER_VARIABLE = "API_USER"
+PASSWORD_VARIABLE = "API_PASSWORD"
 
 
 def port_number(text: str) -> int:
@@ -50,8 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=port_number, default=8080, help="TCP port")
-    parser.add_argument("--user", default=DEFAULT_USER, help="HTTP Basic user name")
-    parser.add_argument("--password", default=DEFAULT_PASSWORD, help="HTTP Basic password")
+    parser.add_argument(
+        "--user",
+        default=os.environ.get(USER_VARIABLE) or DEFAULT_USER,
+        help=f"HTTP Basic user name (default: ${USER_VARIABLE}, else {DEFAULT_USER})",
+    )
+    parser.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="PATH",
+        help=f"the HTTP Basic password is this file's first line; the file must be readable by "
+        f"its owner only. Without it: ${PASSWORD_VARIABLE}. Without either, or when PATH does "
+        "not exist, a random password is written to a new 0600 file (PATH, else a temporary "
+        "file) and only that file's path is printed",
+    )
     parser.add_argument(
         "--db",
         type=Path,
@@ -116,6 +141,17 @@ def open_store(args: argparse.Namespace, rules: SpecRules) -> tuple[Store, str]:
     return store, f"{summary(added)} ({origin}) in {place}"
 
 
+def chosen_password(password_file: Path | None) -> tuple[str, str]:
+    """The password and where it came from, for the banner. An explicit --password-file comes
+    before $API_PASSWORD, as a command-line option comes before the environment."""
+    if password_file is not None and password_file.exists():
+        return read_secret_file(password_file), f"from {password_file}"
+    if password_file is None and os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE], f"from ${PASSWORD_VARIABLE}"
+    password = secrets.token_urlsafe(18)
+    return password, f"generated, in {write_secret_file(password, password_file)}"
+
+
 def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
@@ -124,7 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         rules = load_rules(args.spec.resolve())
-        credentials = Credentials(args.user, args.password)
+        check_user_name(args.user)  # before a password file is written for nothing
+        password, origin = chosen_password(args.password_file)
+        credentials = Credentials(args.user, password)
         store, holdings = open_store(args, rules)
         app = create_app(credentials, store, rules)
     except SetupError as exc:
@@ -132,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"{rules.title} {rules.version}: reference server")
     print(f"  base URL:    http://{url_host(args.host)}:{args.port}{rules.prefix}")
-    print(f"  credentials: {credentials.user} / {credentials.password} (HTTP Basic)")
+    print(f"  user:        {credentials.user} (HTTP Basic)")
+    print(f"  password:    {origin}")
     print(f"  data:        {holdings}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0

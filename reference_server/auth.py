@@ -8,7 +8,7 @@ import base64
 import binascii
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Final
 
@@ -21,14 +21,18 @@ DEFAULT_USER: Final = "demo"
 DEFAULT_PASSWORD: Final = "demo-password"
 
 
+def check_user_name(user: str) -> None:
+    if ":" in user:
+        raise SetupError("the user name must not contain ':' (HTTP Basic splits at it)")
+
+
 @dataclass(frozen=True)
 class Credentials:
     user: str
-    password: str
+    password: str = field(repr=False)
 
     def __post_init__(self) -> None:
-        if ":" in self.user:
-            raise SetupError("the user name must not contain ':' (HTTP Basic splits at it)")
+        check_user_name(self.user)
         try:
             self.token()
         except UnicodeEncodeError as exc:

@@ -1,6 +1,7 @@
 """Start the reference server as a real subprocess (uvicorn, on a free loopback port), for
 whatever needs real HTTP: `make conformance` without a BASE_URL, the client's end-to-end
-tests, the `live_server` fixture in tests/conftest.py."""
+tests, the `live_server` fixture in tests/conftest.py. The credentials go to the server in its
+environment, never on its command line, and stay out of reprs and error messages."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -24,6 +26,7 @@ STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 PORT_ATTEMPTS = 3
 BASE_URL_LINE = re.compile(r"base URL:\s+(\S+)")
+HIDDEN = "[hidden]"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class LiveServer:
 
     base_url: str  # with the spec's path prefix, without a trailing slash
     user: str
-    password: str
+    password: str = field(repr=False)
     log: Path  # its stdout and stderr
 
     @property
@@ -41,7 +44,20 @@ class LiveServer:
 
 
 class LiveServerError(RuntimeError):
-    """The server did not start; the message carries its output."""
+    """The server did not start; the message carries its output (never the password)."""
+
+
+def scrubbed(text: str, password: str) -> str:
+    """`text` with the password, and anything that encodes it, replaced. The server does not
+    print it; this is a second line of defence for what ends up in an exception."""
+    for secret in {password, quote(password), quote_plus(password)}:
+        if secret:
+            text = text.replace(secret, HIDDEN)
+    return text
+
+
+def log_text(log: Path, password: str) -> str:
+    return scrubbed(log.read_text("utf-8", errors="replace"), password)
 
 
 def free_port() -> int:
@@ -50,12 +66,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_answering(process: subprocess.Popen[bytes], log: Path, deadline: float) -> str:
+def wait_until_answering(
+    process: subprocess.Popen[bytes], log: Path, deadline: float, password: str
+) -> str:
     """The base URL from the server's banner, once the server answers HTTP there (any
     status: an unauthenticated request is answered with 401)."""
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise LiveServerError(f"exited with {process.returncode}:\n{log.read_text('utf-8')}")
+            raise LiveServerError(f"exited with {process.returncode}:\n{log_text(log, password)}")
         found = BASE_URL_LINE.search(log.read_text("utf-8", errors="replace"))
         if found:
             try:
@@ -64,7 +82,7 @@ def wait_until_answering(process: subprocess.Popen[bytes], log: Path, deadline: 
             except httpx.TransportError:
                 pass
         time.sleep(0.05)
-    raise LiveServerError(f"no answer within {STARTUP_TIMEOUT} s:\n{log.read_text('utf-8')}")
+    raise LiveServerError(f"no answer within {STARTUP_TIMEOUT} s:\n{log_text(log, password)}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -83,22 +101,24 @@ def start_live_server(
 ) -> Iterator[LiveServer]:
     """Run `python -m reference_server` on 127.0.0.1 until the block ends. `extra_args` go to
     the command line (e.g. "--spec", path, "--synthetic", "500"); the password is random unless
-    given."""
+    given, and reaches the server through $API_PASSWORD, where other users cannot read it."""
     password = password if password is not None else secrets.token_urlsafe(12)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "API_USER": user, "API_PASSWORD": password}
     for attempt in range(1, PORT_ATTEMPTS + 1):
         port = free_port()
         log = log_dir / f"reference-server-{port}.log"
         command = [
             sys.executable, "-m", "reference_server", "--host", "127.0.0.1", "--port", str(port),
-            f"--user={user}", f"--password={password}", "--log-level", "warning", *extra_args,
+            "--log-level", "warning", *extra_args,
         ]  # fmt: skip
         with log.open("wb") as output:
             process = subprocess.Popen(
                 command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
             )
         try:
-            base_url = wait_until_answering(process, log, time.monotonic() + STARTUP_TIMEOUT)
+            base_url = wait_until_answering(
+                process, log, time.monotonic() + STARTUP_TIMEOUT, password
+            )
         except LiveServerError:
             stop(process)
             # Another process may have taken the port between probe and bind: try another.

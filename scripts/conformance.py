@@ -2,7 +2,12 @@
 all phases, stateful through the spec's links) and with the property checks of
 scripts/properties.py, both reading the spec given with --spec (default: the bundled one).
 Without a base URL it starts the reference server for that spec on a free loopback port and
-stops it afterwards; with one it tests that server, sending only the spec's GETs."""
+stops it afterwards; with one it tests that server, sending only the spec's GETs.
+
+Credentials for a server given by URL come from $AUTH (user:password) or the first line of
+--auth-file (readable by its owner only), never from the command line. schemathesis gets them
+through a temporary 0600 config file that names environment variables, with the values in its
+environment: neither `ps` nor the reports show them."""
 
 from __future__ import annotations
 
@@ -11,13 +16,15 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
 from reference_server.launcher import start_live_server
+from reference_server.secret_file import SecretFileError, read_secret_file, write_secret_file
 from scripts.errors import ContractError, ToolError
 from scripts.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from scripts.properties import Finding, Probe, check_labels, run_checks
@@ -25,13 +32,24 @@ from scripts.verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdic
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
 REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
+USER_VARIABLE = "CONFORMANCE_USER"
+PASSWORD_VARIABLE = "CONFORMANCE_PASSWORD"
+# Appended to schemathesis.toml in the run's own config file. schemathesis fills in ${NAME}
+# from its environment; its output and reports replace credentials with [Filtered].
+CREDENTIALS_CONFIG = f"""
+[auth]
+basic = {{ username = "${{{USER_VARIABLE}}}", password = "${{{PASSWORD_VARIABLE}}}" }}
+
+[output.sanitization]
+enabled = true
+"""
 
 
 @dataclass(frozen=True)
 class Target:
     base_url: str
     user: str
-    password: str
+    password: str = field(repr=False)
     is_reference: bool
 
 
@@ -52,7 +70,10 @@ def target(base_url: str | None, auth: str | None, spec: Path = BUNDLED_SPEC) ->
     if base_url:
         user, colon, password = (auth or "").partition(":")
         if not colon:
-            raise ContractError("AUTH must be user:password when BASE_URL is given")
+            raise ContractError(
+                "AUTH (or the first line of --auth-file) must be user:password "
+                "when BASE_URL is given"
+            )
         yield Target(base_url.rstrip("/"), user, password, is_reference=False)
         return
     with (
@@ -62,15 +83,42 @@ def target(base_url: str | None, auth: str | None, spec: Path = BUNDLED_SPEC) ->
         yield Target(server.base_url, server.user, server.password, is_reference=True)
 
 
-def schemathesis_command(server: Target, settings: Settings) -> list[str]:
+def schemathesis_config() -> str:
+    """The shared settings of schemathesis.toml and the credentials' placeholders."""
+    text = SCHEMATHESIS_CONFIG.read_text("utf-8").rstrip("\n") + "\n" + CREDENTIALS_CONFIG
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContractError(
+            f"{display_path(SCHEMATHESIS_CONFIG)} cannot take the run's credentials settings "
+            f"([auth], [output.sanitization]): {exc}"
+        ) from exc
+    return text
+
+
+@contextmanager
+def schemathesis_invocation(
+    server: Target, settings: Settings
+) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """The command and the environment that run schemathesis against `server`, valid for the
+    block's duration: the config file they name lives in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="conformance-") as folder:
+        config = write_secret_file(schemathesis_config(), Path(folder) / "schemathesis.toml")
+        env = {key: value for key, value in os.environ.items() if key != "AUTH"}
+        env |= {USER_VARIABLE: server.user, PASSWORD_VARIABLE: server.password}
+        yield schemathesis_command(server, settings, config), env
+
+
+def schemathesis_command(server: Target, settings: Settings, config: Path) -> list[str]:
+    """The command line; the credentials are not on it but in the environment `config` reads
+    them from (see schemathesis_invocation)."""
     executable = Path(sys.executable).parent / "schemathesis"
     if not executable.exists():
         raise ToolError(f"schemathesis is not installed next to {sys.executable}; run `make venv`")
     command = [
-        str(executable), "--config-file", str(SCHEMATHESIS_CONFIG), "--no-color",
+        str(executable), "--config-file", str(config), "--no-color",
         "run", str(settings.spec),
         "--url", server.base_url,
-        "--auth", f"{server.user}:{server.password}",
         "--checks", "all",
         "--phases", "examples,coverage,fuzzing,stateful",
         "--mode", "all",
@@ -90,8 +138,8 @@ def schemathesis_command(server: Target, settings: Settings) -> list[str]:
 
 def run_schemathesis(server: Target, settings: Settings) -> bool:
     """Run the schemathesis CLI with its own readable report on stdout; True if it passed."""
-    command = schemathesis_command(server, settings)
-    result = subprocess.run(command, cwd=REPO_ROOT, check=False)
+    with schemathesis_invocation(server, settings) as (command, env):
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
     if result.returncode not in (0, 1):
         raise ToolError(f"schemathesis stopped with exit code {result.returncode}")
     return result.returncode == 0
@@ -204,7 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         default=env("BASE_URL") or None,
         help="server to test, with the API's path prefix (default: start the reference server)",
     )
-    parser.add_argument("--auth", default=env("AUTH") or None, help="user:password for --base-url")
+    parser.add_argument(
+        "--auth-file",
+        type=Path,
+        metavar="PATH",
+        help="user:password for --base-url on this file's first line (readable by its owner "
+        "only); default: $AUTH. Never on the command line, where `ps` shows it",
+    )
     parser.add_argument("--max-examples", type=int, default=int(env("MAX_EXAMPLES") or 100))
     parser.add_argument("--seed", type=int, default=int(env("SEED") or 0))
     parser.add_argument(
@@ -235,7 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
                         args.reports.resolve(), args.spec.resolve())  # fmt: skip
     try:
-        return 0 if conformance(args.base_url, args.auth, settings, args.allow_partial) else 1
+        auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None
+        return 0 if conformance(args.base_url, auth, settings, args.allow_partial) else 1
+    except SecretFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except ContractError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

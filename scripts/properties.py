@@ -56,7 +56,7 @@ class Probe:
 
     base_url: str
     username: str
-    password: str
+    password: str = field(repr=False)
     max_requests: int = 2000
     requests_per_second: float = 0.0
     timeout: float = 10.0

@@ -76,7 +76,10 @@ def test_each_fault_of_a_broken_server_is_reported(
     assert "Conformance FAILED" in out
 
 
-def test_auth_without_a_colon_is_a_clear_error(tmp_path: Path) -> None:
+def test_auth_without_a_colon_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from scripts.conformance import main
 
-    assert main(["--base-url", "http://127.0.0.1:9", "--auth", "nocolon"]) == 2
+    monkeypatch.setenv("AUTH", "nocolon")
+    assert main(["--base-url", "http://127.0.0.1:9"]) == 2

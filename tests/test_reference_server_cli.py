@@ -64,7 +64,7 @@ def test_a_user_name_with_a_colon_is_reported(capsys: pytest.CaptureFixture[str]
     assert "must not contain ':'" in capsys.readouterr().err
 
 
-def test_the_live_server_prints_its_base_url_and_credentials_and_serves_the_documented_list(
+def test_the_live_server_prints_its_base_url_and_user_and_serves_the_documented_list(
     live_server: LiveServer,
 ) -> None:
     banner = live_server.log.read_text("utf-8")
@@ -72,7 +72,9 @@ def test_the_live_server_prints_its_base_url_and_credentials_and_serves_the_docu
 
     assert live_server.base_url.startswith("http://127.0.0.1:")
     assert live_server.base_url.endswith(spec_facts.PREFIX)
-    assert f"credentials: {live_server.user} / {live_server.password}" in banner
+    assert f"user:        {live_server.user} (HTTP Basic)" in banner
+    assert "password:    from $API_PASSWORD" in banner
+    assert live_server.password not in banner
     assert response.status_code == 200
     assert response.json() == spec_facts.documented_list()
 

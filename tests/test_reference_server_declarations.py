@@ -17,6 +17,7 @@ import yaml
 
 from reference_server.__main__ import main
 from reference_server.app import create_app
+from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER
 from reference_server.data import documented_items, synthetic_items
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import SpecRules, rules_from_document
@@ -332,6 +333,8 @@ def test_the_command_serves_the_spec_it_is_given(
 ) -> None:
     served: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: served.append(app))
+    monkeypatch.setenv("API_USER", DEFAULT_USER)  # what the in-process client sends
+    monkeypatch.setenv("API_PASSWORD", DEFAULT_PASSWORD)
 
     assert main(["--spec", str(fixture_spec), "--synthetic", "7"]) == 0
 

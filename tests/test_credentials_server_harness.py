@@ -266,3 +266,19 @@ def test_without_any_password_one_is_generated_into_a_new_temporary_0600_file(
         assert path.read_text("utf-8") == password + "\n"
     finally:
         path.unlink()
+
+
+@pytest.mark.parametrize(
+    ("target", "variable"), [("serve", "API_PASSWORD"), ("conformance", "AUTH")]
+)
+def test_make_echoes_no_credentials_of_its_recipes(target: str, variable: str) -> None:
+    secret = secrets.token_urlsafe(12)
+    value = f"someone:{secret}" if variable == "AUTH" else secret
+    env = {**os.environ, variable: value, "API_USER": "someone"}
+
+    result = subprocess.run(
+        ["make", "-n", target], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert "scripts.conformance" in result.stdout or "reference_server" in result.stdout
+    assert secret not in result.stdout + result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.client import ClientResults
 from benchmarks.report import Section
-from benchmarks.server import NAME_FILTER_REQUEST, REFERENCE, ServerResults, prism_ratio
+from benchmarks.server import REFERENCE, ServerResults, prism_ratio
 
 NAME_FILTER_P99_MS = 20.0
 TEN_MINUTES = 600.0
@@ -32,20 +32,24 @@ def throughput_aim(server: ServerResults | None) -> tuple[str, bool | None]:
 
 
 def name_filter_aim(server: ServerResults | None) -> tuple[str, str]:
+    """Judged on the cold runs of distinct name filters (each query the first time), the
+    slowest of them; a repeated URL would be answered from the server's count cache."""
     if server is None or server.skipped:
         return "not measured", verdict(None)
-    for item in server.measured:
-        if item.scenario.request.startswith(NAME_FILTER_REQUEST) and item.loaded and item.single:
-            text = (
-                f"p99 {item.loaded.p99_ms:.1f} ms under load, "
-                f"{item.single.p99_ms:.1f} ms one request at a time"
-            )
-            if item.loaded.p99_ms < NAME_FILTER_P99_MS:
-                return text, verdict(True)
-            if item.single.p99_ms < NAME_FILTER_P99_MS:
-                return text, "met one request at a time, not under load"
-            return text, verdict(False)
-    return "not measured", verdict(None)
+    cold = [item for item in server.distinct if item.scenario.name_filter]
+    if not cold:
+        return "not measured", verdict(None)
+    loaded = max(item.loaded.cold.p99_ms for item in cold)
+    single = max(item.single.cold.p99_ms for item in cold)
+    text = (
+        f"distinct filters, each sent the first time: worst p99 {loaded:.1f} ms under load, "
+        f"{single:.1f} ms one request at a time"
+    )
+    if loaded < NAME_FILTER_P99_MS:
+        return text, verdict(True)
+    if single < NAME_FILTER_P99_MS:
+        return text, "met one request at a time, not under load"
+    return text, verdict(False)
 
 
 def memory_aim(client: ClientResults | None) -> tuple[str, bool | None]:

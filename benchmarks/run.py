@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import aims, breakdown, client, conformance, machine, pipeline, server
+from benchmarks.distinct import section as distinct_section
 from benchmarks.report import Report, Section, render_section, replace_block, write
 from benchmarks.servers import Servers
 from benchmarks.wrk import Load
@@ -91,8 +92,11 @@ class Outcome:
 
 def run_areas(options: Options, servers: Servers) -> Outcome:
     outcome = Outcome()
+    distinct_seconds = max(1, round(options.seconds * 0.4))
     load = server.Settings(
-        loaded=Load(16, options.seconds), single=Load(1, max(1, round(options.seconds * 0.6)))
+        loaded=Load(16, options.seconds),
+        single=Load(1, max(1, round(options.seconds * 0.6))),
+        distinct=(Load(16, distinct_seconds), Load(1, distinct_seconds)),
     )
 
     def generate() -> list[Section]:
@@ -101,6 +105,9 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
     def serve() -> list[Section]:
         outcome.server = server.run(servers, servers.workdir, load)
         tables = [server.section(outcome.server, servers, load)]
+        if outcome.server.distinct and load.distinct:
+            data = server.synthetic_label(servers.groups)
+            tables.append(distinct_section(outcome.server.distinct, data, load.distinct))
         if not outcome.server.skipped:
             data = server.synthetic_label(servers.groups)
             breakdowns = breakdown.run(servers.database, outcome.server, data)

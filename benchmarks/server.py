@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
 
+from benchmarks import distinct
 from benchmarks.prism import PRISM, start_prism
 from benchmarks.report import Section
 from benchmarks.servers import Servers
@@ -32,6 +33,7 @@ class Settings:
     loaded: Load
     single: Load  # one connection: one request at a time, the latency without a queue
     warmup: Load = WARMUP
+    distinct: tuple[Load, Load] | None = None  # of queries that never repeat; None: not run
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Measured:
 class ServerResults:
     measured: list[Measured]
     skipped: str | None = None
+    distinct: list[distinct.Measured] = field(default_factory=list)
 
     def find(self, data: str, request: str, server: str) -> Measured | None:
         for item in self.measured:
@@ -91,7 +94,7 @@ def synthetic_label(groups: int) -> str:
     return f"synthetic ({groups:,})"
 
 
-NAME_FILTER_REQUEST = "list, name filter"
+CACHED_NAME_FILTER_REQUEST = "list, one name filter repeated (cached)"
 
 
 def documented_scenarios(rules: SpecRules) -> list[Scenario]:
@@ -117,7 +120,9 @@ def synthetic_scenarios(rules: SpecRules, groups: int, known_key: str) -> list[S
     return [
         Scenario(data, "list, default page", list_path(rules)),
         Scenario(
-            data, f"{NAME_FILTER_REQUEST} (`{name}={word}`)", list_path(rules, **{name: word})
+            data,
+            f"{CACHED_NAME_FILTER_REQUEST} (`{name}={word}`)",
+            list_path(rules, **{name: word}),
         ),
         Scenario(
             data, f"list, deep offset (`{offset}={deep}`)", list_path(rules, **{offset: deep})
@@ -194,7 +199,14 @@ def run(servers: Servers, log_dir: Path, settings: Settings) -> ServerResults:
     key = middle_key(synthetic, rules, servers.groups)
     scenarios = synthetic_scenarios(rules, servers.groups, key)
     measured += measure_all(synthetic.base_url, auth, scenarios, REFERENCE, settings)
-    return ServerResults(measured)
+    never_repeated: list[distinct.Measured] = []
+    if settings.distinct:
+        settle(synthetic.base_url + list_path(rules), auth)
+        never_repeated = distinct.run(
+            synthetic.base_url, auth, measured_resource(rules), servers.groups,
+            settings.distinct, log_dir,
+        )  # fmt: skip
+    return ServerResults(measured, distinct=never_repeated)
 
 
 def prism_ratio(results: ServerResults, item: Measured) -> float | None:

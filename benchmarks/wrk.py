@@ -13,7 +13,9 @@ from pathlib import Path
 from scripts.errors import BenchmarkError
 
 REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+PATHS_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
 REPORT_MARKER = "wrk-report "
+PATHS_MARKER = "wrk-paths "
 INSTALL_HINT = (
     "install it with `sudo apt-get install wrk` (Debian/Ubuntu) and run `make bench` again"
 )
@@ -65,18 +67,35 @@ def wrk_version() -> str | None:
     return found.group(1) if found else "unknown"
 
 
-def wrk_command(executable: str, url: str, authorization: str, load: Load) -> list[str]:
+@dataclass(frozen=True)
+class PathsSent:
+    """What a run over a file of request paths sent: per thread, and how many requests
+    repeated a path because that thread's lines ran out."""
+
+    sent: tuple[int, ...]
+    repeated: int
+
+
+def wrk_command(
+    executable: str, url: str, authorization: str, load: Load, path_file: Path | None = None
+) -> list[str]:
+    """The command of one run; with `path_file`, each request takes the next line of the file
+    (a path with its query) instead of `url`'s path."""
     # wrk's option parser takes "-t 1", not "--threads=1".
-    return [
+    script = REPORT_SCRIPT if path_file is None else PATHS_SCRIPT
+    command = [
         executable,
         "-t", str(load.threads),
         "-c", str(load.connections),
         "-d", f"{load.seconds}s",
         "--timeout", "2s",
-        "-s", str(REPORT_SCRIPT),
+        "-s", str(script),
         "-H", f"Authorization: {authorization}",
         url,
     ]  # fmt: skip
+    if path_file is not None:
+        command += ["--", str(path_file), str(load.threads)]
+    return command
 
 
 def parse_report(output: str) -> WrkResult:
@@ -97,14 +116,48 @@ def parse_report(output: str) -> WrkResult:
     raise BenchmarkError(f"wrk printed no report line ({REPORT_MARKER.strip()}):\n{output}")
 
 
+def parse_paths_report(output: str) -> PathsSent:
+    """What each thread sent, from the line of wrk_paths.lua."""
+    for line in output.splitlines():
+        if line.startswith(PATHS_MARKER):
+            try:
+                report = json.loads(line.removeprefix(PATHS_MARKER))
+                return PathsSent(tuple(int(n) for n in report["sent"]), int(report["repeated"]))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise BenchmarkError(f"wrk's paths line cannot be read ({exc}): {line}") from exc
+    raise BenchmarkError(f"wrk printed no paths line ({PATHS_MARKER.strip()}):\n{output}")
+
+
+def write_paths(paths: list[str], path_file: Path) -> Path:
+    """One request path a line, for wrk_paths.lua; a path must be on one line."""
+    for path in paths:
+        if not path.startswith("/") or any(c.isspace() for c in path):
+            raise BenchmarkError(f"not a request path of one line: {path!r}")
+    path_file.write_text("".join(f"{path}\n" for path in paths), "ascii")
+    return path_file
+
+
+def run_wrk_paths(
+    url: str, authorization: str, load: Load, path_file: Path
+) -> tuple[WrkResult, PathsSent]:
+    """Load the server of `url` with the paths of `path_file`, each line once in order across
+    the threads (repeating only when they run out)."""
+    output = wrk_output(url, authorization, load, path_file)
+    return parse_report(output), parse_paths_report(output)
+
+
 def run_wrk(url: str, authorization: str, load: Load) -> WrkResult:
     """Load `url` on loopback as `load` says; every request carries `authorization`."""
+    return parse_report(wrk_output(url, authorization, load))
+
+
+def wrk_output(url: str, authorization: str, load: Load, path_file: Path | None = None) -> str:
     if not url.startswith("http://127.0.0.1:"):
         raise BenchmarkError(f"wrk loads loopback servers only, not {url}")
     executable = wrk_executable()
     if executable is None:
         raise BenchmarkError(f"wrk is not installed; {INSTALL_HINT}")
-    command = wrk_command(executable, url, authorization, load)
+    command = wrk_command(executable, url, authorization, load, path_file)
     try:
         result = subprocess.run(
             command,
@@ -118,4 +171,4 @@ def run_wrk(url: str, authorization: str, load: Load) -> WrkResult:
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip()
         raise BenchmarkError(f"wrk failed (exit {result.returncode}): {output}")
-    return parse_report(result.stdout)
+    return result.stdout

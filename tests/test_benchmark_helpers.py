@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import benchmarks.server
+from benchmarks import distinct
 from benchmarks.aims import memory_aim, name_filter_aim
 from benchmarks.client import ClientResults, Iteration
 from benchmarks.conformance import parse_cli_output
@@ -23,17 +24,20 @@ from benchmarks.report import (
     replace_block,
     write,
 )
-from benchmarks.server import (
-    NAME_FILTER_REQUEST,
-    REFERENCE,
-    Measured,
-    Scenario,
-    ServerResults,
-    Settings,
-)
+from benchmarks.server import ServerResults, Settings
 from benchmarks.servers import Servers
-from benchmarks.wrk import Load, WrkResult, parse_report, run_wrk, wrk_command
+from benchmarks.wrk import (
+    Load,
+    PathsSent,
+    WrkResult,
+    parse_report,
+    run_wrk,
+    run_wrk_paths,
+    write_paths,
+    wrk_command,
+)
 from reference_server.launcher import LiveServer
+from reference_server.spec_rules import load_rules
 from scripts.errors import BenchmarkError
 from scripts.layout import README, REPO_ROOT
 from scripts.properties import basic
@@ -162,14 +166,17 @@ def test_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
         replace_block("no markers", "new\n", tmp_path / "README.md")
 
 
-def measured(request: str, loaded_p99: float, single_p99: float) -> Measured:
-    scenario = Scenario("synthetic (100,000)", request, "/event-groups?name=cart")
-    return Measured(
+def wrk(p99_ms: float) -> WrkResult:
+    return WrkResult(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=p99_ms, errors=0)
+
+
+def distinct_measured(loaded_p99: float, single_p99: float, name_filter: bool) -> distinct.Measured:
+    scenario = distinct.Scenario("`name`: distinct", (distinct.NAME_LONG,), name_filter)
+    return distinct.Measured(
         scenario,
-        REFERENCE,
-        200,
-        WrkResult(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=loaded_p99, errors=0),
-        WrkResult(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=single_p99, errors=0),
+        100,
+        distinct.Run(wrk(loaded_p99), wrk(1.0), 0),
+        distinct.Run(wrk(single_p99), wrk(1.0), 0),
     )
 
 
@@ -181,15 +188,83 @@ def measured(request: str, loaded_p99: float, single_p99: float) -> Measured:
         (170.0, 25.0, "not met"),
     ],
 )
-def test_name_filter_aim_tells_queueing_from_a_slow_request(
+def test_name_filter_aim_is_judged_on_cold_distinct_filters_and_tells_queueing_apart(
     loaded_p99: float, single_p99: float, expected: str
 ) -> None:
-    results = ServerResults(
-        [measured(f"{NAME_FILTER_REQUEST} (`name=cart`)", loaded_p99, single_p99)]
-    )
+    others = distinct_measured(900.0, 900.0, name_filter=False)  # not a name filter: ignored
+    results = ServerResults([], distinct=[distinct_measured(loaded_p99, single_p99, True), others])
 
     assert name_filter_aim(results)[1] == expected
+    assert (
+        name_filter_aim(ServerResults([]))[1] == "not measured"
+    )  # the repeated URL does not count
     assert name_filter_aim(ServerResults([], skipped="no wrk"))[1] == "not measured"
+
+
+def test_distinct_queries_never_repeat_are_deterministic_and_use_the_declared_names() -> None:
+    resource = benchmarks.server.measured_resource(load_rules())
+    first, second = distinct.pools(resource, 2000), distinct.pools(resource, 2000)
+
+    assert first.values == second.values
+    contains = next(f for f in resource.filters if f.match == "contains")
+    folded = [
+        str(query[contains.parameter]).casefold()
+        for kind in distinct.NAME_KINDS
+        for query in first.values[kind]
+    ]
+    assert len(folded) == len(set(folded)) > 1000  # no two share a count the server remembers
+    assert all(len(str(q[contains.parameter])) <= 3 for q in first.values[distinct.NAME_SHORT])
+    assert all(not str(q[contains.parameter]).isascii() for q in first.values[distinct.NAME_OTHER])
+    names = [str(q[contains.parameter]) for q in first.values[distinct.NAME_LONG]]
+    assert any(name != name.lower() and name != name.title() for name in names)  # case variants
+    declared = {resource.paging.offset, *(f.parameter for f in resource.filters)}
+    if resource.sorting:
+        declared |= {resource.sorting.field, resource.sorting.direction}
+    for kind, queries in first.values.items():
+        texts = [str(sorted(query.items())) for query in queries]
+        assert len(texts) == len(set(texts)), kind
+        assert all(set(query) <= declared for query in queries), kind
+    offsets = [q[resource.paging.offset] for q in first.values[distinct.OFFSET]]
+    assert sorted(offsets) == list(range(1901))
+
+
+def test_each_run_gets_values_no_other_run_gets() -> None:
+    resource = benchmarks.server.measured_resource(load_rules())
+    pools = distinct.pools(resource, 2000)
+
+    values = [
+        str(query) for _ in range(distinct.SHARES) for query in pools.share(distinct.EXACT, 1)
+    ]
+
+    assert len(set(values)) == len(values) == 2000
+
+
+def test_path_file_has_one_path_a_line_and_the_replay_what_was_sent(tmp_path: Path) -> None:
+    lines = distinct.paths("http://127.0.0.1:1/api", "/groups", [{"name": "Straße"}, {}])
+    written = write_paths(lines, tmp_path / "paths.txt")
+
+    assert written.read_text("ascii") == "/api/groups?name=Stra%C3%9Fe\n/api/groups\n"
+    with pytest.raises(BenchmarkError, match="one line"):
+        write_paths(["/a b"], tmp_path / "bad.txt")
+    ten = [f"/{n}" for n in range(10)]
+    assert distinct.replay(ten, PathsSent((3,), 0)) == ten[:3]
+    assert distinct.replay(ten, PathsSent((2, 3), 0)) == ten[:6]  # thread 1 sent lines 1, 3, 5
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_wrk_sends_the_path_file_once_in_order_then_counts_repeats(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    authorization = basic(live_server.user, live_server.password)
+    lines = distinct.paths(live_server.base_url, "/event-groups", [{"offset": n} for n in range(3)])
+    path_file = write_paths(lines, tmp_path / "paths.txt")
+
+    result, sent = run_wrk_paths(live_server.base_url, authorization, Load(2, 1, 2), path_file)
+
+    assert result.requests > 3
+    assert result.errors == 0
+    assert len(sent.sent) == 2
+    assert sent.repeated == sum(sent.sent) - 3  # lines 0 and 2 for thread 0, line 1 for thread 1
 
 
 def test_iteration_is_bounded_when_its_peak_is_a_small_part_of_holding_everything() -> None:

@@ -49,15 +49,28 @@ class Page:
     total: int
 
 
-def condition_sql(condition: Condition) -> tuple[str, list[Any]]:
-    """SQL without wildcards: `%` and `_` in the value are ordinary characters."""
-    column = quote(folded(condition.column) if condition.casefold else condition.column)
+# A trigram index finds substrings of three characters or more; shorter ones are scanned.
+TRIGRAM: Final = 3
+
+
+def condition_sql(condition: Condition, layout: Layout) -> tuple[str, list[Any]]:
+    """SQL without wildcards: `%` and `_` in the value are ordinary characters. A substring
+    of three characters or more is looked up in the column's trigram index, as a quoted
+    phrase (its own quotes doubled), so no character of it is FTS5 syntax."""
+    name = folded(condition.column) if condition.casefold else condition.column
+    column = quote(name)
     value = condition.value.casefold() if condition.casefold else condition.value
     if condition.match == "equals":
         return f"{column} = ?", [value]
     if condition.match == "prefix":
         return f"substr({column}, 1, ?) = ?", [len(value), value]
     if condition.match == "contains":
+        if name in layout.substring and len(value) >= TRIGRAM and "\x00" not in value:
+            index = quote(layout.trigram_table(name))
+            phrase = '"' + value.replace('"', '""') + '"'
+            return f"{quote(INSERTION)} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)", [
+                phrase
+            ]
         return f"instr({column}, ?) > 0", [value]
     raise ValueError(f"unknown match {condition.match!r}")
 
@@ -103,8 +116,15 @@ class Store:
                 f"{where}: its {layout.table} table has the columns {found}, "
                 f"not {list(layout.all_columns)}; use another file"
             )
-        for statement in layout.create_indexes():
+        for statement in layout.create_indexes() + layout.create_trigram_tables():
             connection.execute(statement)
+        rows = connection.execute(f"SELECT COUNT(*) FROM {quote(layout.table)}").fetchone()[0]
+        for column in layout.substring:
+            index = quote(layout.trigram_table(column))
+            if connection.execute(f"SELECT COUNT(*) FROM {index}").fetchone()[0] != rows:
+                for statement in layout.refill_trigram_tables():
+                    connection.execute(statement)
+                break
 
     def close(self) -> None:
         with self._lock:
@@ -141,6 +161,8 @@ class Store:
                 except (OverflowError, UnicodeEncodeError, sqlite3.Error) as exc:
                     raise StoreError(f"{layout.noun} {index}: cannot be stored ({exc})") from exc
                 added += 1
+            for statement in layout.refill_trigram_tables():
+                self._connection.execute(statement)
         return added
 
     def _clash(self, layout: Layout, item: Mapping[str, Any]) -> str:
@@ -168,7 +190,7 @@ class Store:
         conditions: list[str] = []
         parameters: list[Any] = []
         for condition in query.conditions:
-            sql, values = condition_sql(condition)
+            sql, values = condition_sql(condition, layout)
             conditions.append(sql)
             parameters += values
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""

@@ -56,6 +56,7 @@ class Layout:
     tie_breaker: str | None
     folded: tuple[str, ...]  # properties with a case-folded twin column
     sortable: tuple[str, ...]  # properties a list may be sorted by
+    substring: tuple[str, ...] = ()  # columns a `contains` filter searches: trigram-indexed
 
     @classmethod
     def of(cls, resource: ListResource) -> Layout:
@@ -79,6 +80,13 @@ class Layout:
             tie_breaker=sorting.tie_breaker if sorting else None,
             folded=tuple(dict.fromkeys(f.property_name for f in resource.filters if f.casefolds)),
             sortable=tuple(dict.fromkeys(sorting.fields.values())) if sorting else (),
+            substring=tuple(
+                dict.fromkeys(
+                    folded(f.property_name) if f.casefolds else f.property_name
+                    for f in resource.filters
+                    if f.match == "contains"
+                )
+            ),
         )
         taken = {INSERTION, *map(folded, layout.folded)} & set(layout.names)
         if taken:
@@ -140,6 +148,31 @@ class Layout:
             f"ON {quote(self.table)} ({', '.join(map(quote, dict.fromkeys([name, *tail])))})"
             for name in self.sortable
         ]
+
+    def trigram_table(self, column: str) -> str:
+        """The FTS5 table that indexes `column` by trigrams, for substring search."""
+        return f"{self.table}:trigram:{column}"
+
+    def create_trigram_tables(self) -> list[str]:
+        """One FTS5 trigram index per substring-searched column. The text is stored as it is
+        (already case-folded where the filter folds), so the index compares it exactly."""
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {quote(self.trigram_table(column))} "
+            "USING fts5(text, tokenize='trigram case_sensitive 1')"
+            for column in self.substring
+        ]
+
+    def refill_trigram_tables(self) -> list[str]:
+        """Statements that make each trigram index hold exactly the table's rows."""
+        statements = []
+        for column in self.substring:
+            index = quote(self.trigram_table(column))
+            statements.append(f"DELETE FROM {index}")
+            statements.append(
+                f"INSERT INTO {index} (rowid, text) SELECT {quote(INSERTION)}, {quote(column)} "
+                f"FROM {quote(self.table)} WHERE {quote(column)} IS NOT NULL"
+            )
+        return statements
 
     def row(self, item: Mapping[str, Any]) -> list[Any]:
         """The values an insert of `item` takes, in the order of `stored`."""

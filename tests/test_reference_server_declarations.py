@@ -21,7 +21,7 @@ from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER
 from reference_server.data import documented_items, synthetic_items
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import SpecRules, rules_from_document
-from reference_server.store import Store
+from reference_server.store import Condition, Query, Store
 from scripts.declarations import ListResource, member
 from scripts.spec_source import read_yaml
 from tests import spec_facts
@@ -244,7 +244,11 @@ def test_each_resource_lives_in_its_own_table(rules: SpecRules, tmp_path: Path) 
         columns = [row[1] for row in connection.execute('PRAGMA table_info("Segment")')]
     connection.close()
 
-    assert tables == {"EventGroup": 5, "Segment": 5}
+    items = {name: count for name, count in tables.items() if ":trigram:" not in name}
+    assert items == {"EventGroup": 5, "Segment": 5}
+    # The contains filter of event groups searches a trigram index; segments have none.
+    assert tables["EventGroup:trigram:name:casefold"] == 5
+    assert not any(name.startswith("Segment:trigram:") for name in tables)
     assert columns == ["inserted:order", "segment_id", "title", "code", "size", "code:casefold"]
 
 
@@ -343,3 +347,23 @@ def test_the_command_serves_the_spec_it_is_given(
     body = InProcessClient(served[0]).get("/segments?limit=1").json()
     assert body["total"] == 7
     assert member(body, ("segments",))[0]["segment_id"] == 1
+
+
+@pytest.mark.parametrize(
+    "value", ["s", "ss", "STRASSE", 'a "quoted', "50%_", "ΣΊΣ", "x OR y", "NEAR(a b)", "*"]
+)
+def test_the_trigram_index_finds_exactly_what_a_scan_finds(rules: SpecRules, value: str) -> None:
+    groups = by_name(rules, "EventGroup")
+    names = ["Große Straße", 'say "quoted" text', "50%_off", "σίσυφος", "x OR y", "NEAR(a b)*"]
+    items = [
+        {"event_group_id": f"id{i}", "name": name, "text_id": f"t{i}", "state": 1}
+        for i, name in enumerate(names)
+    ]
+    store = Store.open(rules.resources)
+    store.add_all(groups.name, items)
+    (contains,) = (f for f in groups.filters if f.match == "contains")
+    query = Query((Condition(contains.property_name, "contains", contains.casefolds, value),))
+
+    found = [item["name"] for item in store.search(groups.name, query).items]
+
+    assert found == [name for name in names if contains.matches(value, name)]

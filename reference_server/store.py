@@ -51,9 +51,13 @@ class Page:
 
 # A trigram index finds substrings of three characters or more; shorter ones are scanned.
 TRIGRAM: Final = 3
+# A page of matches that are more than 1 in DENSE items is found sooner by a scan in order.
+DENSE: Final = 50
 
 
-def condition_sql(condition: Condition, layout: Layout) -> tuple[str, list[Any]]:
+def condition_sql(
+    condition: Condition, layout: Layout, indexed: bool = True
+) -> tuple[str, list[Any]]:
     """SQL without wildcards: `%` and `_` in the value are ordinary characters. A substring
     of three characters or more is looked up in the column's trigram index, as a quoted
     phrase (its own quotes doubled), so no character of it is FTS5 syntax."""
@@ -65,7 +69,8 @@ def condition_sql(condition: Condition, layout: Layout) -> tuple[str, list[Any]]
     if condition.match == "prefix":
         return f"substr({column}, 1, ?) = ?", [len(value), value]
     if condition.match == "contains":
-        if name in layout.substring and len(value) >= TRIGRAM and "\x00" not in value:
+        usable = indexed and name in layout.substring and len(value) >= TRIGRAM
+        if usable and "\x00" not in value:
             index = quote(layout.trigram_table(name))
             phrase = '"' + value.replace('"', '""') + '"'
             return f"{quote(INSERTION)} IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)", [
@@ -184,16 +189,12 @@ class Store:
         return None if row is None else layout.item(row)
 
     def search(self, resource: str, query: Query) -> Page:
-        """One page of the matching items, in the requested order, and how many match."""
+        """One page of the matching items, in the requested order, and how many match. The
+        count uses the trigram index; so does the page when matches are few, while a page of
+        many matches is found sooner by scanning in order until it is full."""
         layout = self.layout(resource)
         table = quote(layout.table)
-        conditions: list[str] = []
-        parameters: list[Any] = []
-        for condition in query.conditions:
-            sql, values = condition_sql(condition, layout)
-            conditions.append(sql)
-            parameters += values
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        where, parameters = self._where(layout, query, indexed=True)
         order = list(query.order)
         if not any(name == INSERTION or name in layout.unique for name, _ in order):
             order.append((INSERTION, False))  # a total order, so pages partition the list
@@ -201,11 +202,23 @@ class Store:
         limit, skip = min(query.limit, LARGEST), min(query.skip, LARGEST)
         with self._lock:
             total = self._count(table, where, parameters)
+            if total * DENSE > self._count(table, "", []):
+                where, parameters = self._where(layout, query, indexed=False)
             rows = self._connection.execute(
                 f"SELECT {layout.select} FROM {table}{where} ORDER BY {order_sql} LIMIT ? OFFSET ?",
                 [*parameters, limit, skip],
             ).fetchall()
         return Page([layout.item(row) for row in rows], total)
+
+    @staticmethod
+    def _where(layout: Layout, query: Query, indexed: bool) -> tuple[str, list[Any]]:
+        conditions: list[str] = []
+        parameters: list[Any] = []
+        for condition in query.conditions:
+            sql, values = condition_sql(condition, layout, indexed)
+            conditions.append(sql)
+            parameters += values
+        return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), parameters
 
     def forget_counts(self) -> None:
         """Drop the remembered match totals: after another process wrote to the file, or to

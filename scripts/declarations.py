@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -131,6 +131,7 @@ class Detail:
     parameter: str
     key: str
     item: tuple[str, ...]  # where the 200 body of the detail operation holds the item
+    key_schema: Mapping[str, Any] = field(default_factory=dict)  # of the path parameter
 
 
 @dataclass(frozen=True)
@@ -205,12 +206,17 @@ def _response_path(expression: str) -> tuple[str, ...]:
     return tuple(expression.removeprefix(RESPONSE_PREFIX).split("."))
 
 
+def response_schema(operation: Mapping[str, Any], status: int | str) -> Mapping[str, Any] | None:
+    """The schema of the operation's JSON body for `status`, if it declares one."""
+    response = (operation.get("responses") or {}).get(str(status)) or {}
+    content = response.get("content") or {}
+    schema = (content.get(JSON_MEDIA_TYPE) or {}).get("schema")
+    return schema if isinstance(schema, dict) else None
+
+
 def _ok_json(operation: Mapping[str, Any]) -> Mapping[str, Any]:
     """The schema of the 200 JSON body, or {}."""
-    responses = operation.get("responses") or {}
-    content = (responses.get("200") or {}).get("content") or {}
-    schema = (content.get(JSON_MEDIA_TYPE) or {}).get("schema")
-    return schema if isinstance(schema, dict) else {}
+    return response_schema(operation, 200) or {}
 
 
 def _schema_at(schema: Mapping[str, Any], path: Sequence[str]) -> Mapping[str, Any] | None:
@@ -567,7 +573,9 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
     assert found is not None  # declaration_problems() said so
     target, parameter, key = found
     (item_path,) = _find_schema(_ok_json(target.node), item)
-    detail = Detail(target.operation_id, target.path, parameter, key, item_path)
+    (_, path_parameter) = target.parameters("path")[parameter]
+    key_schema = dict(path_parameter.get("schema") or {})
+    detail = Detail(target.operation_id, target.path, parameter, key, item_path, key_schema)
     query = operation.parameters("query")
     filters = tuple(
         Filter(

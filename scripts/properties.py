@@ -24,7 +24,14 @@ import jsonschema
 
 from scripts import oracle
 from scripts.client_view import client_view
-from scripts.declarations import Item, ListResource, list_resources, member, page_parameters
+from scripts.declarations import (
+    Item,
+    ListResource,
+    list_resources,
+    member,
+    page_parameters,
+    response_schema,
+)
 from scripts.errors import BudgetExhaustedError
 from scripts.spec_source import read_yaml
 
@@ -117,9 +124,12 @@ class Subject:
     unknown key must stay within it to be answered with 404 rather than 400."""
 
     resource: ListResource
-    key_schema: Mapping[str, Any]
     list_operation: Mapping[str, Any] = field(default_factory=dict)  # as a client sees it
     detail_operation: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key_schema(self) -> Mapping[str, Any]:
+        return self.resource.detail.key_schema
 
 
 Check = Callable[[Probe, Subject], Iterator[Broken]]
@@ -593,18 +603,11 @@ def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
                 yield from error_body(operation, response, shown)
 
 
-def declared_error(operation: Mapping[str, Any], status: int) -> Mapping[str, Any] | None:
-    """The JSON schema of the operation's response for `status`, if it declares one."""
-    response = (operation.get("responses") or {}).get(str(status)) or {}
-    schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
-    return schema if isinstance(schema, dict) else None
-
-
 def error_body(
     operation: Mapping[str, Any], response: httpx.Response, shown: str
 ) -> Iterator[Broken]:
     """A 4xx answer carries the body the operation declares for that status."""
-    schema = declared_error(operation, response.status_code)
+    schema = response_schema(operation, response.status_code)
     if schema is None or not 400 <= response.status_code < 500:
         return
     status, body = answer(response)
@@ -743,14 +746,6 @@ def operation_of(view: Mapping[str, Any], path: str) -> Mapping[str, Any]:
     return dict((view.get("paths") or {}).get(path, {}).get("get") or {})
 
 
-def key_schema(detail_operation: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The schema of the detail path parameter (the declarations allow it no other)."""
-    for parameter in detail_operation.get("parameters") or []:
-        if parameter.get("in") == "path":
-            return dict(parameter.get("schema") or {})
-    return {}
-
-
 def subjects(spec_path: Path) -> list[Subject]:
     """Every list resource of the spec (DeclarationError if its declarations are invalid)."""
     document = read_yaml(spec_path)
@@ -758,9 +753,7 @@ def subjects(spec_path: Path) -> list[Subject]:
     found = []
     for resource in list_resources(document):
         detail = operation_of(view, resource.detail.path)
-        found.append(
-            Subject(resource, key_schema(detail), operation_of(view, resource.path), detail)
-        )
+        found.append(Subject(resource, operation_of(view, resource.path), detail))
     return found
 
 

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from jsonschema import Draft202012Validator
+
 from scripts.behaviour_docs import behaviour_rules
-from scripts.client_view import client_view
 from scripts.declarations import ListResource, list_operations
 
 DECLARATIONS_TEMPLATE: Final = "declarations.jinja"
@@ -49,31 +50,24 @@ def _page_size(resource: ListResource) -> int:
 
 def _missing_key(schema: Mapping[str, Any]) -> str | int | None:
     """A value the path parameter of `schema` accepts that is unlikely to name an item: a
-    text for a plain string, the largest allowed number for an integer, else None (no
-    example of a miss)."""
-    if "enum" in schema or "const" in schema or "format" in schema:
-        return None
+    text for a string, the largest allowed number for an integer, else None (no example of a
+    miss). A `format` is not checked by the validator, so it gets no example either."""
+    candidate: str | int
     if schema.get("type") == "string":
-        pattern = schema.get("pattern")
-        fits = (
-            schema.get("minLength", 0)
-            <= len(MISSING_TEXT)
-            <= schema.get("maxLength", len(MISSING_TEXT))
-        )
-        try:
-            matches = not isinstance(pattern, str) or re.search(pattern, MISSING_TEXT)
-        except re.error:  # an ECMA-262 pattern Python cannot read: no example of a miss
-            return None
-        return MISSING_TEXT if fits and matches else None
-    if schema.get("type") == "integer":
-        largest = MISSING_NUMBER
+        candidate = MISSING_TEXT
+    elif schema.get("type") == "integer":
+        candidate = MISSING_NUMBER
         if isinstance(schema.get("maximum"), int):
-            largest = min(largest, schema["maximum"])
+            candidate = min(candidate, schema["maximum"])
         if isinstance(schema.get("exclusiveMaximum"), int):
-            largest = min(largest, schema["exclusiveMaximum"] - 1)
-        smallest = schema.get("minimum")
-        return largest if not isinstance(smallest, int) or largest >= smallest else None
-    return None
+            candidate = min(candidate, schema["exclusiveMaximum"] - 1)
+    else:
+        return None
+    try:
+        valid = Draft202012Validator(schema).is_valid(candidate)
+    except re.error:  # an ECMA-262 pattern Python cannot read: no example of a miss
+        return None
+    return candidate if valid and "format" not in schema else None
 
 
 def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -81,23 +75,16 @@ def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     page size to ask for, the `method path` of the detail operation, the item property that
     fills its path parameter, where its 200 body holds the item, and a key that names no item
     (left out when the parameter's schema suggests none: JSON's null is no Jinja literal)."""
-    view = client_view(document)
     found: dict[str, dict[str, Any]] = {}
     for (method, path), resource in list_operations(document).items():
         detail = resource.detail
-        parameters = view["paths"][detail.path]["get"].get("parameters") or []
-        (schema,) = (
-            p.get("schema") or {}
-            for p in parameters
-            if p.get("in") == "path" and p.get("name") == detail.parameter
-        )
         found[f"{method} {path}"] = {
             "page_size": _page_size(resource),
             "detail": f"get {detail.path}",
             "key": detail.key,
             "item": list(detail.item),
         }
-        missing = _missing_key(schema)
+        missing = _missing_key(detail.key_schema)
         if missing is not None:
             found[f"{method} {path}"]["missing_key"] = missing
     return found

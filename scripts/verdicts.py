@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from scripts.assumptions import EXTENSION, iter_assumptions
+from scripts.declarations import response_schema
 from scripts.properties import CHECKS, Finding, Subject, label, subjects
 from scripts.spec_source import read_yaml
 
@@ -57,8 +58,7 @@ def parameter_ids(operation: Mapping[str, Any], names: Iterable[str] | None = No
 def response_ids(operation: Mapping[str, Any], status: str) -> set[str]:
     """The response's own assumption and that of its JSON body schema."""
     response = (operation.get("responses") or {}).get(status) or {}
-    schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
-    return own_id(response) | own_id(schema)
+    return own_id(response) | own_id(response_schema(operation, status))
 
 
 def covered(check: str, subject: Subject, names: set[str] | None = None) -> set[str]:

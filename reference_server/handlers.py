@@ -4,11 +4,11 @@ answers with 400); bodies put the stored items at the member paths the declarati
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,8 +21,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def json_response(body: Any) -> Response:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return Response(text.encode(), media_type=JSON_MEDIA_TYPE)
+    """`body` as compact UTF-8 JSON; orjson, because encoding is most of a page's cost."""
+    return Response(orjson.dumps(body), media_type=JSON_MEDIA_TYPE)
 
 
 def body_with(path: Sequence[str], value: Any) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import OperationRule, SpecRules
 from reference_server.store import Condition, Query
-from reference_server.tables import INSERTION
+from reference_server.tables import Order, declared_order
 from scripts.declarations import ListResource, page_parameters
 
 
@@ -49,20 +49,13 @@ class Resource:
         start, size = page_parameters(declared.paging)
         return Query(conditions, self.order(values), limit=values[size], skip=values[start])
 
-    def order(self, values: Mapping[str, Any]) -> tuple[tuple[str, bool], ...]:
+    def order(self, values: Mapping[str, Any]) -> Order:
         """(property, descending) pairs giving the order the x-sorting declaration promises."""
         sorting = self.declared.sorting
         if sorting is None:
-            return ((INSERTION, False),)
+            return declared_order(None, None, False)
         descending = values[sorting.direction] == sorting.descending
-        field = values[sorting.field]
-        tie = sorting.tie_breaker
-        if field is None:
-            base = INSERTION if sorting.default_order == "insertion" else tie
-            reverse = descending and sorting.direction_without_field == "reverses-default"
-            return ((base, reverse),)
-        tie_descending = descending and sorting.descending_order == "exact-reverse"
-        return ((sorting.fields[field], descending), (tie, tie_descending))
+        return declared_order(sorting, values[sorting.field], descending)
 
 
 def resource_of(declared: ListResource, rules: SpecRules) -> Resource:

@@ -1,6 +1,9 @@
 """The SQLite table of one declared resource, derived from its item schema: a column per item
-property, a case-folded twin for each property a filter compares case-insensitively, and an
-integer primary key that records insertion order. Identifiers come from the spec, so every one
+property, a case-folded twin for each property a filter compares case-insensitively, an
+integer primary key that records insertion order, and a rank column for each order a list can
+be asked for (its position in that order, so a page at any offset is a range of one index).
+Each column a substring filter searches has a dictionary beside it: its distinct values, how
+many rows hold each, and a trigram index of them. Identifiers come from the spec, so every one
 is quoted; values never appear in SQL text, only as parameters."""
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from functools import cached_property
 from typing import Any, Final
 
 from reference_server.errors import SpecRulesError
-from scripts.declarations import ListResource
+from scripts.declarations import ListResource, Sorting
 
 # JSON Schema type -> SQLite column type. Booleans are stored as 0/1.
 SQL_TYPES: Final[Mapping[str, str]] = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER"}
 # Names of the columns that are no item property; a `:` keeps them apart from usual properties,
 # and a property that takes one anyway is refused at startup.
 INSERTION: Final = "inserted:order"
+
+# (property, descending) pairs, the first deciding; INSERTION names insertion order.
+Order = tuple[tuple[str, bool], ...]
 
 
 def quote(identifier: str) -> str:
@@ -33,6 +39,39 @@ def noun(name: str) -> str:
 
 def folded(column: str) -> str:
     return f"{column}:casefold"
+
+
+def declared_order(sorting: Sorting | None, field: str | None, descending: bool) -> Order:
+    """The order the x-sorting declaration promises for a field value (None: no field) and a
+    direction, as (property, descending) pairs ending in a unique one."""
+    if sorting is None:
+        return ((INSERTION, False),)
+    tie = sorting.tie_breaker
+    if field is None:
+        base = INSERTION if sorting.default_order == "insertion" else tie
+        return ((base, descending and sorting.direction_without_field == "reverses-default"),)
+    tie_descending = descending and sorting.descending_order == "exact-reverse"
+    return ((sorting.fields[field], descending), (tie, tie_descending))
+
+
+def reversed_order(order: Order) -> Order:
+    return tuple((name, not descending) for name, descending in order)
+
+
+def canonical(order: Order) -> tuple[Order, bool]:
+    """`order` or its exact reverse, whichever starts ascending, and whether it was reversed:
+    both are one rank column, read forwards or backwards."""
+    if order and order[0][1]:
+        return reversed_order(order), True
+    return order, False
+
+
+def order_sql(order: Order) -> str:
+    return ", ".join(f"{quote(name)} {'DESC' if desc else 'ASC'}" for name, desc in order)
+
+
+def rank_column(order: Order) -> str:
+    return "rank:" + ",".join(name + (" desc" if desc else "") for name, desc in order)
 
 
 @dataclass(frozen=True)
@@ -55,8 +94,9 @@ class Layout:
     key: str  # the detail key
     tie_breaker: str | None
     folded: tuple[str, ...]  # properties with a case-folded twin column
-    sortable: tuple[str, ...]  # properties a list may be sorted by
-    substring: tuple[str, ...] = ()  # columns a `contains` filter searches: trigram-indexed
+    ranked: tuple[Order, ...] = ()  # the declared orders (canonical), each with a rank column
+    substring: tuple[str, ...] = ()  # columns a contains or prefix filter searches
+    filtered: tuple[str, ...] = ()  # columns any filter compares
 
     @classmethod
     def of(cls, resource: ListResource) -> Layout:
@@ -73,22 +113,28 @@ class Layout:
                 )
             columns.append(Column(name, str(kind), name in required))
         sorting = resource.sorting
+        compared = {
+            f: folded(f.property_name) if f.casefolds else f.property_name for f in resource.filters
+        }
         layout = cls(
             table=resource.name,
             columns=tuple(columns),
             key=resource.detail.key,
             tie_breaker=sorting.tie_breaker if sorting else None,
             folded=tuple(dict.fromkeys(f.property_name for f in resource.filters if f.casefolds)),
-            sortable=tuple(dict.fromkeys(sorting.fields.values())) if sorting else (),
-            substring=tuple(
+            ranked=tuple(
                 dict.fromkeys(
-                    folded(f.property_name) if f.casefolds else f.property_name
-                    for f in resource.filters
-                    if f.match == "contains"
+                    canonical(declared_order(sorting, field, descending))[0]
+                    for field in [None, *(sorting.fields if sorting else ())]
+                    for descending in (False, True)
                 )
             ),
+            substring=tuple(
+                dict.fromkeys(c for f, c in compared.items() if f.match in ("contains", "prefix"))
+            ),
+            filtered=tuple(dict.fromkeys(compared.values())),
         )
-        taken = {INSERTION, *map(folded, layout.folded)} & set(layout.names)
+        taken = {INSERTION, *map(folded, layout.folded), *layout.ranks} & set(layout.names)
         if taken:
             raise SpecRulesError(f"{resource.name}: properties {sorted(taken)} clash with columns")
         return layout
@@ -111,9 +157,19 @@ class Layout:
         """The columns an insert fills: the properties, then their folded twins."""
         return (*self.names, *map(folded, self.folded))
 
+    @cached_property
+    def ranks(self) -> tuple[str, ...]:
+        return tuple(map(rank_column, self.ranked))
+
     @property
     def all_columns(self) -> tuple[str, ...]:
-        return (INSERTION, *self.stored)
+        return (INSERTION, *self.stored, *self.ranks)
+
+    def rank_of(self, order: Order) -> tuple[str, bool] | None:
+        """The rank column that holds `order`, and whether to read it backwards; None for an
+        order no declaration gives."""
+        found, backwards = canonical(order)
+        return (rank_column(found), backwards) if found in self.ranked else None
 
     @cached_property
     def booleans(self) -> tuple[str, ...]:
@@ -137,40 +193,82 @@ class Layout:
             f"{quote(folded(name))} TEXT" + (" NOT NULL" if name not in self.optional else "")
             for name in self.folded
         ]
+        parts += [f"{quote(rank)} INTEGER" for rank in self.ranks]
         return f"CREATE TABLE IF NOT EXISTS {quote(self.table)} ({', '.join(parts)})"
 
+    def rank_index(self, rank: str) -> str:
+        return f"{self.table}:by:{rank}"
+
+    def pair_index(self, column: str, rank: str) -> str:
+        return f"{self.table}:by:{column}:{rank}"
+
     def create_indexes(self) -> list[str]:
-        """One index per sortable property, with the tie-breaker: a page of a sorted list of
-        many items is a range scan, not a sort of all of them."""
-        tail = [] if self.tie_breaker is None else [self.tie_breaker]
-        return [
-            f"CREATE INDEX IF NOT EXISTS {quote(f'{self.table}:by:{name}')} "
-            f"ON {quote(self.table)} ({', '.join(map(quote, dict.fromkeys([name, *tail])))})"
-            for name in self.sortable
+        """Per rank column, an index of it covering the searched columns: a page in a declared
+        order is a range of it at any offset, and walking it tests a substring filter without
+        reading rows. Per searched column and rank, an index of the two: the matches of a few
+        values, in order, without reading rows. Per other filtered column, an index of it."""
+        ranks = [(self.rank_index(rank), (rank, *self.substring)) for rank in self.ranks]
+        pairs = [
+            (self.pair_index(column, rank), (column, rank))
+            for column in self.substring
+            for rank in self.ranks
         ]
+        others = [
+            (f"{self.table}:by:{column}", (column,))
+            for column in self.filtered
+            if column not in self.substring
+        ]
+        return [
+            f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(self.table)} "
+            f"({', '.join(map(quote, columns))})"
+            for name, columns in ranks + pairs + others
+        ]
+
+    def dictionary(self, column: str) -> str:
+        """The table of `column`'s distinct values and how many rows hold each."""
+        return f"{self.table}:values:{column}"
 
     def trigram_table(self, column: str) -> str:
-        """The FTS5 table that indexes `column` by trigrams, for substring search."""
+        """The FTS5 table that indexes the dictionary of `column` by trigrams."""
         return f"{self.table}:trigram:{column}"
 
-    def create_trigram_tables(self) -> list[str]:
-        """One FTS5 trigram index per substring-searched column. The text is stored as it is
-        (already case-folded where the filter folds), so the index compares it exactly."""
-        return [
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {quote(self.trigram_table(column))} "
-            "USING fts5(text, tokenize='trigram case_sensitive 1')"
-            for column in self.substring
-        ]
-
-    def refill_trigram_tables(self) -> list[str]:
-        """Statements that make each trigram index hold exactly the table's rows."""
+    def create_dictionaries(self) -> list[str]:
+        """A dictionary and its FTS5 trigram index per searched column. The text is stored as
+        it is (already case-folded where the filter folds), so the index compares it exactly."""
         statements = []
         for column in self.substring:
-            index = quote(self.trigram_table(column))
-            statements.append(f"DELETE FROM {index}")
+            statements += [
+                f"CREATE TABLE IF NOT EXISTS {quote(self.dictionary(column))} "
+                "(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE, rows INTEGER NOT NULL)",
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {quote(self.trigram_table(column))} "
+                "USING fts5(text, tokenize='trigram case_sensitive 1')",
+            ]
+        return statements
+
+    def refill(self) -> list[str]:
+        """Statements that make the dictionaries and the rank columns agree with the rows."""
+        table = quote(self.table)
+        statements = []
+        for column in self.substring:
+            values, index = quote(self.dictionary(column)), quote(self.trigram_table(column))
+            statements += [
+                f"DELETE FROM {values}",
+                f"INSERT INTO {values} (text, rows) SELECT {quote(column)}, COUNT(*) FROM {table} "
+                f"WHERE {quote(column)} IS NOT NULL GROUP BY {quote(column)}",
+                f"DELETE FROM {index}",
+                f"INSERT INTO {index} (rowid, text) SELECT id, text FROM {values}",
+            ]
+        if self.ranks:
+            numbers = ", ".join(
+                f"ROW_NUMBER() OVER (ORDER BY {order_sql(order)}) - 1 AS {quote(rank)}"
+                for order, rank in zip(self.ranked, self.ranks, strict=True)
+            )
+            key = quote(INSERTION)
             statements.append(
-                f"INSERT INTO {index} (rowid, text) SELECT {quote(INSERTION)}, {quote(column)} "
-                f"FROM {quote(self.table)} WHERE {quote(column)} IS NOT NULL"
+                f"UPDATE {table} SET "
+                + ", ".join(f"{quote(rank)} = ranked.{quote(rank)}" for rank in self.ranks)
+                + f" FROM (SELECT {key} AS id, {numbers} FROM {table}) AS ranked "
+                f"WHERE {table}.{key} = ranked.id"
             )
         return statements
 
@@ -182,11 +280,16 @@ class Layout:
             values.append(None if value is None else str(value).casefold())
         return values
 
+    def items(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """The items rows read back hold; a page's worth in one call, as this is per item."""
+        if self.booleans or self.optional:
+            return [self.item(row) for row in rows]
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
     def item(self, row: tuple[Any, ...]) -> dict[str, Any]:
         """The item a row read back holds (absent optional properties stay absent)."""
         item = dict(zip(self.names, row, strict=True))
-        if not self.booleans and not self.optional:
-            return item
         for name in self.booleans:
             if item[name] is not None:
                 item[name] = bool(item[name])

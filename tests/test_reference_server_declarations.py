@@ -234,6 +234,7 @@ def test_each_resource_lives_in_its_own_table(rules: SpecRules, tmp_path: Path) 
     store = Store.open(rules.resources, db)
     for resource in rules.resources:
         store.add_all(resource.name, synthetic_items(resource, 5))
+    segments = list(synthetic_items(by_name(rules, "Segment"), 5))
     store.close()
 
     with sqlite3.connect(db) as connection:
@@ -244,12 +245,21 @@ def test_each_resource_lives_in_its_own_table(rules: SpecRules, tmp_path: Path) 
         columns = [row[1] for row in connection.execute('PRAGMA table_info("Segment")')]
     connection.close()
 
-    items = {name: count for name, count in tables.items() if ":trigram:" not in name}
+    items = {name: count for name, count in tables.items() if name.count(":") == 0}
     assert items == {"EventGroup": 5, "Segment": 5}
-    # The contains filter of event groups searches a trigram index; segments have none.
+    # A searched column has a dictionary of its distinct values with a trigram index of them.
+    assert tables["EventGroup:values:name:casefold"] == 5
     assert tables["EventGroup:trigram:name:casefold"] == 5
-    assert not any(name.startswith("Segment:trigram:") for name in tables)
-    assert columns == ["inserted:order", "segment_id", "title", "code", "size", "code:casefold"]
+    assert tables["Segment:values:title"] == len({s["title"] for s in segments})
+    assert [c for c in columns if not c.startswith("rank:")] == [
+        "inserted:order", "segment_id", "title", "code", "size", "code:casefold"
+    ]  # fmt: skip
+    # One rank column per order a list can be asked for; an exact reverse shares it, but
+    # descending with ties ascending (this fixture's rule) is an order of its own.
+    assert sorted(c for c in columns if c.startswith("rank:")) == [
+        "rank:code", "rank:segment_id,code", "rank:segment_id,code desc", "rank:size,code",
+        "rank:size,code desc", "rank:title,code", "rank:title,code desc",
+    ]  # fmt: skip
 
 
 def test_synthetic_items_have_unique_keys_and_tie_breakers(rules: SpecRules) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_USER, Credentials, check_user_name
@@ -33,6 +34,9 @@ from scripts.layout import BUNDLED_SPEC, display_path
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 USER_VARIABLE = "API_USER"
 PASSWORD_VARIABLE = "API_PASSWORD"
+# How the parent of --workers tells each worker process what to serve.
+SPEC_VARIABLE = "REFERENCE_SERVER_SPEC"
+DB_VARIABLE = "REFERENCE_SERVER_DB"
 
 
 def port_number(text: str) -> int:
@@ -46,6 +50,13 @@ def item_count(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def worker_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of processes (1 or more)")
     return value
 
 
@@ -98,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve N generated items per resource (deterministic, see --seed)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of --synthetic (default 0)")
+    parser.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        metavar="N",
+        help="serve from N processes (default 1); above 1 needs --db, the file they share",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
 
@@ -157,7 +175,10 @@ def url_host(host: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.workers > 1 and args.db is None:
+        parser.error("--workers above 1 needs --db: the processes share the items through it")
     try:
         rules = load_rules(args.spec.resolve())
         check_user_name(args.user)  # before a password file is written for nothing
@@ -172,9 +193,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  base URL:    http://{url_host(args.host)}:{args.port}{rules.prefix}")
     print(f"  user:        {credentials.user} (HTTP Basic)")
     print(f"  password:    {origin}")
-    print(f"  data:        {holdings}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    print(f"  data:        {holdings}")
+    if args.workers == 1:
+        print("  processes:   1", flush=True)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    store.close()
+    print(f"  processes:   {args.workers}, sharing {args.db}", flush=True)
+    # Each worker process opens the file itself; what it needs goes through its environment,
+    # which, unlike the command line, other users cannot read.
+    os.environ.update(
+        {
+            SPEC_VARIABLE: str(args.spec.resolve()),
+            DB_VARIABLE: str(args.db.resolve()),
+            USER_VARIABLE: credentials.user,
+            PASSWORD_VARIABLE: password,
+        }
+    )
+    uvicorn.run(
+        "reference_server.__main__:worker_app",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
     return 0
+
+
+def worker_app() -> Starlette:
+    """The app of one worker process of `--workers`: the spec and the SQLite file the parent
+    prepared, and its credentials, read from the environment the parent set."""
+    rules = load_rules(Path(os.environ[SPEC_VARIABLE]))
+    store = Store.open(rules.resources, Path(os.environ[DB_VARIABLE]))
+    credentials = Credentials(os.environ[USER_VARIABLE], os.environ[PASSWORD_VARIABLE])
+    return create_app(credentials, store, rules)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ class LiveServer:
     user: str
     password: str = field(repr=False)
     log: Path  # its stdout and stderr
+    pid: int  # of the server's process (the parent of its workers, if it has any)
 
     @property
     def auth(self) -> httpx.BasicAuth:
@@ -67,10 +68,11 @@ def free_port() -> int:
 
 
 def wait_until_answering(
-    process: subprocess.Popen[bytes], log: Path, deadline: float, password: str
+    process: subprocess.Popen[bytes], log: Path, timeout: float, password: str
 ) -> str:
     """The base URL from the server's banner, once the server answers HTTP there (any
     status: an unauthenticated request is answered with 401)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise LiveServerError(f"exited with {process.returncode}:\n{log_text(log, password)}")
@@ -82,7 +84,7 @@ def wait_until_answering(
             except httpx.TransportError:
                 pass
         time.sleep(0.05)
-    raise LiveServerError(f"no answer within {STARTUP_TIMEOUT} s:\n{log_text(log, password)}")
+    raise LiveServerError(f"no answer within {timeout:g} s:\n{log_text(log, password)}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -97,11 +99,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def start_live_server(
-    log_dir: Path, *extra_args: str, user: str = "live-user", password: str | None = None
+    log_dir: Path,
+    *extra_args: str,
+    user: str = "live-user",
+    password: str | None = None,
+    startup_timeout: float = STARTUP_TIMEOUT,
 ) -> Iterator[LiveServer]:
     """Run `python -m reference_server` on 127.0.0.1 until the block ends. `extra_args` go to
     the command line (e.g. "--spec", path, "--synthetic", "500"); the password is random unless
-    given, and reaches the server through $API_PASSWORD, where other users cannot read it."""
+    given, and reaches the server through $API_PASSWORD, where other users cannot read it.
+    Seeding many items takes longer than `startup_timeout` allows by default."""
     password = password if password is not None else secrets.token_urlsafe(12)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "API_USER": user, "API_PASSWORD": password}
     for attempt in range(1, PORT_ATTEMPTS + 1):
@@ -116,9 +123,7 @@ def start_live_server(
                 command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
             )
         try:
-            base_url = wait_until_answering(
-                process, log, time.monotonic() + STARTUP_TIMEOUT, password
-            )
+            base_url = wait_until_answering(process, log, startup_timeout, password)
         except LiveServerError:
             stop(process)
             # Another process may have taken the port between probe and bind: try another.
@@ -126,7 +131,7 @@ def start_live_server(
                 continue
             raise
         try:
-            yield LiveServer(base_url, user, password, log)
+            yield LiveServer(base_url, user, password, log, process.pid)
         finally:
             stop(process)
         return

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from benchmarks.memory import family
 from reference_server.__main__ import main
 from reference_server.data import synthetic_items
 from reference_server.launcher import LiveServer, start_live_server
@@ -113,3 +114,44 @@ def test_a_live_server_starts_with_a_password_that_begins_with_a_dash(tmp_path: 
         response = httpx.get(f"{server.base_url}/event-groups", auth=server.auth)
 
     assert response.status_code == 200
+
+
+def test_several_workers_need_a_database_file_to_share(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--workers", "2", "--synthetic", "5"])
+
+    assert exited.value.code == 2
+    assert "--workers above 1 needs --db" in capsys.readouterr().err
+
+
+def test_several_workers_serve_one_file_with_the_credentials_kept_off_their_command_lines(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "groups.sqlite"
+    password = "workers-secret-password"
+    with start_live_server(
+        tmp_path, "--synthetic", "300", "--db", str(db), "--workers", "2", password=password
+    ) as server:
+        pages = [
+            httpx.get(
+                f"{server.base_url}/event-groups",
+                params={"count": 100, "offset": offset, "name": "cart"},
+                auth=server.auth,
+            ).json()["data"]
+            for offset in range(0, 300, 100)
+        ]
+        refused = httpx.get(f"{server.base_url}/event-groups", auth=("live-user", "wrong"))
+        processes = family(server.pid)
+        arguments = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in processes]
+        banner = server.log.read_text("utf-8")
+
+    assert len(processes) >= 3  # the parent and its two workers
+    assert "processes:   2, sharing" in banner
+    matching = [
+        g for g in synthetic_items(load_rules().resources[0], 300) if "cart" in g["name"].casefold()
+    ]
+    assert [g for page in pages for g in page["event_groups"]] == matching
+    assert {page["total_items"] for page in pages} == {len(matching)}
+    assert refused.status_code == 401
+    assert not any(password.encode() in argv for argv in arguments)
+    assert password not in banner

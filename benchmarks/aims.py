@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from benchmarks import distinct
 from benchmarks.client import ClientResults
+from benchmarks.growth import PROCESSES, Grown
 from benchmarks.report import Section
 from benchmarks.server import REFERENCE, ServerResults, prism_ratio
 
-NAME_FILTER_P99_MS = 20.0
+P99_MS = 20.0  # every request shape that never repeats, under load
+NAME_FILTER_RATE = 1000.0  # requests per second of distinct name filters
 TEN_MINUTES = 600.0
 # Iterating is bounded when its peak is a small part of holding every group.
 BOUNDED_SHARE = 0.1
@@ -31,25 +34,45 @@ def throughput_aim(server: ServerResults | None) -> tuple[str, bool | None]:
     return text, all(ratio >= 1 for _, ratio in known)
 
 
-def name_filter_aim(server: ServerResults | None) -> tuple[str, str]:
-    """Judged on the cold runs of distinct name filters (each query the first time), the
-    slowest of them; a repeated URL would be answered from the server's count cache."""
-    if server is None or server.skipped:
+def worst_p99(measured: list[distinct.Measured]) -> tuple[float, str]:
+    """The highest p99 under load, cold or steady, over the scenarios, and which one."""
+    return max(
+        (run.p99_ms, f"{item.scenario.request}, {state}")
+        for item in measured
+        for state, run in (("cold", item.loaded.cold), ("steady", item.loaded.steady))
+    )
+
+
+def latency_aim(server: ServerResults | None, grown: list[Grown]) -> tuple[str, str]:
+    """Every scenario that never repeats a query, cold and steady, under load: met by one
+    process, or only by several (`--workers`), or not."""
+    if server is None or server.skipped or not server.distinct:
         return "not measured", verdict(None)
+    p99, where = worst_p99(server.distinct)
+    text = f"one process: worst p99 {p99:.1f} ms ({where})"
+    several = [item for item in grown if item.config.processes > 1 and item.measured]
+    several_met = False
+    for item in several:
+        worst, _ = worst_p99(item.measured)
+        several_met = several_met or worst < P99_MS
+        text += f"; {item.config.label}: worst p99 {worst:.1f} ms"
+    if p99 < P99_MS:
+        return text, verdict(True)
+    if several_met:
+        return text, f"met with {PROCESSES} processes, not with one"
+    return text, verdict(False)
+
+
+def name_throughput_aim(server: ServerResults | None) -> tuple[str, bool | None]:
+    """Distinct name filters, each the first time, one server process."""
+    if server is None or server.skipped:
+        return "not measured", None
     cold = [item for item in server.distinct if item.scenario.name_filter]
     if not cold:
-        return "not measured", verdict(None)
-    loaded = max(item.loaded.cold.p99_ms for item in cold)
-    single = max(item.single.cold.p99_ms for item in cold)
-    text = (
-        f"distinct filters, each sent the first time: worst p99 {loaded:.1f} ms under load, "
-        f"{single:.1f} ms one request at a time"
-    )
-    if loaded < NAME_FILTER_P99_MS:
-        return text, verdict(True)
-    if single < NAME_FILTER_P99_MS:
-        return text, "met one request at a time, not under load"
-    return text, verdict(False)
+        return "not measured", None
+    slowest = min(cold, key=lambda item: item.loaded.cold.requests_per_second)
+    rate = slowest.loaded.cold.requests_per_second
+    return f"slowest {rate:,.0f} req/s ({slowest.scenario.request})", rate >= NAME_FILTER_RATE
 
 
 def memory_aim(client: ClientResults | None) -> tuple[str, bool | None]:
@@ -66,28 +89,39 @@ def memory_aim(client: ClientResults | None) -> tuple[str, bool | None]:
 
 def section(
     server: ServerResults | None,
+    grown: list[Grown],
     client: ClientResults | None,
     groups: int,
     run_seconds: float,
+    large: bool = False,
 ) -> Section:
     table = Section("aims", "Aims", ["Aim", "Measured", "Verdict"])
     text, met = throughput_aim(server)
     table.add("Reference server at or above Prism's req/s (documented data)", text, verdict(met))
-    text, judged = name_filter_aim(server)
+    text, judged = latency_aim(server, grown)
     table.add(
-        f"Name-filtered list over {groups:,} groups: p99 under {NAME_FILTER_P99_MS:g} ms",
+        f"Every list query that never repeats, over {groups:,} groups: p99 under "
+        f"{P99_MS:g} ms at 16 connections, cold and steady",
         text,
         judged,
+    )
+    text, met = name_throughput_aim(server)
+    table.add(
+        f"Distinct name filters over {groups:,} groups, cold: at least "
+        f"{NAME_FILTER_RATE:,.0f} req/s",
+        text,
+        verdict(met),
     )
     text, met = memory_aim(client)
     table.add(f"Iterating {groups:,} groups in bounded memory", text, verdict(met))
     table.add(
         "`make bench` under ten minutes",
         f"{run_seconds / 60:.1f} min for the measurements (bootstrap not included)",
-        verdict(run_seconds < TEN_MINUTES),
+        "not judged: --large" if large else verdict(run_seconds < TEN_MINUTES),
     )
     table.notes.append(
         "Under load, one uvicorn worker answers one request at a time, so a p99 under load "
-        "includes the wait behind the other connections' requests."
+        "includes the wait behind the other connections' requests. The list aims are judged "
+        "on queries that never repeat; the server remembers nothing between requests."
     )
     return table

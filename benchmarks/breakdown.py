@@ -1,69 +1,73 @@
-"""Where the time of a list request over many groups goes: the store's two queries, timed
-in-process on the SQLite file the server serves, beside the request's latency over HTTP.
-Counting every match for `total_items` and fetching the page are separate queries, so each
-one's share shows; the rest is HTTP, routing, auth, parameter checks and JSON. The store
-remembers the counts of recent filters, so counting is timed both the first time and again."""
+"""Where a list request's time goes: the store's two queries (the match total, then the page
+and its items), timed in-process on the SQLite file the server serves, for distinct queries of
+each scenario of the table of queries that never repeat. Whatever the store does not spend is
+HTTP, routing, auth, parameter checks and JSON."""
 
 from __future__ import annotations
 
 import dataclasses
+import statistics
+import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
-from benchmarks.measure import time_runs
+from benchmarks.distinct import Measured, pools
 from benchmarks.report import Section
-from benchmarks.server import REFERENCE, ServerResults, measured_resource
+from benchmarks.server import measured_resource
 from reference_server.resources import resource_of
 from reference_server.spec_rules import load_rules
-from reference_server.store import Query, Store
+from reference_server.store import Store
 
-REPEATS = 20
+QUERIES = 200  # distinct queries timed per scenario, each once
 
 
 @dataclass(frozen=True)
 class Breakdown:
     request: str
-    first_count_ms: float  # the query that counts every match, the first time for a filter
-    count_ms: float  # the same count again, remembered by the store
-    search_ms: float  # both queries (the count remembered) and the items of the page
-    http_p50_ms: float | None  # the whole request, one at a time, from the server table
+    queries: int
+    count_p50_ms: float  # the total alone (a page of no items)
+    store_p50_ms: float  # the total, the page and its items
+    store_p99_ms: float
+    http_p50_ms: float | None  # the whole request, one at a time, cold, from the table above
 
 
-def search_of(path: str) -> Query | None:
-    """The store query the server makes for a list request path, None for another path."""
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run(database: Path, distinct: list[Measured], groups: int) -> list[Breakdown]:
     rules = load_rules()
-    resource = resource_of(measured_resource(rules), rules)
-    parts = urlsplit(path)
-    if parts.path != resource.declared.path:
-        return None
-    return resource.query(resource.parse_list(parse_qsl(parts.query)))
-
-
-def first_count(store: Store, name: str, count_only: Query) -> None:
-    store.forget_counts()
-    store.search(name, count_only)
-
-
-def run(database: Path, results: ServerResults, data: str) -> list[Breakdown]:
-    breakdowns = []
-    rules = load_rules()
-    name = measured_resource(rules).name
+    declared = measured_resource(rules)
+    resource = resource_of(declared, rules)
+    all_pools = pools(declared, groups)
     store = Store.open(rules.resources, database)
+    breakdowns = []
     try:
-        for item in results.measured:
-            search = search_of(item.scenario.path)
-            if item.server != REFERENCE or item.scenario.data != data or search is None:
-                continue
-            count_only = dataclasses.replace(search, limit=0)
-            store.search(name, search)  # not timed: SQLite reads the pages it needs into its cache
-            first = time_runs(partial(first_count, store, name, count_only), REPEATS).median
-            count = time_runs(partial(store.search, name, count_only), REPEATS).median
-            both = time_runs(partial(store.search, name, search), REPEATS).median
-            http = None if item.single is None else item.single.p50_ms
+        for measured in distinct:
+            counting: list[float] = []
+            searching: list[float] = []
+            kinds = measured.scenario.kinds
+            for number in range(QUERIES):
+                values = all_pools.values[kinds[number % len(kinds)]]
+                params = values[(number // len(kinds)) % len(values)]
+                sent = [(name, str(value)) for name, value in params.items()]
+                query = resource.query(resource.parse_list(sent))
+                start = time.perf_counter()
+                store.search(declared.name, dataclasses.replace(query, limit=0))
+                middle = time.perf_counter()
+                store.search(declared.name, query)
+                counting.append(middle - start)
+                searching.append(time.perf_counter() - middle)
             breakdowns.append(
-                Breakdown(item.scenario.request, first * 1e3, count * 1e3, both * 1e3, http)
+                Breakdown(
+                    measured.scenario.request,
+                    QUERIES,
+                    statistics.median(counting) * 1e3,
+                    statistics.median(searching) * 1e3,
+                    percentile(searching, 0.99) * 1e3,
+                    None if measured.single is None else measured.single.cold.p50_ms,
+                )
             )
     finally:
         store.close()
@@ -74,23 +78,19 @@ def section(breakdowns: list[Breakdown], groups: int) -> Section:
     table = Section(
         "breakdown",
         f"Where a list request's time goes, {groups:,} groups",
-        ["Request", "Counting, first time ms", "Counting, remembered ms", "Store in all ms",
-         "Whole request ms", "First count, share of a first request %"],
+        ["Request", "Queries", "Total alone ms, p50", "Store in all ms, p50",
+         "Store in all ms, p99", "Whole request ms, p50, 1 conn. cold", "Store share %"],
     )  # fmt: skip
     for item in breakdowns:
-        first_request = None
-        if item.http_p50_ms:
-            first_request = item.http_p50_ms - item.count_ms + item.first_count_ms
-        share = None if not first_request else 100 * item.first_count_ms / first_request
-        table.add(item.request, item.first_count_ms, item.count_ms, item.search_ms,
-                  item.http_p50_ms, share)  # fmt: skip
+        share = None if not item.http_p50_ms else 100 * item.store_p50_ms / item.http_p50_ms
+        table.add(item.request, item.queries, item.count_p50_ms, item.store_p50_ms,
+                  item.store_p99_ms, item.http_p50_ms, share)  # fmt: skip
     table.notes.append(
-        f"Medians of {REPEATS} calls of the store in-process, on the server's SQLite file: "
-        "counting is the `COUNT(*)` behind `total_items`, which reads every matching row the "
-        "first time a filter is asked for; the store then remembers the count (up to 1,024 "
-        "filters, until groups are added). The store in all adds the `LIMIT`/`OFFSET` query "
-        "of the page and the items it reads. The whole request is the 1-connection p50 "
-        "over HTTP from the table above, where every request repeats its filter; a first "
-        "request costs about that plus the difference of the two counting columns."
+        f"{QUERIES} distinct queries of each scenario, from the same pools, each timed once by "
+        "calling the store in-process on the server's SQLite file: first with a page of no "
+        "items (the total alone: a dictionary sum, an index count, or the known number of "
+        "items), then whole (the total, the page and its items). Nothing is remembered between "
+        "calls. The whole request is the p50 of the 1-connection cold run above; the rest of "
+        "it is HTTP, routing, auth, parameter checks and JSON."
     )
     return table

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import aims, breakdown, client, conformance, machine, pipeline, server
+from benchmarks import aims, breakdown, client, conformance, growth, machine, pipeline, server
 from benchmarks.distinct import section as distinct_section
 from benchmarks.report import Report, Section, render_section, replace_block, write
 from benchmarks.servers import Servers
 from benchmarks.wrk import Load
+from reference_server.launcher import LiveServerError
+from reference_server.spec_rules import load_rules
 from scripts.errors import ContractError
 from scripts.layout import README, REPO_ROOT, display_path
 
@@ -37,6 +39,7 @@ class Options:
     calls: int
     output: Path
     readme: bool
+    large: bool
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -54,10 +57,16 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument(
         "--no-readme", action="store_true", help="leave the README's table as it is"
     )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help=f"also measure {growth.LARGE:,} groups (seeding them takes minutes)",
+    )
     args = parser.parse_args(argv)
     return Options(
         tuple(args.only or AREAS), args.seconds, args.groups, args.repeats, args.max_examples,
         args.same_case_examples, args.calls, args.output.resolve(), not args.no_readme,
+        args.large,
     )  # fmt: skip
 
 
@@ -75,6 +84,7 @@ class Outcome:
     failures: int = 0
     server: server.ServerResults | None = None
     client: client.ClientResults | None = None
+    grown: list[growth.Grown] = field(default_factory=list)
 
     def attempt(self, key: str, title: str, action: Callable[[], list[Section]]) -> None:
         """Run one area and print its tables; a failure is reported in its table and the
@@ -108,11 +118,35 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
         if outcome.server.distinct and load.distinct:
             data = server.synthetic_label(servers.groups)
             tables.append(distinct_section(outcome.server.distinct, data, load.distinct))
-        if not outcome.server.skipped:
-            data = server.synthetic_label(servers.groups)
-            breakdowns = breakdown.run(servers.database, outcome.server, data)
+        if outcome.server.distinct and load.distinct:
+            breakdowns = breakdown.run(servers.database, outcome.server.distinct, servers.groups)
             tables.append(breakdown.section(breakdowns, servers.groups))
+            outcome.grown = grow(load.distinct[0])
+            tables += [growth.section(outcome.grown, load.distinct[0])]
+            tables += [growth.memory_section(outcome.grown)]
         return tables
+
+    def grow(distinct_load: Load) -> list[growth.Grown]:
+        """The main table's figures beside other sizes and several processes."""
+        assert outcome.server is not None
+        resource = server.measured_resource(load_rules())
+        grown = [
+            growth.main_size(
+                servers.synthetic(), servers.groups, outcome.server.distinct,
+                servers.seed_seconds, servers.database, outcome.server.synthetic_started,
+            )
+        ]  # fmt: skip
+        for config in growth.configs(servers.groups, options.large):
+            database = (
+                servers.database
+                if config.groups == servers.groups
+                else servers.workdir / f"synthetic-{config.groups}.sqlite"
+            )
+            try:
+                grown.append(growth.run(config, resource, distinct_load, servers.workdir, database))
+            except (ContractError, LiveServerError) as exc:
+                grown.append(growth.failed(config, str(exc).strip().splitlines()[0]))
+        return sorted(grown, key=lambda item: (item.config.groups, item.config.processes))
 
     def harness() -> list[Section]:
         results = conformance.run(options.max_examples, options.same_case_examples)
@@ -146,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     tables = [
         *outcome.tables,
-        aims.section(outcome.server, outcome.client, options.groups, elapsed),
+        aims.section(
+            outcome.server, outcome.grown, outcome.client, options.groups, elapsed, options.large
+        ),
     ]
     report = Report(started_at, machine.describe(), tables, elapsed)
     json_path, markdown_path = write(report, options.output)

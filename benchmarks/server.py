@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from benchmarks import distinct
+from benchmarks.memory import Resident, resident
 from benchmarks.prism import PRISM, start_prism
 from benchmarks.report import Section
 from benchmarks.servers import Servers
@@ -58,6 +59,7 @@ class ServerResults:
     measured: list[Measured]
     skipped: str | None = None
     distinct: list[distinct.Measured] = field(default_factory=list)
+    synthetic_started: Resident | None = None  # the synthetic server's memory once started
 
     def find(self, data: str, request: str, server: str) -> Measured | None:
         for item in self.measured:
@@ -94,7 +96,7 @@ def synthetic_label(groups: int) -> str:
     return f"synthetic ({groups:,})"
 
 
-CACHED_NAME_FILTER_REQUEST = "list, one name filter repeated (cached)"
+REPEATED_NAME_FILTER_REQUEST = "list, one name filter repeated"
 
 
 def documented_scenarios(rules: SpecRules) -> list[Scenario]:
@@ -121,7 +123,7 @@ def synthetic_scenarios(rules: SpecRules, groups: int, known_key: str) -> list[S
         Scenario(data, "list, default page", list_path(rules)),
         Scenario(
             data,
-            f"{CACHED_NAME_FILTER_REQUEST} (`{name}={word}`)",
+            f"{REPEATED_NAME_FILTER_REQUEST} (`{name}={word}`)",
             list_path(rules, **{name: word}),
         ),
         Scenario(
@@ -195,6 +197,7 @@ def run(servers: Servers, log_dir: Path, settings: Settings) -> ServerResults:
             peers = [s for s in scenarios if s.compare_with_prism]
             measured += measure_all(prism.base_url, auth, peers, PRISM_NAME, settings)
     synthetic = servers.synthetic()
+    started = resident(synthetic.pid)
     auth = basic(synthetic.user, synthetic.password)
     key = middle_key(synthetic, rules, servers.groups)
     scenarios = synthetic_scenarios(rules, servers.groups, key)
@@ -206,7 +209,7 @@ def run(servers: Servers, log_dir: Path, settings: Settings) -> ServerResults:
             synthetic.base_url, auth, measured_resource(rules), servers.groups,
             settings.distinct, log_dir,
         )  # fmt: skip
-    return ServerResults(measured, distinct=never_repeated)
+    return ServerResults(measured, distinct=never_repeated, synthetic_started=started)
 
 
 def prism_ratio(results: ServerResults, item: Measured) -> float | None:

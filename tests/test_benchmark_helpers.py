@@ -4,16 +4,21 @@ themselves are not run here: they measure, they do not pass or fail."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import benchmarks.server
-from benchmarks import distinct
-from benchmarks.aims import memory_aim, name_filter_aim
+from benchmarks import distinct, growth
+from benchmarks.aims import latency_aim, memory_aim, name_throughput_aim
 from benchmarks.client import ClientResults, Iteration
 from benchmarks.conformance import parse_cli_output
+from benchmarks.memory import resident
 from benchmarks.report import (
     BLOCK_END,
     BLOCK_START,
@@ -166,39 +171,98 @@ def test_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
         replace_block("no markers", "new\n", tmp_path / "README.md")
 
 
-def wrk(p99_ms: float) -> WrkResult:
-    return WrkResult(requests=100, seconds=1.0, p50_ms=1.0, p99_ms=p99_ms, errors=0)
+def wrk(p99_ms: float, rate: float = 100.0) -> WrkResult:
+    return WrkResult(requests=int(rate), seconds=1.0, p50_ms=1.0, p99_ms=p99_ms, errors=0)
 
 
-def distinct_measured(loaded_p99: float, single_p99: float, name_filter: bool) -> distinct.Measured:
+def distinct_measured(
+    cold_p99: float, name_filter: bool, steady_p99: float = 1.0, rate: float = 2000.0
+) -> distinct.Measured:
     scenario = distinct.Scenario("`name`: distinct", (distinct.NAME_LONG,), name_filter)
     return distinct.Measured(
         scenario,
         100,
-        distinct.Run(wrk(loaded_p99), wrk(1.0), 0),
-        distinct.Run(wrk(single_p99), wrk(1.0), 0),
+        distinct.Run(wrk(cold_p99, rate), wrk(steady_p99, rate), 0),
+        distinct.Run(wrk(1.0), wrk(1.0), 0),
     )
 
 
 @pytest.mark.parametrize(
-    ("loaded_p99", "single_p99", "expected"),
-    [
-        (15.0, 10.0, "met"),
-        (170.0, 10.8, "met one request at a time, not under load"),
-        (170.0, 25.0, "not met"),
-    ],
+    ("cold_p99", "steady_p99", "expected"),
+    [(15.0, 12.0, "met"), (25.0, 12.0, "not met"), (15.0, 21.0, "not met")],
 )
-def test_name_filter_aim_is_judged_on_cold_distinct_filters_and_tells_queueing_apart(
-    loaded_p99: float, single_p99: float, expected: str
+def test_latency_aim_takes_the_worst_scenario_cold_or_steady_under_load(
+    cold_p99: float, steady_p99: float, expected: str
 ) -> None:
-    others = distinct_measured(900.0, 900.0, name_filter=False)  # not a name filter: ignored
-    results = ServerResults([], distinct=[distinct_measured(loaded_p99, single_p99, True), others])
+    fast = distinct_measured(2.0, name_filter=False)
+    results = ServerResults([], distinct=[fast, distinct_measured(cold_p99, False, steady_p99)])
 
-    assert name_filter_aim(results)[1] == expected
-    assert (
-        name_filter_aim(ServerResults([]))[1] == "not measured"
-    )  # the repeated URL does not count
-    assert name_filter_aim(ServerResults([], skipped="no wrk"))[1] == "not measured"
+    text, judged = latency_aim(results, [])
+
+    assert judged == expected
+    assert f"{max(cold_p99, steady_p99):.1f} ms" in text
+    assert latency_aim(ServerResults([]), [])[1] == "not measured"
+    assert latency_aim(ServerResults([], skipped="no wrk"), [])[1] == "not measured"
+
+
+@pytest.mark.parametrize(
+    ("several_p99", "expected"), [(9.0, "met with 2 processes, not with one"), (30.0, "not met")]
+)
+def test_latency_aim_says_when_only_several_processes_meet_it(
+    several_p99: float, expected: str
+) -> None:
+    results = ServerResults([], distinct=[distinct_measured(40.0, False)])
+    two = growth.Grown(
+        growth.Config(100_000, 2), [distinct_measured(several_p99, False)], None, 1.0, None, None
+    )
+
+    text, judged = latency_aim(results, [two])
+
+    assert judged == expected
+    assert f"100,000, 2 processes: worst p99 {several_p99:.1f} ms" in text
+
+
+@pytest.mark.parametrize(("rate", "expected"), [(1200.0, True), (900.0, False)])
+def test_name_throughput_aim_takes_the_slowest_cold_name_filter_alone(
+    rate: float, expected: bool
+) -> None:
+    slow_other = distinct_measured(2.0, name_filter=False, rate=10.0)  # not a name filter
+    results = ServerResults(
+        [],
+        distinct=[
+            distinct_measured(2.0, True, rate=rate),
+            distinct_measured(2.0, True),
+            slow_other,
+        ],
+    )
+
+    assert name_throughput_aim(results)[1] is expected
+    assert name_throughput_aim(ServerResults([]))[1] is None
+
+
+def test_growth_measures_other_sizes_and_several_processes_and_a_million_only_when_asked() -> None:
+    assert growth.configs(100_000, large=False) == [
+        growth.Config(100_000, growth.PROCESSES), growth.Config(growth.SMALL)
+    ]  # fmt: skip
+    assert growth.Config(growth.LARGE) in growth.configs(100_000, large=True)
+    assert growth.Config(10_000) not in growth.configs(10_000, large=False)  # the main size
+
+
+def test_memory_of_a_process_and_its_children_is_read_from_proc() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.3)
+        alone = resident(child.pid)
+        family = resident(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+
+    assert alone is not None
+    assert family is not None
+    assert 1 < alone.now_mib <= alone.peak_mib
+    assert family.now_mib > alone.now_mib  # this process and its child
+    assert resident(child.pid) is None  # gone
 
 
 def test_distinct_queries_never_repeat_are_deterministic_and_use_the_declared_names() -> None:
@@ -290,7 +354,7 @@ def test_without_wrk_the_server_table_says_how_to_install_it(
     assert results.measured == []
     assert table.rows == []
     assert "apt-get install wrk" in table.notes[0]
-    assert name_filter_aim(results)[1] == "not measured"
+    assert latency_aim(results, [])[1] == "not measured"
 
 
 def test_readme_shows_the_latest_committed_results() -> None:

@@ -109,19 +109,18 @@ BASE_URL ?=
 AUTH ?=
 AUTH_FILE ?=
 export AUTH
-MAX_EXAMPLES ?= 1000
-SEED ?= 0
-RATE_LIMIT ?= 0
-MAX_REQUESTS ?= 5000
-REPORTS ?= reports
+# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS: unset, scripts/conformance.py's own
+# defaults apply (`python -m scripts.conformance --help` shows them).
 # Set ALLOW_PARTIAL=1 to pass although some rules could not be checked (no data, budget spent).
 ALLOW_PARTIAL ?=
 
 .PHONY: conformance
 conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, ALLOW_PARTIAL)
-	$(PY) -m scripts.conformance --max-examples '$(MAX_EXAMPLES)' --seed '$(SEED)' \
-		$(if $(SPEC),--spec '$(SPEC)') \
-		--rate-limit '$(RATE_LIMIT)' --max-requests '$(MAX_REQUESTS)' --reports '$(REPORTS)' \
+	$(PY) -m scripts.conformance $(if $(SPEC),--spec '$(SPEC)') \
+		$(if $(MAX_EXAMPLES),--max-examples '$(MAX_EXAMPLES)') $(if $(SEED),--seed '$(SEED)') \
+		$(if $(RATE_LIMIT),--rate-limit '$(RATE_LIMIT)') \
+		$(if $(MAX_REQUESTS),--max-requests '$(MAX_REQUESTS)') \
+		$(if $(REPORTS),--reports '$(REPORTS)') \
 		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH_FILE),--auth-file '$(AUTH_FILE)') \
 		$(if $(ALLOW_PARTIAL),--allow-partial)
 

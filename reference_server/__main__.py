@@ -186,9 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         credentials = Credentials(args.user, password)
         store, holdings = open_store(args, rules)
         app = create_app(credentials, store, rules)
-    except SetupError as exc:
+    except SetupError as exc:  # exit codes as the contract's commands: 2 for what it was given
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return 2
     print(f"{rules.title} {rules.version}: reference server")
     print(f"  base URL:    http://{url_host(args.host)}:{args.port}{rules.prefix}")
     print(f"  user:        {credentials.user} (HTTP Basic)")

@@ -10,9 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scripts import cli
 from scripts.bundle import bundle
 from scripts.compare import Report, compare, major
-from scripts.errors import BreakingChangeError, ContractError
+from scripts.errors import BreakingChangeError
 from scripts.git_spec import default_base, extract_spec
 from scripts.layout import SPEC_ROOT, display_path
 
@@ -58,17 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         "--spec", type=Path, default=SPEC_ROOT, help="root spec file in the work tree"
     )
     args = parser.parse_args(argv)
-    try:
+
+    def command() -> None:
         ref, report = check(args.spec, args.base)
         for change in report.changes:
             print(change)
         if not report.accepted:
             raise BreakingChangeError(summary(ref, report, args.spec))
         print(summary(ref, report, args.spec))
-        return 0
-    except ContractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+
+    return cli.run(command)
 
 
 if __name__ == "__main__":

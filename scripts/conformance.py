@@ -25,9 +25,10 @@ from xml.etree import ElementTree
 
 from reference_server.launcher import start_live_server
 from reference_server.secret_file import SecretFileError, read_secret_file, write_secret_file
-from scripts.errors import ContractError, ToolError
+from scripts import cli
+from scripts.errors import ContractError, ToolError, UsageError
 from scripts.layout import BUNDLED_SPEC, REPO_ROOT, display_path
-from scripts.properties import Finding, Probe, check_labels, run_checks
+from scripts.properties import REQUEST_BUDGET, Finding, Probe, check_labels, run_checks
 from scripts.verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
@@ -55,10 +56,12 @@ class Target:
 
 @dataclass(frozen=True)
 class Settings:
-    max_examples: int = 100
+    """A run's settings; their defaults are the command's and `make conformance`'s."""
+
+    max_examples: int = 1000  # schemathesis examples per operation and phase
     seed: int = 0
     rate_limit: float = 0.0  # requests per second; 0 means no limit
-    max_requests: int = 5000  # budget of the property checks
+    max_requests: int = REQUEST_BUDGET  # budget of the property checks
     reports: Path = REPO_ROOT / "reports"
     spec: Path = BUNDLED_SPEC
 
@@ -259,22 +262,36 @@ def main(argv: list[str] | None = None) -> int:
         help="user:password for --base-url on this file's first line (readable by its owner "
         "only); default: $AUTH. Never on the command line, where `ps` shows it",
     )
-    parser.add_argument("--max-examples", type=int, default=int(env("MAX_EXAMPLES") or 100))
-    parser.add_argument("--seed", type=int, default=int(env("SEED") or 0))
+    defaults = Settings()
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=int(env("MAX_EXAMPLES") or defaults.max_examples),
+        help="schemathesis examples per operation and phase ($MAX_EXAMPLES; default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=int(env("SEED") or defaults.seed),
+        help="seed of schemathesis's generated cases ($SEED; default: %(default)s)",
+    )
     parser.add_argument(
         "--rate-limit",
         type=float,
-        default=float(env("RATE_LIMIT") or 0),
-        help="requests per second (0: no limit)",
+        default=float(env("RATE_LIMIT") or defaults.rate_limit),
+        help="requests per second, 0 for no limit ($RATE_LIMIT; default: %(default)s)",
     )
     parser.add_argument(
         "--max-requests",
         type=int,
-        default=int(env("MAX_REQUESTS") or 5000),
-        help="request budget of the property checks",
+        default=int(env("MAX_REQUESTS") or defaults.max_requests),
+        help="request budget of the property checks ($MAX_REQUESTS; default: %(default)s)",
     )
     parser.add_argument(
-        "--reports", type=Path, default=Path(env("REPORTS") or REPO_ROOT / "reports")
+        "--reports",
+        type=Path,
+        default=Path(env("REPORTS") or defaults.reports),
+        help="folder of the JUnit reports ($REPORTS; default: reports/)",
     )
     parser.add_argument(
         "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
@@ -288,15 +305,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
                         args.reports.resolve(), args.spec.resolve())  # fmt: skip
-    try:
-        auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None
-        return 0 if conformance(args.base_url, auth, settings, args.allow_partial) else 1
-    except SecretFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ContractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+
+    def command() -> int:
+        try:
+            auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None
+        except SecretFileError as exc:
+            raise UsageError(str(exc)) from exc
+        passed = conformance(args.base_url, auth, settings, args.allow_partial)
+        return cli.OK if passed else cli.FINDINGS
+
+    return cli.run(command)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scripts import assumptions
+from scripts import assumptions, cli
 from scripts.behaviour_docs import with_behaviour
 from scripts.errors import ContractError, ToolError
 from scripts.layout import GENERATED_DIR, REDOCLY_CONFIG, SITE_DIR, display_path
@@ -88,18 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=SITE_DIR, help="site folder")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    try:
+
+    def command() -> None:
+        started = time.perf_counter()
         page = build_site(output=args.output)
-    except ContractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    seconds = time.perf_counter() - started
-    files = ", ".join(
-        f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(page.parent.iterdir())
-    )
-    print(f"built {display_path(page.parent)}/ in {seconds:.1f} s: {files}")
-    return 0
+        seconds = time.perf_counter() - started
+        files = ", ".join(
+            f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(page.parent.iterdir())
+        )
+        print(f"built {display_path(page.parent)}/ in {seconds:.1f} s: {files}")
+
+    return cli.run(command)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts import assumptions
+from scripts import assumptions, cli
 from scripts.bundle import bundle
 from scripts.codegen import generate_client, generate_models
-from scripts.errors import ContractError, LintError, StaleOutputError
+from scripts.errors import LintError, StaleOutputError
 from scripts.layout import GENERATED_DIR, README, SPEC_ROOT, display_path
 from scripts.lint import lint
 from scripts.spec_source import read_yaml
@@ -90,11 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=GENERATED_DIR, help="output folder")
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
-    try:
+
+    def command() -> None:
         if args.check:
             check(args.spec, args.output)
             print(f"{display_path(args.output)} is up to date with {display_path(args.spec)}")
-            return 0
+            return
         generate(args.spec, args.output)
         if args.output.resolve() == GENERATED_DIR:
             # The README documents the contract, not a spec generated elsewhere (a fixture).
@@ -102,10 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             text = README.read_text("utf-8")
             README.write_text(assumptions.replace_block(text, table, README), "utf-8")
         print(f"generated {display_path(args.output)}/ from {display_path(args.spec)}")
-        return 0
-    except ContractError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+
+    return cli.run(command)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
+from scripts import cli
 from scripts.assumptions import assumption_errors
 from scripts.declarations import declaration_problems
-from scripts.errors import ContractError, LintError, SpecLoadError, ToolError
+from scripts.errors import LintError, SpecLoadError, ToolError
 from scripts.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from scripts.node_tools import run_node_tool
 from scripts.spec_source import (
@@ -137,18 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("spec", nargs="?", type=Path, default=SPEC_ROOT, help="root spec file")
     args = parser.parse_args(argv)
-    try:
-        problems = lint(args.spec)
+
+    def command() -> None:
+        try:
+            problems = lint(args.spec)
+        except SpecLoadError as exc:  # a file that does not parse is a problem of the spec
+            raise LintError(str(exc)) from exc
         if problems:
             raise LintError(
                 "\n".join(map(str, problems))
                 + f"\n{len(problems)} problem(s) in {display_path(args.spec)}"
             )
-    except ContractError as exc:
-        print(f"{exc}", file=sys.stderr)
-        return 1
-    print(f"{display_path(args.spec)}: valid OpenAPI 3.1, all house rules pass")
-    return 0
+        print(f"{display_path(args.spec)}: valid OpenAPI 3.1, all house rules pass")
+
+    return cli.run(command)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,10 @@ class Finding:
         return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
 
 
+# Requests the property checks may send in one run (`make conformance MAX_REQUESTS=`).
+REQUEST_BUDGET = 5000
+
+
 @dataclass
 class Probe:
     """HTTP access to the server under test, within a request budget and a rate limit."""
@@ -64,7 +68,7 @@ class Probe:
     base_url: str
     username: str
     password: str = field(repr=False)
-    max_requests: int = 2000
+    max_requests: int = REQUEST_BUDGET
     requests_per_second: float = 0.0
     timeout: float = 10.0
     sent: int = 0

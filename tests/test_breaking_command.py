@@ -127,7 +127,7 @@ def test_the_spec_is_taken_from_the_reference_not_the_work_tree(
 def test_an_unknown_reference_is_a_one_line_error(
     committed_spec: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--spec", str(committed_spec), "--base", "no-such-branch"]) == 1
+    assert main(["--spec", str(committed_spec), "--base", "no-such-branch"]) == 2
 
     err = capsys.readouterr().err
     assert err == "error: 'no-such-branch' names no commit, branch or tag of this repository\n"

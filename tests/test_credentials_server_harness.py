@@ -201,7 +201,7 @@ def test_a_password_file_open_to_others_is_refused_with_a_clear_error(
     path.write_text(password + "\n", "utf-8")
     path.chmod(0o644)
 
-    assert serve_main(["--password-file", str(path)]) == 1
+    assert serve_main(["--password-file", str(path)]) == 2
 
     err = capsys.readouterr().err
     assert f"error: {path}: permissions 0644 are too open" in err

@@ -40,7 +40,7 @@ def test_a_bad_load_file_is_reported_without_a_traceback(
     path = tmp_path / "groups.json"
     path.write_text(json.dumps([{"event_group_id": "a"}]), "utf-8")
 
-    assert main(["--load", str(path)]) == 1
+    assert main(["--load", str(path)]) == 2
 
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: event group 0: 'name' is a required property")
@@ -56,12 +56,12 @@ def test_new_groups_are_not_mixed_into_a_database_that_holds_some(
     store.add_all(resource.name, synthetic_items(resource, 3))
     store.close()
 
-    assert main(["--db", str(db), "--synthetic", "5"]) == 1
+    assert main(["--db", str(db), "--synthetic", "5"]) == 2
     assert f"{db} already holds 3 event groups" in capsys.readouterr().err
 
 
 def test_a_user_name_with_a_colon_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--user", "a:b"]) == 1
+    assert main(["--user", "a:b"]) == 2
     assert "must not contain ':'" in capsys.readouterr().err
 
 

@@ -327,7 +327,7 @@ def test_a_spec_the_server_cannot_serve_is_reported_by_the_command_without_a_tra
     spec = tmp_path / "openapi.yaml"
     spec.write_text(yaml.safe_dump(change(fixture_document)), "utf-8")
 
-    assert main(["--spec", str(spec)]) == 1
+    assert main(["--spec", str(spec)]) == 2
 
     err = capsys.readouterr().err
     assert err.startswith("error: ")
@@ -338,7 +338,7 @@ def test_a_spec_the_server_cannot_serve_is_reported_by_the_command_without_a_tra
 def test_a_missing_spec_file_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--spec", str(tmp_path / "absent.yaml")]) == 1
+    assert main(["--spec", str(tmp_path / "absent.yaml")]) == 2
     assert "cannot read" in capsys.readouterr().err
 
 

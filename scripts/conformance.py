@@ -66,6 +66,16 @@ class Settings:
     spec: Path = BUNDLED_SPEC
 
 
+# Settings a run may tune from the command line or the environment: (field, variable, meaning).
+TUNABLE = (
+    ("max_examples", "MAX_EXAMPLES", "schemathesis examples per operation and phase"),
+    ("seed", "SEED", "seed of schemathesis's generated cases"),
+    ("rate_limit", "RATE_LIMIT", "requests per second, 0 for no limit"),
+    ("max_requests", "MAX_REQUESTS", "request budget of the property checks"),
+    ("reports", "REPORTS", "folder of the JUnit reports"),
+)
+
+
 @contextmanager
 def target(base_url: str | None, auth: str | None, spec: Path = BUNDLED_SPEC) -> Iterator[Target]:
     """The server under test: the one named, or a reference server serving `spec` for the
@@ -263,36 +273,15 @@ def main(argv: list[str] | None = None) -> int:
         "only); default: $AUTH. Never on the command line, where `ps` shows it",
     )
     defaults = Settings()
-    parser.add_argument(
-        "--max-examples",
-        type=int,
-        default=int(env("MAX_EXAMPLES") or defaults.max_examples),
-        help="schemathesis examples per operation and phase ($MAX_EXAMPLES; default: %(default)s)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=int(env("SEED") or defaults.seed),
-        help="seed of schemathesis's generated cases ($SEED; default: %(default)s)",
-    )
-    parser.add_argument(
-        "--rate-limit",
-        type=float,
-        default=float(env("RATE_LIMIT") or defaults.rate_limit),
-        help="requests per second, 0 for no limit ($RATE_LIMIT; default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-requests",
-        type=int,
-        default=int(env("MAX_REQUESTS") or defaults.max_requests),
-        help="request budget of the property checks ($MAX_REQUESTS; default: %(default)s)",
-    )
-    parser.add_argument(
-        "--reports",
-        type=Path,
-        default=Path(env("REPORTS") or defaults.reports),
-        help="folder of the JUnit reports ($REPORTS; default: reports/)",
-    )
+    for name, variable, meaning in TUNABLE:
+        default = getattr(defaults, name)
+        kind = type(default)  # int, float or a Path
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=kind,
+            default=kind(env(variable) or default),
+            help=f"{meaning} (${variable}; default: %(default)s)",
+        )
     parser.add_argument(
         "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
     )

@@ -181,7 +181,7 @@ def test_no_password_in_a_live_server_error(tmp_path: Path) -> None:
     ):
         pass  # pragma: no cover
 
-    assert "exited with 1" in str(failed.value)
+    assert "exited with 2" in str(failed.value)
     assert_hidden(str(failed.value), password, "the LiveServerError")
 
 

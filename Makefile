@@ -109,7 +109,7 @@ BASE_URL ?=
 AUTH ?=
 AUTH_FILE ?=
 export AUTH
-# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS: unset, scripts/conformance.py's own
+# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS: unset, contract/conformance/'s own
 # defaults apply (`python -m scripts.conformance --help` shows them).
 # Set ALLOW_PARTIAL=1 to pass although some rules could not be checked (no data, budget spent).
 ALLOW_PARTIAL ?=

@@ -18,9 +18,9 @@ from customer_interface_client import CustomerInterface
 from benchmarks.report import Section
 from benchmarks.server import documented_keys
 from benchmarks.servers import Servers
-from reference_server.launcher import LiveServer
+from contract.conformance.live_server import LiveServer
 from reference_server.spec_rules import load_rules
-from scripts.errors import BenchmarkError
+from contract.errors import BenchmarkError
 
 WARMUP_CALLS = 100
 BLOCK = 100  # calls of one variant before switching, so drift of the machine hits both alike

@@ -24,19 +24,19 @@ from benchmarks.report import Section
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.data import synthetic_items
-from reference_server.launcher import start_live_server
+from contract.conformance.live_server import start_live_server
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from scripts.conformance import (
+from contract.conformance import (
     REFERENCE_DATA,
     SCHEMATHESIS_CONFIG,
     Settings,
     schemathesis_invocation,
     target,
 )
-from scripts.errors import BenchmarkError
-from scripts.layout import BUNDLED_SPEC, REPO_ROOT
-from scripts.properties import Probe, basic, run_checks
+from contract.errors import BenchmarkError
+from contract.layout import BUNDLED_SPEC, REPO_ROOT
+from contract.conformance.properties import Probe, basic, run_checks
 
 GENERATED_CASES = re.compile(r"(\d+) generated")
 SCHEMATHESIS_SECONDS = re.compile(r"=+ .* in ([\d.]+)s =+")

@@ -13,9 +13,9 @@ from benchmarks import distinct
 from benchmarks.memory import Resident, resident
 from benchmarks.report import Section
 from benchmarks.wrk import Load
-from reference_server.launcher import LiveServer, start_live_server
-from scripts.declarations import ListResource
-from scripts.properties import basic
+from contract.conformance.live_server import LiveServer, start_live_server
+from contract.spec.declarations import ListResource
+from contract.conformance.properties import basic
 
 SMALL = 10_000
 LARGE = 1_000_000  # only with --large: seeding it takes minutes

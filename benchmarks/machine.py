@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks.prism import prism_version
 from benchmarks.wrk import wrk_version
-from scripts.layout import REPO_ROOT
+from contract.layout import REPO_ROOT
 
 
 def _read(path: str) -> str:

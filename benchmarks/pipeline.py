@@ -16,13 +16,13 @@ from pathlib import Path
 
 from benchmarks.measure import Timing, time_runs
 from benchmarks.report import Section
-from scripts import assumptions
-from scripts.bundle import bundle
-from scripts.codegen import generate_client, generate_models
-from scripts.errors import BenchmarkError
-from scripts.layout import REPO_ROOT, SPEC_ROOT
-from scripts.lint import house_problems, redocly_problems, validator_problems
-from scripts.spec_source import load_inlined, read_yaml
+from contract.spec import assumptions
+from contract.generate.bundle import bundle
+from contract.generate.codegen import generate_client, generate_models
+from contract.errors import BenchmarkError
+from contract.layout import REPO_ROOT, SPEC_ROOT
+from contract.lint import house_problems, redocly_problems, validator_problems
+from contract.spec.source import load_inlined, read_yaml
 
 # Never copied into the scratch tree: history, installs, build output and caches.
 NOT_COPIED = shutil.ignore_patterns(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 
-from reference_server.launcher import free_port, stop
-from scripts.errors import BenchmarkError
-from scripts.layout import BUNDLED_SPEC, NODE_BIN, REPO_ROOT
+from contract.conformance.live_server import free_port, stop
+from contract.errors import BenchmarkError
+from contract.layout import BUNDLED_SPEC, NODE_BIN, REPO_ROOT
 
 PRISM = NODE_BIN / "prism"
 STARTUP_TIMEOUT = 60.0

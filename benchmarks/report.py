@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scripts.errors import BenchmarkError
-from scripts.marked_block import replace_marked_block
+from contract.errors import BenchmarkError
+from contract.marked_block import replace_marked_block
 
 Cell = str | int | float | None
 

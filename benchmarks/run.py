@@ -19,10 +19,10 @@ from benchmarks.distinct import section as distinct_section
 from benchmarks.report import Report, Section, render_section, replace_block, write
 from benchmarks.servers import Servers
 from benchmarks.wrk import Load
-from reference_server.launcher import LiveServerError
+from contract.conformance.live_server import LiveServerError
 from reference_server.spec_rules import load_rules
-from scripts.errors import ContractError
-from scripts.layout import README, REPO_ROOT, display_path
+from contract.errors import ContractError
+from contract.layout import README, REPO_ROOT, display_path
 
 AREAS = ("pipeline", "server", "conformance", "client")
 RESULTS = REPO_ROOT / "benchmarks" / "results"

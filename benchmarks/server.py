@@ -20,10 +20,10 @@ from benchmarks.report import Section
 from benchmarks.servers import Servers
 from benchmarks.wrk import INSTALL_HINT, Load, WrkResult, run_wrk, wrk_executable
 from reference_server.data import NOUNS, documented_items
-from reference_server.launcher import LiveServer
+from contract.conformance.live_server import LiveServer
 from reference_server.spec_rules import SpecRules, load_rules
-from scripts.declarations import ListResource, member
-from scripts.properties import basic
+from contract.spec.declarations import ListResource, member
+from contract.conformance.properties import basic
 
 REFERENCE, PRISM_NAME = "reference", "Prism"
 WARMUP = Load(connections=16, seconds=1)

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
-from reference_server.launcher import LiveServer, start_live_server
+from contract.conformance.live_server import LiveServer, start_live_server
 
 
 class Servers:

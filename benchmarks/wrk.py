@@ -10,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.errors import BenchmarkError
+from contract.errors import BenchmarkError
 
 REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 PATHS_SCRIPT = Path(__file__).with_name("wrk_paths.lua")

@@ -25,11 +25,11 @@ from reference_server.app import create_app
 from reference_server.auth import DEFAULT_USER, Credentials, check_user_name
 from reference_server.data import Item, documented_items, load_items, synthetic_items
 from reference_server.errors import DataError, SetupError
-from reference_server.secret_file import read_secret_file, write_secret_file
+from contract.secret_file import read_secret_file, write_secret_file
 from reference_server.spec_rules import SpecRules, load_rules
 from reference_server.store import Store
 from reference_server.tables import noun
-from scripts.layout import BUNDLED_SPEC, display_path
+from contract.layout import BUNDLED_SPEC, display_path
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 USER_VARIABLE = "API_USER"

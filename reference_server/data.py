@@ -19,7 +19,7 @@ from reference_server.errors import DataError
 from reference_server.parameters import describe
 from reference_server.spec_rules import JSON_MEDIA_TYPE, SpecRules, deref
 from reference_server.tables import noun
-from scripts.declarations import ListResource, member
+from contract.spec.declarations import ListResource, member
 
 Item = dict[str, Any]
 MAX_REPORTED_PROBLEMS: Final = 10

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from reference_server.problems import JSON_MEDIA_TYPE, Problems
 from reference_server.resources import Resource
 from reference_server.store import Store
-from scripts.declarations import with_member
+from contract.spec.declarations import with_member
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

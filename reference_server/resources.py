@@ -13,7 +13,7 @@ from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import OperationRule, SpecRules
 from reference_server.store import Condition, Query
 from reference_server.tables import Order, declared_order
-from scripts.declarations import ListResource, page_parameters
+from contract.spec.declarations import ListResource, page_parameters
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 from reference_server.errors import SpecRulesError
 from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
-from scripts.declarations import ListResource, list_resources
-from scripts.errors import DeclarationError, SpecLoadError
-from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import HTTP_METHODS, MISSING, lookup, read_yaml
+from contract.spec.declarations import ListResource, list_resources
+from contract.errors import DeclarationError, SpecLoadError
+from contract.layout import BUNDLED_SPEC
+from contract.spec.source import HTTP_METHODS, MISSING, lookup, read_yaml
 
 REQUEST_LOCATIONS = frozenset({"query", "path"})
 JSON_MEDIA_TYPE = "application/json"

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from reference_server.errors import StoreError
 from reference_server.tables import INSERTION, Layout, Order, folded, order_sql, quote
-from scripts.declarations import ListResource
+from contract.spec.declarations import ListResource
 
 LARGEST: Final = 2**63 - 1  # SQLite integers are 64-bit
 

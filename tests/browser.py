@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from scripts.errors import ToolError
+from contract.errors import ToolError
 
 # Outside network refused: no name resolves, except the loopback address the tests serve on.
 REFUSE_OUTSIDE = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"

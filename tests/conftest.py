@@ -9,12 +9,12 @@ import pytest
 import yaml
 
 from reference_server.app import create_app
-from reference_server.launcher import LiveServer, start_live_server
+from contract.conformance.live_server import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from scripts.docs import build_site
-from scripts.generate import generate
-from scripts.layout import SPEC_DIR
+from contract.docs import build_site
+from contract.generate import generate
+from contract.layout import SPEC_DIR
 from tests.server_client import InProcessClient
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]

@@ -7,8 +7,8 @@ import copy
 from typing import Any
 from urllib.parse import urlsplit
 
-from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import read_yaml
+from contract.layout import BUNDLED_SPEC
+from contract.spec.source import read_yaml
 
 SPEC: dict[str, Any] = read_yaml(BUNDLED_SPEC)
 

@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from scripts.assumptions import (
+from contract.spec.assumptions import (
     TABLE_END,
     TABLE_START,
     iter_assumptions,
     render_table,
     replace_block,
 )
-from scripts.errors import ContractError
-from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import read_yaml
+from contract.errors import ContractError
+from contract.layout import BUNDLED_SPEC
+from contract.spec.source import read_yaml
 
 
 def test_every_assumption_in_the_bundled_spec_appears_in_the_table() -> None:

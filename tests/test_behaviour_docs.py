@@ -6,10 +6,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from scripts.behaviour_docs import HEADING, behaviour_section, with_behaviour
-from scripts.declarations import ListResource, list_operations, list_resources
-from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import HTTP_METHODS, load_inlined, read_yaml
+from contract.docs.behaviour import HEADING, behaviour_section, with_behaviour
+from contract.spec.declarations import ListResource, list_operations, list_resources
+from contract.layout import BUNDLED_SPEC
+from contract.spec.source import HTTP_METHODS, load_inlined, read_yaml
 from tests.conftest import TWO_RESOURCES
 
 

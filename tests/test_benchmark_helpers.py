@@ -41,11 +41,11 @@ from benchmarks.wrk import (
     write_paths,
     wrk_command,
 )
-from reference_server.launcher import LiveServer
+from contract.conformance.live_server import LiveServer
 from reference_server.spec_rules import load_rules
-from scripts.errors import BenchmarkError
-from scripts.layout import README, REPO_ROOT
-from scripts.properties import basic
+from contract.errors import BenchmarkError
+from contract.layout import README, REPO_ROOT
+from contract.conformance.properties import basic
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:8080/rest-api/customer-interface/v1.0/event-groups

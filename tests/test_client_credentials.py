@@ -31,7 +31,7 @@ from customer_interface_client import (
 )
 from customer_interface_client._runtime import ClientSettings
 
-from reference_server.launcher import LiveServer
+from contract.conformance.live_server import LiveServer
 from tests.scripted_server import Answer, scripted_server
 from tests.spec_facts import PREFIX, documented_list
 

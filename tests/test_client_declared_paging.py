@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from scripts.behaviour_docs import behaviour_rules
-from scripts.declarations import list_operations
-from scripts.spec_source import read_yaml
-from scripts.template_declarations import declared_paging
+from contract.docs.behaviour import behaviour_rules
+from contract.spec.declarations import list_operations
+from contract.spec.source import read_yaml
+from contract.generate.template_declarations import declared_paging
 
 PACKAGE = "customer_interface_client"
 SEGMENTS = "get /segments"

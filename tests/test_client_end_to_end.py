@@ -16,7 +16,7 @@ from customer_interface_client.models import (
     SortDirection,
 )
 
-from reference_server.launcher import LiveServer
+from contract.conformance.live_server import LiveServer
 from tests.spec_facts import documented_list
 
 DOCUMENTED: list[dict[str, Any]] = documented_list()["data"]["event_groups"]

@@ -21,8 +21,8 @@ from customer_interface_client import (
 )
 from customer_interface_client.models import EventGroupSortField, SortDirection
 
-from reference_server.launcher import LiveServer, start_live_server
-from scripts.layout import GENERATED_DIR
+from contract.conformance.live_server import LiveServer, start_live_server
+from contract.layout import GENERATED_DIR
 from tests.spec_facts import documented_list
 
 DOCUMENTED: list[dict[str, Any]] = documented_list()["data"]["event_groups"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.layout import GENERATED_DIR, REPO_ROOT
+from contract.layout import GENERATED_DIR, REPO_ROOT
 from tests.spec_facts import server_url
 
 CLIENT_DIR = GENERATED_DIR / "client"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.conformance import Settings, conformance
+from contract.conformance import Settings, conformance
 from tests.declared_faults import DECLARED_FAULTS
 from tests.faulty_servers import FAULTS, PASSWORD, USER, reference_app, serve
 
@@ -79,7 +79,7 @@ def test_each_fault_of_a_broken_server_is_reported(
 def test_auth_without_a_colon_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scripts.conformance import main
+    from contract.conformance import main
 
     monkeypatch.setenv("AUTH", "nocolon")
     assert main(["--base-url", "http://127.0.0.1:9"]) == 2

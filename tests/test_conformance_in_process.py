@@ -12,8 +12,8 @@ from schemathesis.config import SchemathesisConfig
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.spec_rules import load_rules
-from scripts.layout import BUNDLED_SPEC, REPO_ROOT
-from scripts.properties import basic
+from contract.layout import BUNDLED_SPEC, REPO_ROOT
+from contract.conformance.properties import basic
 
 USER, PASSWORD = "in-process", "in-process-password"
 APP = create_app(credentials=Credentials(USER, PASSWORD))

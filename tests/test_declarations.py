@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 
-from scripts.declarations import Filter, Sorting, list_resources, member, with_member
-from scripts.errors import DeclarationError
-from scripts.layout import BUNDLED_SPEC
-from scripts.spec_source import read_yaml
+from contract.spec.declarations import Filter, Sorting, list_resources, member, with_member
+from contract.errors import DeclarationError
+from contract.layout import BUNDLED_SPEC
+from contract.spec.source import read_yaml
 
 
 def bundled() -> Any:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from scripts.assumptions import render_table
-from scripts.behaviour_docs import HEADING, with_behaviour
-from scripts.declarations import list_operations
-from scripts.docs import build_site
-from scripts.errors import ContractError
-from scripts.layout import GENERATED_DIR, REPO_ROOT
-from scripts.spec_source import read_yaml
+from contract.spec.assumptions import render_table
+from contract.docs.behaviour import HEADING, with_behaviour
+from contract.spec.declarations import list_operations
+from contract.docs import build_site
+from contract.errors import ContractError
+from contract.layout import GENERATED_DIR, REPO_ROOT
+from contract.spec.source import read_yaml
 
 LOCAL_SOURCES = {"'none'", "'unsafe-inline'", "data:", "blob:"}
 

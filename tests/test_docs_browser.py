@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from scripts.behaviour_docs import behaviour_section
-from scripts.declarations import list_operations
-from scripts.layout import BUILD_DIR, BUNDLED_SPEC
-from scripts.spec_source import HTTP_METHODS, read_yaml
+from contract.docs.behaviour import behaviour_section
+from contract.spec.declarations import list_operations
+from contract.layout import BUILD_DIR, BUNDLED_SPEC
+from contract.spec.source import HTTP_METHODS, read_yaml
 from tests.browser import Chromium, Request
 
 INSTALL_HINT = (

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.errors import LintError, StaleOutputError
-from scripts.generate import check, compare_trees, generate
-from scripts.layout import GENERATED_DIR, SPEC_ROOT
+from contract.errors import LintError, StaleOutputError
+from contract.generate import check, compare_trees, generate
+from contract.layout import GENERATED_DIR, SPEC_ROOT
 from tests.conftest import SpecEditor
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from scripts.errors import SpecLoadError
-from scripts.layout import SPEC_ROOT
-from scripts.lint import lint, main
+from contract.errors import SpecLoadError
+from contract.layout import SPEC_ROOT
+from contract.lint import lint, main
 from tests.conftest import SpecEditor
 
 LIST = "resources/event_groups/paths/event-groups.yaml"
@@ -298,7 +298,7 @@ def test_reference_to_a_missing_file_is_named(spec_copy: Path) -> None:
 
 
 def test_inliner_reports_missing_file_with_the_referring_pointer(spec_copy: Path) -> None:
-    from scripts.spec_source import load_inlined
+    from contract.spec.source import load_inlined
 
     (spec_copy.parent / COUNT).unlink()
 

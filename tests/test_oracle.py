@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from scripts import oracle
-from scripts.declarations import list_resources
-from scripts.layout import BUNDLED_SPEC
-from scripts.properties import Probe, Subject, check_oracle, subjects
-from scripts.spec_source import read_yaml
+from contract.conformance import oracle
+from contract.spec.declarations import list_resources
+from contract.layout import BUNDLED_SPEC
+from contract.conformance.properties import Probe, Subject, check_oracle, subjects
+from contract.spec.source import read_yaml
 from tests.declared_faults import DECLARED_FAULTS
 from tests.faulty_servers import FAULTS, PASSWORD, USER, Fault, reference_app, serve
 from tests.policy_faults import POLICY_FAULTS

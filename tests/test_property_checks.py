@@ -13,12 +13,12 @@ import pytest
 
 from reference_server.app import create_app
 from reference_server.auth import Credentials
-from reference_server.launcher import LiveServer, start_live_server
+from contract.conformance.live_server import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
-from scripts.declarations import list_resources
-from scripts.layout import BUNDLED_SPEC
-from scripts.properties import Finding, Params, Probe, page_sizes, run_checks, unused_key
-from scripts.spec_source import read_yaml
+from contract.spec.declarations import list_resources
+from contract.layout import BUNDLED_SPEC
+from contract.conformance.properties import Finding, Params, Probe, page_sizes, run_checks, unused_key
+from contract.spec.source import read_yaml
 from tests.faulty_servers import PASSWORD, USER, Fault, rewrite_query, serve
 
 

@@ -22,8 +22,8 @@ from reference_server.data import documented_items, synthetic_items
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import SpecRules, rules_from_document
 from reference_server.store import Condition, Query, Store
-from scripts.declarations import ListResource, member
-from scripts.spec_source import read_yaml
+from contract.spec.declarations import ListResource, member
+from contract.spec.source import read_yaml
 from tests import spec_facts
 from tests.server_client import InProcessClient
 

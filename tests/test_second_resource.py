@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
-from reference_server.launcher import LiveServer, start_live_server
-from scripts import conformance
-from scripts.bundle import bundle
-from scripts.declarations import list_resources
-from scripts.properties import Probe, run_checks
-from scripts.spec_source import read_yaml
+from contract.conformance.live_server import LiveServer, start_live_server
+from contract import conformance
+from contract.generate.bundle import bundle
+from contract.spec.declarations import list_resources
+from contract.conformance.properties import Probe, run_checks
+from contract.spec.source import read_yaml
 from tests.conftest import copy_spec, edit_spec_file
 
 NAME_FILTER = "resources/event_groups/parameters/name.yaml"

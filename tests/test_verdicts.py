@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from scripts.conformance import write_junit
-from scripts.layout import BUNDLED_SPEC
-from scripts.properties import Finding, check_labels
-from scripts.verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
+from contract.conformance import write_junit
+from contract.layout import BUNDLED_SPEC
+from contract.conformance.properties import Finding, check_labels
+from contract.conformance.verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
 
 
 def by_id(findings: list[Finding], unchecked: list[str]) -> dict[str, str]:

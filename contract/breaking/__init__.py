@@ -1,0 +1,75 @@
+"""`make breaking`: compare the spec in the work tree with the spec at a git reference
+(BASE, default: the latest release tag, else main), print each change as breaking or
+compatible with its JSON pointer and a reason, and fail when a change breaks clients without
+a major bump of info.version. A generated client of the old spec must keep working."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from contract import _cli as cli
+from contract.generate.bundle import bundle
+from contract.breaking.compare import Report, compare, major
+from contract.errors import BreakingChangeError
+from contract.breaking.git_spec import default_base, extract_spec
+from contract.layout import SPEC_ROOT, display_path
+
+
+def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
+    """Bundle the spec at `base_ref` and the one at `spec_root` (each with Redocly, into a
+    scratch folder) and compare the two bundles."""
+    ref = base_ref or default_base(spec_root.resolve().parent)
+    with tempfile.TemporaryDirectory() as scratch:
+        base_root = extract_spec(ref, spec_root, Path(scratch) / "base")
+        base, _ = bundle(base_root, Path(scratch) / "base-bundled")
+        head, _ = bundle(spec_root, Path(scratch) / "head-bundled")
+        return ref, compare(base, head)
+
+
+def summary(ref: str, report: Report, spec_root: Path) -> str:
+    """The closing line: what was compared, how many changes of each kind, and the verdict."""
+    versions = f"info.version {report.base_version} -> {report.head_version}"
+    counted = f"{len(report.breaking)} breaking, {len(report.compatible)} compatible change(s)"
+    against = f"{display_path(spec_root)} against {ref}"
+    if not report.changes:
+        return f"no changes to the contract: {against} ({versions})"
+    if not report.breaking:
+        return f"{counted}: {against}; nothing breaks ({versions})"
+    if report.major_bump:
+        return (
+            f"{counted}: {against}; the breaking ones are accepted by the major bump ({versions})"
+        )
+    old_major = major(report.base_version)
+    bump = f"to {old_major + 1}.0.0" if old_major is not None else "to a new major version"
+    return (
+        f"{counted}: {against}; breaking change(s) without a major version bump ({versions}): "
+        f"undo the change(s) marked breaking, or bump info.version {bump} if the break is intended"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--base", help="git reference of the released spec (default: latest release tag, else main)"
+    )
+    parser.add_argument(
+        "--spec", type=Path, default=SPEC_ROOT, help="root spec file in the work tree"
+    )
+    args = parser.parse_args(argv)
+
+    def command() -> None:
+        ref, report = check(args.spec, args.base)
+        for change in report.changes:
+            print(change)
+        if not report.accepted:
+            raise BreakingChangeError(summary(ref, report, args.spec))
+        print(summary(ref, report, args.spec))
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

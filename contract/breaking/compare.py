@@ -1,0 +1,121 @@
+"""Classify every change between two bundled specs as breaking or compatible: Optic's
+breaking-changes ruleset first, our rules for what it does not check, and a major bump of
+info.version to accept the breaks that are intended."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contract.breaking.changes import Change, Kind, Verdict
+from contract.generate.client_view import client_view
+from contract.lint.house_rules import contract_changes
+from contract.breaking.diff_reasons import describe
+from contract.breaking.optic import Diff, OpticReport, run_optic
+from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml
+
+# A component matters to clients where an operation uses it, and Optic reports that use as
+# a diff of the operation too; only security schemes are used by name, not by reference.
+SEEN_THROUGH_OPERATIONS = ("/components/",)
+USED_BY_NAME = ("/components/securitySchemes/",)
+
+
+@dataclass(frozen=True)
+class Report:
+    changes: list[Change]
+    base_version: str
+    head_version: str
+
+    @property
+    def breaking(self) -> list[Change]:
+        return [c for c in self.changes if c.verdict is Verdict.BREAKING]
+
+    @property
+    def compatible(self) -> list[Change]:
+        return [c for c in self.changes if c.verdict is Verdict.COMPATIBLE]
+
+    @property
+    def major_bump(self) -> bool:
+        before, after = major(self.base_version), major(self.head_version)
+        return before is not None and after is not None and after > before
+
+    @property
+    def accepted(self) -> bool:
+        """No breaking change, or a major bump of info.version that says it is intended."""
+        return not self.breaking or self.major_bump
+
+
+def major(version: str) -> int | None:
+    match = re.match(r"v?(\d+)(\.|$)", version.strip())
+    return int(match.group(1)) if match else None
+
+
+def compare(base: Path, head: Path) -> Report:
+    """Compare the bundled spec files `base` (the released one) and `head`."""
+    return compare_all([(base, head)])[0]
+
+
+def compare_all(pairs: Sequence[tuple[Path, Path]]) -> list[Report]:
+    """Compare each (base, head) pair of bundled spec files; Optic looks at all of them in
+    one run, which saves its start-up time for every pair after the first."""
+    return [
+        classify(read_yaml(base), read_yaml(head), optic)
+        for (base, head), optic in zip(pairs, run_optic(pairs), strict=True)
+    ]
+
+
+def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
+    """Merge Optic's verdicts with our rules' and list each change once."""
+    before, after = client_view(base_doc), client_view(head_doc)
+    found = set(optic.breaking) | set(contract_changes(before, after))
+    # The parts of a removed node are not news of their own.
+    breaking = [
+        change
+        for change in found
+        if not any(
+            other.kind is Kind.REMOVED
+            and other.pointer != change.pointer
+            and other.covers(change.pointer)
+            for other in found
+        )
+    ]
+    compatible = set()
+    for diff in optic.unflagged:
+        if diff.pointer.startswith(SEEN_THROUGH_OPERATIONS) and not diff.pointer.startswith(
+            USED_BY_NAME
+        ):
+            continue
+        places = (diff.pointer, *_required_property(diff, before, after))
+        if any(change.covers(place) for change in breaking for place in places):
+            continue
+        compatible.add(
+            Change(
+                diff.pointer,
+                Verdict.COMPATIBLE,
+                diff.kind,
+                describe(diff, before, after),
+                "optic diff: no check failed",
+            )
+        )
+    return Report(
+        sorted(breaking) + sorted(compatible),
+        str((base_doc.get("info") or {}).get("version", "")),
+        str((head_doc.get("info") or {}).get("version", "")),
+    )
+
+
+def _required_property(diff: Diff, before: Any, after: Any) -> list[str]:
+    """An entry of a `required` list stands for the property it names: removing `text_id`
+    from the properties also removes it from `required`, which is the same change."""
+    schema, _, index = diff.pointer.rpartition("/")
+    if not schema.endswith("/required") or not index.isdigit():
+        return []
+    old = lookup(before, diff.before) if diff.before is not None else MISSING
+    new = lookup(after, diff.after) if diff.after is not None else MISSING
+    name = new if isinstance(new, str) else old
+    if not isinstance(name, str):
+        return []
+    return [f"{schema.removesuffix('/required')}/properties/{escape_pointer_token(name)}"]

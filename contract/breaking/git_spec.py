@@ -1,0 +1,70 @@
+"""The released spec to compare with: the spec folder as a git reference holds it, and which
+reference that is when none is named (the latest release tag, else the main branch)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from pathlib import Path
+
+from contract.errors import GitRefError
+
+RELEASE_TAGS = ("v[0-9]*", "[0-9]*")
+MAIN_BRANCHES = ("main", "origin/main")
+
+
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, check=False, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitRefError(f"git could not run: {exc}") from exc
+
+
+def repository_of(folder: Path) -> Path:
+    result = git(folder, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise GitRefError(
+            f"{folder} is not inside a git repository: there is no history to compare with"
+        )
+    return Path(result.stdout.decode().strip()).resolve()
+
+
+def commit_of(repo: Path, ref: str) -> str | None:
+    result = git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+def default_base(folder: Path) -> str:
+    """The latest release tag reachable from HEAD (v1.2.0 or 1.2.0); without one, main."""
+    repo = repository_of(folder)
+    patterns = [arg for pattern in RELEASE_TAGS for arg in ("--match", pattern)]
+    described = git(repo, "describe", "--tags", "--abbrev=0", *patterns, "HEAD")
+    if described.returncode == 0:
+        return described.stdout.decode().strip()
+    for branch in MAIN_BRANCHES:
+        if commit_of(repo, branch) is not None:
+            return branch
+    raise GitRefError("no release tag and no main branch to compare with: name one with BASE=<ref>")
+
+
+def extract_spec(ref: str, spec_root: Path, target: Path) -> Path:
+    """Write the folder of `spec_root` as it is at `ref` into `target` and return the root
+    file there; the whole folder, because the root refers to the files beside it."""
+    folder = spec_root.resolve().parent
+    repo = repository_of(folder)
+    commit = commit_of(repo, ref)
+    if commit is None:
+        raise GitRefError(f"{ref!r} names no commit, branch or tag of this repository")
+    inside = folder.relative_to(repo).as_posix()
+    archive = git(repo, "archive", "--format=tar", commit, "--", inside)
+    if archive.returncode != 0:
+        raise GitRefError(f"{ref} has no {inside}/ folder: no spec to compare with")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    root = target / inside / spec_root.name
+    if not root.is_file():
+        raise GitRefError(f"{ref} has no {inside}/{spec_root.name}: no spec to compare with")
+    return root

@@ -1,0 +1,310 @@
+"""`make conformance`: test a live server against the spec with schemathesis (all checks,
+all phases, stateful through the spec's links) and with the property checks of
+contract/conformance/properties.py, both reading the spec given with --spec (default: the bundled one).
+Without a base URL it starts the reference server for that spec on a free loopback port and
+stops it afterwards; with one it tests that server, sending only the spec's GETs.
+
+Credentials for a server given by URL come from $AUTH (user:password) or the first line of
+--auth-file (readable by its owner only), never from the command line. schemathesis gets them
+through a temporary 0600 config file that names environment variables, with the values in its
+environment: neither `ps` nor the reports show them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from contract.conformance.live_server import start_live_server
+from contract.secret_file import SecretFileError, read_secret_file, write_secret_file
+from contract import _cli as cli
+from contract.errors import ContractError, ToolError, UsageError
+from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
+from contract.conformance.properties import REQUEST_BUDGET, Finding, Probe, check_labels, run_checks
+from contract.conformance.verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
+
+SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
+REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
+USER_VARIABLE = "CONFORMANCE_USER"
+PASSWORD_VARIABLE = "CONFORMANCE_PASSWORD"
+# Appended to schemathesis.toml in the run's own config file. schemathesis fills in ${NAME}
+# from its environment; its output and reports replace credentials with [Filtered].
+CREDENTIALS_CONFIG = f"""
+[auth]
+basic = {{ username = "${{{USER_VARIABLE}}}", password = "${{{PASSWORD_VARIABLE}}}" }}
+
+[output.sanitization]
+enabled = true
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    user: str
+    password: str = field(repr=False)
+    is_reference: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A run's settings; their defaults are the command's and `make conformance`'s."""
+
+    max_examples: int = 1000  # schemathesis examples per operation and phase
+    seed: int = 0
+    rate_limit: float = 0.0  # requests per second; 0 means no limit
+    max_requests: int = REQUEST_BUDGET  # budget of the property checks
+    reports: Path = REPO_ROOT / "reports"
+    spec: Path = BUNDLED_SPEC
+
+
+# Settings a run may tune from the command line or the environment: (field, variable, meaning).
+TUNABLE = (
+    ("max_examples", "MAX_EXAMPLES", "schemathesis examples per operation and phase"),
+    ("seed", "SEED", "seed of schemathesis's generated cases"),
+    ("rate_limit", "RATE_LIMIT", "requests per second, 0 for no limit"),
+    ("max_requests", "MAX_REQUESTS", "request budget of the property checks"),
+    ("reports", "REPORTS", "folder of the JUnit reports"),
+)
+
+
+@contextmanager
+def target(base_url: str | None, auth: str | None, spec: Path = BUNDLED_SPEC) -> Iterator[Target]:
+    """The server under test: the one named, or a reference server serving `spec` for the
+    block's duration."""
+    if base_url:
+        user, colon, password = (auth or "").partition(":")
+        if not colon:
+            raise ContractError(
+                "AUTH (or the first line of --auth-file) must be user:password "
+                "when BASE_URL is given"
+            )
+        yield Target(base_url.rstrip("/"), user, password, is_reference=False)
+        return
+    with (
+        tempfile.TemporaryDirectory() as logs,
+        start_live_server(Path(logs), *REFERENCE_DATA, "--spec", str(spec)) as server,
+    ):
+        yield Target(server.base_url, server.user, server.password, is_reference=True)
+
+
+def schemathesis_config() -> str:
+    """The shared settings of schemathesis.toml and the credentials' placeholders."""
+    text = SCHEMATHESIS_CONFIG.read_text("utf-8").rstrip("\n") + "\n" + CREDENTIALS_CONFIG
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContractError(
+            f"{display_path(SCHEMATHESIS_CONFIG)} cannot take the run's credentials settings "
+            f"([auth], [output.sanitization]): {exc}"
+        ) from exc
+    return text
+
+
+@contextmanager
+def schemathesis_invocation(
+    server: Target, settings: Settings
+) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """The command and the environment that run schemathesis against `server`, valid for the
+    block's duration: the config file they name lives in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="conformance-") as folder:
+        config = write_secret_file(schemathesis_config(), Path(folder) / "schemathesis.toml")
+        env = {key: value for key, value in os.environ.items() if key != "AUTH"}
+        env |= {USER_VARIABLE: server.user, PASSWORD_VARIABLE: server.password}
+        yield schemathesis_command(server, settings, config), env
+
+
+def schemathesis_command(server: Target, settings: Settings, config: Path) -> list[str]:
+    """The command line; the credentials are not on it but in the environment `config` reads
+    them from (see schemathesis_invocation)."""
+    executable = Path(sys.executable).parent / "schemathesis"
+    if not executable.exists():
+        raise ToolError(f"schemathesis is not installed next to {sys.executable}; run `make venv`")
+    command = [
+        str(executable), "--config-file", str(config), "--no-color",
+        "run", str(settings.spec),
+        "--url", server.base_url,
+        "--checks", "all",
+        "--phases", "examples,coverage,fuzzing,stateful",
+        "--mode", "all",
+        "--max-examples", str(settings.max_examples),
+        "--seed", str(settings.seed),
+        "--report", "junit",
+        "--report-junit-path", str(settings.reports / "schemathesis-junit.xml"),
+    ]  # fmt: skip
+    if settings.rate_limit > 0:
+        command += ["--rate-limit", f"{settings.rate_limit:g}/s"]
+    if not server.is_reference:
+        # This check sends the methods the spec does not define (POST, DELETE, ...): only the
+        # reference server is known to be safe to send them to.
+        command += ["--exclude-checks", "unsupported_method"]
+    return command
+
+
+def run_schemathesis(server: Target, settings: Settings) -> bool:
+    """Run the schemathesis CLI with its own readable report on stdout; True if it passed."""
+    with schemathesis_invocation(server, settings) as (command, env):
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
+    if result.returncode not in (0, 1):
+        raise ToolError(f"schemathesis stopped with exit code {result.returncode}")
+    return result.returncode == 0
+
+
+def write_junit(
+    labels: list[str],
+    findings: list[Finding],
+    unchecked: list[str],
+    found: list[Verdict],
+    path: Path,
+) -> None:
+    """Two suites: one test case per check and resource (`labels`), failed by its findings;
+    and one per assumption of the spec, failed when contradicted, skipped when not checked."""
+    reasons = dict(entry.split(": ", 1) for entry in unchecked)
+    root = ElementTree.Element("testsuites")
+    checks = ElementTree.SubElement(
+        root, "testsuite", name="property-checks", tests=str(len(labels)),
+        failures=str(len({f.check for f in findings})), skipped=str(len(reasons)),
+    )  # fmt: skip
+    for name in labels:
+        case = ElementTree.SubElement(checks, "testcase", classname="properties", name=name)
+        for finding in (f for f in findings if f.check == name):
+            failure = ElementTree.SubElement(case, "failure", message=finding.message)
+            failure.text = finding.reproduce
+        if name in reasons:
+            ElementTree.SubElement(case, "skipped", message=f"not checked: {reasons[name]}")
+    assumptions = ElementTree.SubElement(
+        root, "testsuite", name="assumptions", tests=str(len(found)),
+        failures=str(sum(v.status == CONTRADICTED for v in found)),
+        skipped=str(sum(v.status == NOT_CHECKED for v in found)),
+    )  # fmt: skip
+    for item in found:
+        case = ElementTree.SubElement(
+            assumptions, "testcase", classname="assumptions", name=item.assumption
+        )
+        if item.status == CONTRADICTED:
+            ElementTree.SubElement(case, "failure", message=item.detail)
+        elif item.status == NOT_CHECKED:
+            ElementTree.SubElement(case, "skipped", message=f"not checked: {item.detail}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ElementTree.ElementTree(root).write(path, encoding="unicode", xml_declaration=True)
+
+
+@dataclass(frozen=True)
+class PropertyResult:
+    findings: list[Finding]
+    unchecked: list[str]  # "<check label>: why", for what the run could not check
+    verdicts: list[Verdict]
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unchecked) or any(v.partial for v in self.verdicts)
+
+
+def run_properties(server: Target, settings: Settings) -> PropertyResult:
+    probe = Probe(
+        server.base_url, server.user, server.password,
+        max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
+    )  # fmt: skip
+    labels = check_labels(settings.spec)
+    try:
+        findings, unchecked = run_checks(probe, settings.spec)
+    finally:
+        probe.close()
+    found = verdicts(settings.spec, findings, unchecked)
+    write_junit(labels, findings, unchecked, found, settings.reports / "properties-junit.xml")
+    print(f"\nProperty checks: {len(labels)} checks, {probe.sent} requests")
+    for finding in findings:
+        print(f"  FAIL {finding}")
+    for entry in unchecked:
+        where, reason = entry.split(": ", 1)
+        print(f"  NOT CHECKED [{where}] {reason}")
+    if not findings and not unchecked:
+        print("  all properties hold")
+    print()
+    print("\n".join(summary(found)))
+    return PropertyResult(findings, unchecked, found)
+
+
+def conformance(
+    base_url: str | None, auth: str | None, settings: Settings, allow_partial: bool = False
+) -> bool:
+    """Run the whole suite against one server; True when nothing failed and everything was
+    checked (or `allow_partial` accepts what could not be)."""
+    with target(base_url, auth, settings.spec) as server:
+        kind = "reference server" if server.is_reference else "server"
+        print(f"Testing the {kind} at {server.base_url}")
+        schema_ok = run_schemathesis(server, settings)
+        result = run_properties(server, settings)
+    print(f"\nReports: {display_path(settings.reports)}/")
+    passed = schema_ok and not result.findings
+    partial = result.partial and not allow_partial
+    verdict = "FAILED" if not passed else "INCOMPLETE" if partial else "PASSED"
+    accepted = " (accepted by --allow-partial)" if result.partial and allow_partial else ""
+    print(f"Conformance {verdict}: schemathesis {'passed' if schema_ok else 'FAILED'}, "
+          f"{len(result.findings)} property finding(s), "
+          f"{len(result.unchecked)} not checked{accepted}")  # fmt: skip
+    if partial:
+        print("Some rules could not be checked (see NOT CHECKED above); "
+              "--allow-partial accepts that.")  # fmt: skip
+    return passed and not partial
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    env = os.environ.get
+    parser.add_argument(
+        "--base-url",
+        default=env("BASE_URL") or None,
+        help="server to test, with the API's path prefix (default: start the reference server)",
+    )
+    parser.add_argument(
+        "--auth-file",
+        type=Path,
+        metavar="PATH",
+        help="user:password for --base-url on this file's first line (readable by its owner "
+        "only); default: $AUTH. Never on the command line, where `ps` shows it",
+    )
+    defaults = Settings()
+    for name, variable, meaning in TUNABLE:
+        default = getattr(defaults, name)
+        kind = type(default)  # int, float or a Path
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=kind,
+            default=kind(env(variable) or default),
+            help=f"{meaning} (${variable}; default: %(default)s)",
+        )
+    parser.add_argument(
+        "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
+    )
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=bool(env("ALLOW_PARTIAL")),
+        help="pass even when some rules could not be checked (no data, budget spent)",
+    )
+    args = parser.parse_args(argv)
+    settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
+                        args.reports.resolve(), args.spec.resolve())  # fmt: skip
+
+    def command() -> int:
+        try:
+            auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None
+        except SecretFileError as exc:
+            raise UsageError(str(exc)) from exc
+        passed = conformance(args.base_url, auth, settings, args.allow_partial)
+        return cli.OK if passed else cli.FINDINGS
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

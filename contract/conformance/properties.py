@@ -1,0 +1,815 @@
+"""Property checks of our own, for what a schema cannot say: paging partitions the collection,
+the total counts every match, sorting and filters follow their declared rules, the query
+policy holds, the detail operation agrees with the list, and bad credentials get 401.
+
+They run against any live server over HTTP, for every list resource of the spec. Names,
+member paths and rules all come from the spec's behaviour declarations
+(contract/spec/declarations.py); responses are read as JSON at the declared member paths."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shlex
+import string
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+import jsonschema
+
+from contract.conformance import oracle
+from contract.generate.client_view import client_view
+from contract.spec.declarations import (
+    Item,
+    ListResource,
+    list_resources,
+    member,
+    page_parameters,
+    response_schema,
+)
+from contract.errors import BudgetExhaustedError
+from contract.spec.source import read_yaml
+
+Params = Sequence[tuple[str, str]]
+Broken = tuple[str, str]  # (what is wrong, a command that shows it)
+AUTH_VARIABLE = "$AUTH"
+WRONG_PASSWORD = "not-the-password"
+MAX_PAGES = 60  # per walk through the collection at one page size
+FILTER_SAMPLES = 4  # items whose values make the filter values
+DETAIL_SAMPLES = 50  # items fetched one by one
+NO_MATCH = "no such value \u2603 %_"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A broken property, with a command that replays the request that shows it."""
+
+    check: str
+    message: str
+    reproduce: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
+
+
+# Requests the property checks may send in one run (`make conformance MAX_REQUESTS=`).
+REQUEST_BUDGET = 5000
+
+
+@dataclass
+class Probe:
+    """HTTP access to the server under test, within a request budget and a rate limit."""
+
+    base_url: str
+    username: str
+    password: str = field(repr=False)
+    max_requests: int = REQUEST_BUDGET
+    requests_per_second: float = 0.0
+    timeout: float = 10.0
+    sent: int = 0
+    _client: httpx.Client = field(init=False, repr=False)
+    _last: float = field(default=0.0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        self._client = httpx.Client(timeout=self.timeout)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self, path: str, params: Params = (), *, authorization: str | None = None, auth: bool = True
+    ) -> httpx.Response:
+        if self.sent >= self.max_requests:
+            raise BudgetExhaustedError(f"request budget of {self.max_requests} spent")
+        if self.requests_per_second > 0:
+            pause = self._last + 1 / self.requests_per_second - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            self._last = time.monotonic()
+        headers = {}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        elif auth:
+            headers["Authorization"] = basic(self.username, self.password)
+        self.sent += 1
+        return self._client.get(self.url(path, params), headers=headers)
+
+    def url(self, path: str, params: Params = ()) -> str:
+        query = urlencode(list(params))
+        return f"{self.base_url}{path}" + (f"?{query}" if query else "")
+
+    def curl(
+        self, path: str, params: Params = (), authorization: str | None = AUTH_VARIABLE
+    ) -> str:
+        """A replayable command. The server's credentials stay out of it: by default the
+        header reads them from $AUTH (`export AUTH="Basic ..."` first)."""
+        if authorization == AUTH_VARIABLE:
+            header = f'-H "Authorization: {AUTH_VARIABLE}" '
+        elif authorization is not None:
+            header = f"-H {shlex.quote('Authorization: ' + authorization)} "
+        else:
+            header = ""
+        return f"curl -s {header}{shlex.quote(self.url(path, params))}"
+
+
+def basic(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One list resource under test, with the schema of its detail path parameter: an
+    unknown key must stay within it to be answered with 404 rather than 400."""
+
+    resource: ListResource
+    list_operation: Mapping[str, Any] = field(default_factory=dict)  # as a client sees it
+    detail_operation: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key_schema(self) -> Mapping[str, Any]:
+        return self.resource.detail.key_schema
+
+
+Check = Callable[[Probe, Subject], Iterator[Broken]]
+
+
+class NotCheckedError(Exception):
+    """A check found nothing to check against (no items, too few to tell orders apart): it is
+    reported as not checked, never as a pass."""
+
+
+class UnexpectedResponseError(Exception):
+    def __init__(self, message: str, path: str, params: Params) -> None:
+        super().__init__(message)
+        self.path, self.params = path, params
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    total: int
+
+
+def fits(schema: Mapping[str, Any], value: Any) -> bool:
+    return bool(jsonschema.Draft202012Validator(schema).is_valid(value))
+
+
+def keys(resource: ListResource, items: Sequence[Item]) -> list[Any]:
+    """What identifies the items: the property that fills the detail path."""
+    return [item[resource.detail.key] for item in items]
+
+
+def page_problem(resource: ListResource, items: Any, total: Any) -> str | None:
+    """Why a page read at the declared member paths is not one, or None."""
+    if not isinstance(items, list):
+        return f"{'.'.join(resource.paging.results)} is no array"
+    if not isinstance(total, int) or isinstance(total, bool):
+        return f"{'.'.join(resource.paging.total)} is no integer"
+    validator = jsonschema.Draft202012Validator(resource.item_schema)
+    for index, item in enumerate(items):
+        error = jsonschema.exceptions.best_match(validator.iter_errors(item))
+        if error is not None:
+            return f"item {index} does not match the item schema: {error.message}"
+    return None
+
+
+def fetch_page(probe: Probe, resource: ListResource, params: Params) -> Page:
+    response = probe.get(resource.path, params)
+    if response.status_code != 200:
+        raise UnexpectedResponseError(
+            f"expected 200, got {response.status_code}", resource.path, params
+        )
+    try:
+        body = response.json()
+        items, total = member(body, resource.paging.results), member(body, resource.paging.total)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnexpectedResponseError(
+            f"the body lacks the declared results or total ({exc!r})", resource.path, params
+        ) from exc
+    problem = page_problem(resource, items, total)
+    if problem is not None:
+        raise UnexpectedResponseError(problem, resource.path, params)
+    return Page(items, total)
+
+
+def paged(resource: ListResource, size: int, start: int) -> list[tuple[str, str]]:
+    first, step = page_parameters(resource.paging)
+    return [(step, str(size)), (first, str(start))]
+
+
+def largest_page(resource: ListResource) -> int:
+    default = resource.default(resource.paging.step)
+    return resource.max_page_size or (default if isinstance(default, int) else 1)
+
+
+def smallest_page(resource: ListResource) -> int:
+    return int(resource.parameters[resource.paging.step].get("minimum", 1))
+
+
+def fetch_all(
+    probe: Probe, resource: ListResource, params: Params = (), size: int | None = None
+) -> list[Item]:
+    """Every match, page after page (by default of the largest size)."""
+    size = size or largest_page(resource)
+    items: list[Item] = []
+    while True:
+        page = fetch_page(probe, resource, [*params, *paged(resource, size, len(items))])
+        items += page.items
+        if not page.items or len(items) >= page.total:
+            return items
+
+
+def spread(items: Sequence[Item], wanted: int) -> list[Item]:
+    """At most `wanted` items from all over `items`, the first and the last among them, so
+    a fault beyond the first page shows."""
+    if len(items) <= wanted:
+        return list(items)
+    last = len(items) - 1
+    return [items[round(i * last / max(wanted - 1, 1))] for i in range(wanted)]
+
+
+def page_sizes(resource: ListResource, total: int) -> list[int]:
+    """Small, odd and large page sizes, each needing at most MAX_PAGES requests."""
+    largest = largest_page(resource)
+    candidates = {1, 2, 3, 7, total // 10 + 1, total // 3 + 1, largest}
+    return sorted(
+        n for n in candidates if smallest_page(resource) <= n <= largest and total / n <= MAX_PAGES
+    )
+
+
+def pages(
+    probe: Probe, resource: ListResource, size: int, bound: int
+) -> Iterator[tuple[Params, Page]]:
+    """The pages of `size` from the start, until an empty one or past `bound` items."""
+    start = 0
+    while start <= bound:
+        params = paged(resource, size, start)
+        page = fetch_page(probe, resource, params)
+        yield params, page
+        if not page.items:
+            return
+        start += len(page.items)
+
+
+def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Pages that start at 0, n, 2n, ... partition the collection; no page is longer than asked;
+    every page's total counts the whole collection."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    if not everything:
+        raise NotCheckedError("no items: pages cannot be told apart")
+    sizes = page_sizes(resource, len(everything))
+    if not sizes:
+        raise NotCheckedError(
+            f"{len(everything)} items: no page size walks them in {MAX_PAGES} pages or fewer"
+        )
+    total_reported = False
+    for size in sizes:
+        seen: list[Item] = []
+        for params, page in pages(probe, resource, size, len(everything)):
+            shown = probe.curl(resource.path, params)
+            if len(page.items) > size:
+                yield f"{resource.paging.step}={size} returned {len(page.items)} items", shown
+            before_the_end = len(seen) + len(page.items) < len(everything)
+            if page.items and len(page.items) < size and before_the_end:
+                yield (
+                    f"{resource.paging.step}={size} returned {len(page.items)} items "
+                    "before the last page",
+                    shown,
+                )
+            if page.total != len(everything) and not total_reported:
+                total_reported = True
+                yield (
+                    f"total {page.total} on a page of {resource.paging.step}={size}, "
+                    f"but {len(everything)} items exist",
+                    shown,
+                )
+            seen += page.items
+        if keys(resource, seen) != keys(resource, everything):
+            yield (
+                f"pages of {size} do not partition the {len(everything)} items "
+                f"(got {len(seen)}, {len(set(map(str, keys(resource, seen))))} distinct)",
+                probe.curl(resource.path, paged(resource, size, 0)),
+            )
+    yield from check_past_the_end(probe, resource, len(everything))
+    yield from check_default_page(probe, resource, len(everything))
+
+
+def check_default_page(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
+    """Without a page size the page holds the declared default number of items."""
+    default = resource.default(resource.paging.step)
+    if not isinstance(default, int):
+        return
+    page = fetch_page(probe, resource, [])
+    if len(page.items) != min(default, length):
+        yield (
+            f"without {resource.paging.step} the page held {len(page.items)} items, "
+            f"not {min(default, length)} (default {default})",
+            probe.curl(resource.path),
+        )
+
+
+def check_past_the_end(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
+    """A page that starts after the last item is empty."""
+    name, _ = page_parameters(resource.paging)
+    if not fits(resource.parameters[name], length):
+        return
+    params = [(name, str(length))]
+    page = fetch_page(probe, resource, params)
+    if page.items:
+        yield (
+            f"{name}={length}, past the last item, returned {len(page.items)} items",
+            probe.curl(resource.path, params),
+        )
+
+
+def check_sorting(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Every sort value in both directions, and each direction without one, lists the
+    collection in the declared order. Pages are smaller than the collection, so a server
+    that sorts only each page shows."""
+    resource, sorting = subject.resource, subject.resource.sorting
+    if sorting is None:
+        return
+    default = fetch_all(probe, resource)
+    if len(default) < 2:
+        raise NotCheckedError(f"{len(default)} item(s): no order can be wrong")
+    size = min(largest_page(resource), max(smallest_page(resource), len(default) // 3 + 1))
+    for field_value in [*sorting.fields, None]:
+        for direction in (sorting.ascending, sorting.descending):
+            params = [(sorting.direction, direction)]
+            if field_value is not None:
+                params.append((sorting.field, field_value))
+            got = fetch_all(probe, resource, params, size)
+            expected = sorting.order(default, field_value, direction)
+            if keys(resource, got) != keys(resource, expected):
+                yield (
+                    f"{urlencode(params)} is not in the declared order "
+                    f"(ties by {sorting.tie_breaker}, descending {sorting.descending_order}, "
+                    f"without a field: {sorting.default_order}, "
+                    f"direction {sorting.direction_without_field})",
+                    probe.curl(resource.path, params),
+                )
+
+
+def inner(text: str) -> str:
+    """The middle half of `text` (at least one character)."""
+    quarter = len(text) // 4
+    return text[quarter : max(quarter + 1, 3 * quarter)]
+
+
+def filter_values(text: str) -> list[str]:
+    """Values a filter must get right, made from one stored value: the whole, a prefix and an
+    inner part, each also with its case changed, and `_` or `%` in place of characters, which
+    match more if the server treats them as wildcards."""
+    parts = [text, text[: len(text) // 2 + 1], inner(text)]
+    values = [variant for part in parts for variant in (part, part.swapcase())]
+    if len(text) >= 3:
+        values += [text[0] + "_" + text[2:], text[0] + "%" + text[-1], "%" + text[1:]]
+    return values
+
+
+def filter_queries(resource: ListResource, everything: Sequence[Item]) -> list[dict[str, str]]:
+    """Each filter alone, then all together, with values drawn from the data; only values
+    the parameter's schema allows."""
+    samples = spread(everything, FILTER_SAMPLES)
+    queries: list[dict[str, str]] = []
+    for each in resource.filters:
+        values = [NO_MATCH]
+        values += [v for item in samples for v in filter_values(str(item[each.property_name]))]
+        queries += [{each.parameter: value} for value in values]
+    if len(resource.filters) > 1:
+        queries += combined_queries(resource, samples)
+    unique = {tuple(sorted(query.items())): query for query in queries}
+    return [
+        query
+        for query in unique.values()
+        if all(fits(resource.parameters[name], value) for name, value in query.items())
+    ]
+
+
+def combined_queries(resource: ListResource, samples: Sequence[Item]) -> list[dict[str, str]]:
+    """All filters at once: the first from one item and the others from the same or the next
+    item, where AND and OR differ; and a part of each value of one item."""
+    queries = []
+    for a, b in zip(samples, [*samples[1:], *samples[:1]], strict=True):
+        for rest in (a, b):
+            sources = [a, *[rest] * (len(resource.filters) - 1)]
+            queries.append(
+                {
+                    each.parameter: str(source[each.property_name])
+                    for each, source in zip(resource.filters, sources, strict=True)
+                }
+            )
+        queries.append(
+            {each.parameter: inner(str(a[each.property_name])) for each in resource.filters}
+        )
+    return queries
+
+
+def check_filters(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Each filter alone and all combined list exactly the items the declared rules match,
+    and the total counts them."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    if not everything or not resource.filters:
+        raise NotCheckedError(
+            "no items to draw filter values from" if resource.filters else "no filters"
+        )
+    for query in filter_queries(resource, everything):
+        params = list(query.items())
+        expected = [item for item in everything if resource.matches(query, item)]
+        got = fetch_all(probe, resource, params)
+        if keys(resource, got) != keys(resource, expected):
+            yield (
+                f"{urlencode(params)} returned {len(got)} items, {len(expected)} match",
+                probe.curl(resource.path, params),
+            )
+        small = [*params, (page_parameters(resource.paging)[1], str(smallest_page(resource)))]
+        page = fetch_page(probe, resource, small)
+        if page.total != len(expected):
+            yield (
+                f"{urlencode(params)}: total {page.total}, {len(expected)} match",
+                probe.curl(resource.path, small),
+            )
+
+
+def answer(response: httpx.Response) -> tuple[int, Any]:
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        return response.status_code, response.text
+
+
+def valid_value(schema: Mapping[str, Any]) -> str | None:
+    """A value the parameter's schema allows, as it goes into a query string."""
+    candidates = [schema.get("default"), *(schema.get("enum") or [])[:1], schema.get("minimum")]
+    candidates.append("a" * max(1, int(schema.get("minLength", 1))))
+    return next((str(c) for c in candidates if c is not None and fits(schema, c)), None)
+
+
+def check_query_policy(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """An undefined parameter is ignored or rejected as declared; a defined one given twice
+    is rejected with 400."""
+    resource = subject.resource
+    unknown = "undefined_parameter"
+    while unknown in resource.parameters:
+        unknown += "_"
+    params = [(unknown, "1")]
+    response = probe.get(resource.path, params)
+    shown = probe.curl(resource.path, params)
+    if resource.policy.unknown == "reject" and response.status_code != 400:
+        yield f"{unknown} gave {response.status_code}, not 400 (declared: reject)", shown
+    if resource.policy.unknown == "ignore" and answer(response) != answer(probe.get(resource.path)):
+        yield f"{unknown} changed the answer (declared: ignore)", shown
+    if resource.policy.repeated != "reject":
+        return
+    for name, schema in resource.parameters.items():
+        value = valid_value(schema)
+        if value is None:
+            continue
+        params = [(name, value), (name, value)]
+        response = probe.get(resource.path, params)
+        if response.status_code != 400:
+            yield (
+                f"{name} given twice gave {response.status_code}, not 400 (declared: reject)",
+                probe.curl(resource.path, params),
+            )
+
+
+def detail_path(resource: ListResource, key: Any) -> str:
+    """The detail path of `key`, percent-encoded; a key of dots only is encoded too, or an
+    HTTP client would resolve it as `.` or `..` (RFC 3986 dot segments)."""
+    detail = resource.detail
+    text = str(key)
+    encoded = "%2E" * len(text) if text and set(text) == {"."} else quote(text, safe="")
+    return detail.path.replace("{" + detail.parameter + "}", encoded)
+
+
+def detail_item(response: httpx.Response, resource: ListResource) -> Any:
+    """The item of a detail answer at the declared member path; None when there is none."""
+    if response.status_code != 200:
+        return None
+    try:
+        return member(response.json(), resource.detail.item)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def compare_detail(probe: Probe, resource: ListResource, item: Item) -> Iterator[Broken]:
+    """The detail operation gives the listed item back: the same value for every property
+    of the item schema (others may be added)."""
+    path = detail_path(resource, item[resource.detail.key])
+    response = probe.get(path)
+    found = detail_item(response, resource)
+    if not isinstance(found, dict):
+        yield f"status {response.status_code}, no item where the declaration says", probe.curl(path)
+        return
+    differs = [
+        name
+        for name in resource.item_schema.get("properties") or {}
+        if found.get(name, ...) != item.get(name, ...)
+    ]
+    if differs:
+        yield f"differs from its list entry in {differs}", probe.curl(path)
+
+
+def unused_key(schema: Mapping[str, Any], used: Sequence[Any]) -> Any:
+    """A key no item has that the path parameter's schema allows, or None."""
+    taken = set(map(str, used))
+    candidates: list[Any]
+    if schema.get("type") == "integer":
+        low = int(schema.get("minimum", 0))
+        numbers = [k for k in used if isinstance(k, int)]
+        candidates = [max(numbers, default=low) + 1, *range(low, low + len(taken) + 1)]
+    else:
+        stem = str(used[0])[:-1] if used else ""
+        candidates = ["no-such-key-" + "0" * 12]
+        candidates += [stem + c for c in string.digits + string.ascii_letters]
+    return next((c for c in candidates if str(c) not in taken and fits(schema, c)), None)
+
+
+def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Items from all over the collection come back from the detail operation by their key;
+    a key no item has gives 404."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    for item in spread(everything, DETAIL_SAMPLES):
+        yield from compare_detail(probe, resource, item)
+    unknown = unused_key(subject.key_schema, keys(resource, everything))
+    if unknown is None:
+        return
+    path = detail_path(resource, unknown)
+    response = probe.get(path)
+    if response.status_code != 404:
+        yield f"unknown key gave {response.status_code}, not 404", probe.curl(path)
+    yield from error_body(subject.detail_operation, response, probe.curl(path))
+    if not everything:
+        raise NotCheckedError("no items to fetch one by one")
+
+
+def bad_authorizations(username: str, password: str) -> dict[str, str | None]:
+    """Credentials a server must refuse; schemathesis never sends the malformed ones. None
+    means no header at all."""
+    return {
+        "no credentials": None,
+        "wrong password": basic(username, WRONG_PASSWORD),
+        "wrong user, right password": basic(other_user(username), password),
+        "not base64": "Basic !!!not-base64!!!",
+        "no colon": "Basic " + base64.b64encode(username.encode()).decode(),
+        "another scheme": "Bearer " + base64.b64encode(f"{username}:x".encode()).decode(),
+        "empty": "",
+        "scheme only": "Basic",
+    }
+
+
+def other_user(username: str) -> str:
+    return username + "-unknown"
+
+
+def auth_paths(probe: Probe, subject: Subject) -> list[str]:
+    """The list path and a detail path (of a listed item, else of a key nobody has)."""
+    resource = subject.resource
+    first = fetch_page(probe, resource, paged(resource, smallest_page(resource), 0)).items
+    key = first[0][resource.detail.key] if first else unused_key(subject.key_schema, [])
+    return [resource.path] + ([] if key is None else [detail_path(resource, key)])
+
+
+def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """No, wrong and malformed credentials get 401 with a Basic challenge and the error body,
+    on every operation. The right password under another user name is wrong too."""
+    for path in auth_paths(probe, subject):
+        operation = (
+            subject.list_operation if path == subject.resource.path else subject.detail_operation
+        )
+        for label, authorization in bad_authorizations(probe.username, probe.password).items():
+            response = probe.get(path, authorization=authorization, auth=authorization is not None)
+            challenge = response.headers.get("WWW-Authenticate", "")
+            # The real password never goes into a report: that case reads it from $PASSWORD.
+            shown = (
+                probe.curl(path, authorization=None)
+                + f' -u "{other_user(probe.username)}:$PASSWORD"'
+                if label.startswith("wrong user")
+                else probe.curl(path, authorization=authorization)
+            )
+            if response.status_code != 401 or not challenge.lower().startswith("basic"):
+                yield (
+                    f"{label}: {path} got {response.status_code}, "
+                    f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",
+                    shown,
+                )
+            else:
+                yield from error_body(operation, response, shown)
+
+
+def error_body(
+    operation: Mapping[str, Any], response: httpx.Response, shown: str
+) -> Iterator[Broken]:
+    """A 4xx answer carries the body the operation declares for that status."""
+    schema = response_schema(operation, response.status_code)
+    if schema is None or not 400 <= response.status_code < 500:
+        return
+    status, body = answer(response)
+    if not fits(schema, body):
+        yield f"{status} without the declared error body", shown
+
+
+def edges(schema: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    """(value, allowed) at and just past each bound of a parameter's schema, and the case
+    variants of its enum values that the enum does not allow."""
+    if schema.get("type") == "integer":
+        for keyword, step in (("minimum", -1), ("maximum", 1)):
+            if isinstance(schema.get(keyword), int):
+                yield str(schema[keyword]), True
+                yield str(schema[keyword] + step), False
+    if schema.get("type") == "string" and "enum" not in schema:
+        low, high = schema.get("minLength"), schema.get("maxLength")
+        if isinstance(low, int):
+            yield "a" * max(low, 1), True
+            if low >= 1:
+                yield "a" * (low - 1), False
+        if isinstance(high, int):
+            yield "a" * high, True
+            yield "a" * (high + 1), False
+    allowed = [str(value) for value in schema.get("enum") or []]
+    for value in allowed:
+        for variant in dict.fromkeys(
+            (value.swapcase(), value.lower(), value.upper(), value.title())
+        ):
+            if variant not in allowed:
+                yield variant, False
+
+
+def check_parameters(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Each parameter's bounds hold at and just past each edge, enum values are
+    case-sensitive, and every rejection is a 400 with the declared error body."""
+    resource = subject.resource
+    for name, schema in resource.parameters.items():
+        for value, allowed in edges(schema):
+            params = [(name, value)]
+            response = probe.get(resource.path, params)
+            shown = probe.curl(resource.path, params)
+            expected = 200 if allowed else 400
+            if response.status_code != expected:
+                yield f"{name}={short(value)} gave {response.status_code}, not {expected}", shown
+            yield from error_body(subject.list_operation, response, shown)
+    for value, allowed in edges(subject.key_schema):
+        if not value:
+            continue  # an empty path segment is another path, not this operation
+        path = detail_path(resource, value)
+        response = probe.get(path)
+        expected_statuses = {200, 404} if allowed else {400}
+        if response.status_code not in expected_statuses:
+            wanted = " or ".join(map(str, sorted(expected_statuses)))
+            got = response.status_code
+            yield (
+                f"{resource.detail.parameter}={short(value)} gave {got}, not {wanted}",
+                probe.curl(path),
+            )
+        yield from error_body(subject.detail_operation, response, probe.curl(path))
+
+
+def short(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:12]}...({len(value)} characters)"
+
+
+HOSTILE_STRINGS = (
+    "'", '"', "' OR '1'='1", "--", "; DROP TABLE x;", "%", "_", "%_%", "\\", "\x00", "a\x00b",
+    "x" * 10_000, "\u202eevil\u202c", "\u05e9\u05dc\u05d5\u05dd", "\U0001f600\U0001f4a9",
+    "e\u0301\u0301\u0301", "\ufeff", "\ud7ff", "${jndi:x}", "<script>",
+)  # fmt: skip
+
+
+def check_hostile_strings(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Quotes, SQL and LIKE syntax, backslashes, NUL, a very long value, bidirectional text,
+    emoji and combining marks, in every string parameter: a server may refuse them, never
+    fail on them (5xx)."""
+    resource = subject.resource
+    strings = [n for n, s in resource.parameters.items() if s.get("type") == "string"]
+    for name in strings:
+        for value in HOSTILE_STRINGS:
+            params = [(name, value)]
+            response = probe.get(resource.path, params)
+            if response.status_code >= 500:
+                yield (
+                    f"{name}={short(value)!r} gave {response.status_code}",
+                    probe.curl(resource.path, params),
+                )
+    if subject.key_schema.get("type") == "string":
+        for value in HOSTILE_STRINGS:
+            path = detail_path(resource, value)
+            response = probe.get(path)
+            if response.status_code >= 500:
+                yield (
+                    f"{resource.detail.parameter}={short(value)!r} gave {response.status_code}",
+                    probe.curl(path),
+                )
+
+
+def check_oracle(probe: Probe, subject: Subject) -> Iterator[Broken]:
+    """Generated queries (filters, sorting, page size, offset) answered as the declarations
+    compute them from the whole collection; a disagreement is shrunk to a minimal query."""
+    resource = subject.resource
+    everything = fetch_all(probe, resource)
+    if not everything:
+        raise NotCheckedError("no items: every query would answer an empty page")
+
+    def ask(query: oracle.Query) -> oracle.Answer:
+        try:
+            page = fetch_page(probe, resource, list(query.items()))
+        except UnexpectedResponseError as exc:
+            return [str(exc)], -1
+        return keys(resource, page.items), page.total
+
+    def allowed(name: str, value: str) -> bool:
+        return fits(resource.parameters[name], value)
+
+    for query, got, wanted in oracle.smallest_disagreement(resource, everything, ask, allowed):
+        yield oracle.describe(query, got, wanted), probe.curl(resource.path, list(query.items()))
+
+
+CHECKS: dict[str, Check] = {
+    "auth": check_auth,
+    "paging": check_paging,
+    "sorting": check_sorting,
+    "filters": check_filters,
+    "query-policy": check_query_policy,
+    "detail": check_detail,
+    "parameters": check_parameters,
+    "hostile-strings": check_hostile_strings,
+    "oracle": check_oracle,
+}
+
+
+def operation_of(view: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    return dict((view.get("paths") or {}).get(path, {}).get("get") or {})
+
+
+def subjects(spec_path: Path) -> list[Subject]:
+    """Every list resource of the spec (DeclarationError if its declarations are invalid)."""
+    document = read_yaml(spec_path)
+    view = client_view(document)
+    found = []
+    for resource in list_resources(document):
+        detail = operation_of(view, resource.detail.path)
+        found.append(Subject(resource, operation_of(view, resource.path), detail))
+    return found
+
+
+def label(check: str, subject: Subject) -> str:
+    return f"{check} {subject.resource.name}"
+
+
+def check_labels(spec_path: Path) -> list[str]:
+    """The name of every check run on the spec: each check of each resource."""
+    return [label(check, subject) for subject in subjects(spec_path) for check in CHECKS]
+
+
+def run_checks(probe: Probe, spec_path: Path) -> tuple[list[Finding], list[str]]:
+    """Run every check on every list resource; returns the findings and what could not be
+    checked ("<check label>: why"): no data to tell right from wrong, or the request budget
+    spent. A check that cannot go on reports why instead of crashing the run."""
+    findings: list[Finding] = []
+    unchecked: list[str] = []
+    for subject in subjects(spec_path):
+        for name, check in CHECKS.items():
+            where = label(name, subject)
+            try:
+                for message, reproduce in check(probe, subject):
+                    findings.append(Finding(where, message, reproduce))
+            except NotCheckedError as exc:
+                unchecked.append(f"{where}: {exc}")
+            except BudgetExhaustedError:
+                unchecked.append(f"{where}: the request budget ({probe.max_requests}) ran out")
+            except UnexpectedResponseError as exc:
+                findings.append(Finding(where, str(exc), probe.curl(exc.path, exc.params)))
+            except httpx.HTTPError as exc:
+                findings.append(Finding(where, f"request failed: {exc}", probe.base_url))
+    return once_per_rule(findings), unchecked
+
+
+SHAPE = re.compile(r"=[^ ]*|'[^']*'|\[[^\]]*\]|[0-9]+")
+
+
+def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
+    """The first finding of each shape (its message with values and numbers left out) per
+    check, counting the others like it: one broken rule is one finding, not fifty."""
+    first: dict[tuple[str, str], Finding] = {}
+    more: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        shape = (finding.check, SHAPE.sub("#", finding.message))
+        if shape in first:
+            more[shape] = more.get(shape, 0) + 1
+        else:
+            first[shape] = finding
+    return [
+        Finding(f.check, f"{f.message} (and {more[shape]} more like it)", f.reproduce)
+        if shape in more
+        else f
+        for shape, f in first.items()
+    ]

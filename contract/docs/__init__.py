@@ -1,0 +1,106 @@
+"""`make docs`: build the static reference site into build/site/ from the bundled spec, the same
+document clients are generated from. The folder works from a file or any static host: an HTML
+reference rendered by Redocly's build-docs with Redoc inlined, the spec as YAML and JSON next to
+it, and the documented-vs-assumed table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from contract.spec import assumptions
+from contract import _cli as cli
+from contract.docs.behaviour import with_behaviour
+from contract.errors import ContractError, ToolError
+from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, SITE_DIR, display_path
+from contract._node_tools import run_node_tool
+from contract.spec.source import read_yaml
+
+PAGE = "index.html"
+SPEC_FILES = ("openapi.yaml", "openapi.json")
+TABLE = "assumptions.md"
+
+
+def build_site(
+    generated: Path = GENERATED_DIR, output: Path = SITE_DIR, config: Path = REDOCLY_CONFIG
+) -> Path:
+    """Rebuild `output` from scratch, so nothing of an older build gets published, and return
+    the page. The page's options (template, telemetry, download links) live in redocly.yaml.
+    The page renders the spec with each list operation's Behaviour section added; the files
+    offered for download are the contract as generated."""
+    spec = generated / SPEC_FILES[0]
+    _empty_folder(output)
+    page = output / PAGE
+    with tempfile.TemporaryDirectory() as scratch:
+        shown = Path(scratch) / SPEC_FILES[1]
+        shown.write_text(json.dumps(with_behaviour(read_yaml(spec)), ensure_ascii=False), "utf-8")
+        result = run_node_tool(
+            "redocly",
+            "build-docs",
+            str(shown),
+            "--config",
+            str(config),
+            "--lint-config",
+            "error",
+            "--inlineBundle",
+            "--output",
+            str(page),
+        )
+    if result.returncode != 0 or not page.is_file():
+        raise ToolError(f"redocly build-docs failed:\n{result.stderr.strip()}")
+    for name in SPEC_FILES:
+        shutil.copyfile(generated / name, output / name)
+    (output / TABLE).write_text(table_page(read_yaml(spec)), "utf-8")
+    return page
+
+
+def table_page(spec: dict[str, Any]) -> str:
+    """The README's documented-vs-assumed table as a page of its own."""
+    info = spec.get("info", {})
+    return (
+        f"# Documented and assumed: {info.get('title')} {info.get('version')}\n\n"
+        "What the provider's page documents, and what this contract decides where that page is"
+        " silent; each decision is an `x-assumption` in openapi.yaml.\n\n"
+        + assumptions.render_table(spec)
+    )
+
+
+def _empty_folder(folder: Path) -> None:
+    """Start from an empty folder; refuse to wipe one that holds more than a site."""
+    if folder.exists():
+        known = {PAGE, TABLE, *SPEC_FILES}
+        strangers = sorted(p.name for p in folder.iterdir() if p.name not in known)
+        if strangers:
+            raise ContractError(
+                f"{display_path(folder)} holds files that are not part of a site"
+                f" ({', '.join(strangers)}); choose an empty or new folder"
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=SITE_DIR, help="site folder")
+    args = parser.parse_args(argv)
+
+    def command() -> None:
+        started = time.perf_counter()
+        page = build_site(output=args.output)
+        seconds = time.perf_counter() - started
+        files = ", ".join(
+            f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(page.parent.iterdir())
+        )
+        print(f"built {display_path(page.parent)}/ in {seconds:.1f} s: {files}")
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

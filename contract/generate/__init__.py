@@ -1,0 +1,112 @@
+"""`make generate`: lint the spec, then write everything derived from it into generated/
+(the bundled spec, Pydantic models, the client package) and the documented-vs-assumed table
+into the README. `--check` regenerates into a temporary folder and fails with a diff when the
+committed output is stale."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import filecmp
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from contract.spec import assumptions
+from contract import _cli as cli
+from contract.generate.bundle import bundle
+from contract.generate.codegen import generate_client, generate_models
+from contract.errors import LintError, StaleOutputError
+from contract.layout import GENERATED_DIR, README, SPEC_ROOT, display_path
+from contract.lint import lint
+from contract.spec.source import read_yaml
+
+
+def generate(root: Path, output_dir: Path) -> None:
+    """Lint, then rebuild `output_dir` from scratch so removed outputs do not linger."""
+    problems = lint(root)
+    if problems:
+        raise LintError("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s)")
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+    bundled, _ = bundle(root, output_dir)
+    generate_models(bundled, output_dir / "models")
+    generate_client(bundled, output_dir / "client")
+
+
+# Caches that tools and imports leave beside generated code; git ignores them too.
+CACHE_DIRS = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
+
+
+def tree_files(top: Path) -> set[str]:
+    return {
+        p.relative_to(top).as_posix()
+        for p in top.rglob("*")
+        if p.is_file() and not CACHE_DIRS.intersection(p.relative_to(top).parts)
+    }
+
+
+def compare_trees(expected: Path, actual: Path, label: str) -> list[str]:
+    """Human-readable differences between the fresh output and the committed one."""
+    fresh, committed = tree_files(expected), tree_files(actual)
+    report = [f"missing from {label}: {name}" for name in sorted(fresh - committed)]
+    report += [
+        f"not produced by the spec, but in {label}: {name}" for name in sorted(committed - fresh)
+    ]
+    for name in sorted(fresh & committed):
+        if filecmp.cmp(expected / name, actual / name, shallow=False):
+            continue
+        try:
+            new = (expected / name).read_text("utf-8").splitlines(keepends=True)
+            old = (actual / name).read_text("utf-8").splitlines(keepends=True)
+        except UnicodeDecodeError:
+            report.append(f"stale (binary): {label}/{name}")
+            continue
+        diff = difflib.unified_diff(
+            old, new, f"{label}/{name} (committed)", f"{label}/{name} (from spec)"
+        )
+        report.append(f"stale: {label}/{name}\n" + "".join(diff))
+    return report
+
+
+def check(root: Path, committed: Path) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "generated"
+        generate(root, fresh)
+        report = compare_trees(fresh, committed, display_path(committed))
+        table = assumptions.render_table(read_yaml(fresh / "openapi.yaml"))
+    readme = README.read_text("utf-8")
+    if assumptions.replace_block(readme, table, README) != readme:
+        report.append(f"stale: {display_path(README)} (documented-vs-assumed table)")
+    if report:
+        raise StaleOutputError(
+            "\n".join(report) + "\ngenerated output is stale: run `make generate` and commit it"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
+    parser.add_argument("--output", type=Path, default=GENERATED_DIR, help="output folder")
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args(argv)
+
+    def command() -> None:
+        if args.check:
+            check(args.spec, args.output)
+            print(f"{display_path(args.output)} is up to date with {display_path(args.spec)}")
+            return
+        generate(args.spec, args.output)
+        if args.output.resolve() == GENERATED_DIR:
+            # The README documents the contract, not a spec generated elsewhere (a fixture).
+            table = assumptions.render_table(read_yaml(args.output / "openapi.yaml"))
+            text = README.read_text("utf-8")
+            README.write_text(assumptions.replace_block(text, table, README), "utf-8")
+        print(f"generated {display_path(args.output)}/ from {display_path(args.spec)}")
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

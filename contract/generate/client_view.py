@@ -1,0 +1,64 @@
+"""What a client sees of a bundled spec: every local `$ref` inlined and the parameters of a
+path item copied into each of its operations. Optic lays a spec out the same way before it
+diffs, so a JSON pointer from our rules and one from Optic name the same place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from contract.spec.source import HTTP_METHODS, MISSING, escape_pointer_token, lookup
+
+
+def pointer(*tokens: str | int) -> str:
+    return "".join("/" + escape_pointer_token(token) for token in tokens)
+
+
+def inline_refs(document: Any) -> Any:
+    """A copy of `document` with each local reference replaced by its target. A reference
+    that would recurse into itself stays a reference; keys beside `$ref` (OpenAPI 3.1 allows
+    a description there) override the target's."""
+
+    def inline(node: Any, active: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, active) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#") and ref not in active:
+            target = lookup(document, ref[1:])
+            if target is not MISSING:
+                resolved = inline(target, active | {ref})
+                siblings = {k: inline(v, active) for k, v in node.items() if k != "$ref"}
+                return {**resolved, **siblings} if isinstance(resolved, dict) else resolved
+        return {key: inline(value, active) for key, value in node.items()}
+
+    return inline(document, frozenset())
+
+
+def client_view(document: Any) -> Any:
+    """The bundled `document` inlined, with path-level parameters appended to each
+    operation's own unless the operation overrides them (same `in` and `name`)."""
+    view = inline_refs(document)
+    for item in (view.get("paths") or {}).values():
+        shared = item.pop("parameters", None) or []
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            own = operation.setdefault("parameters", [])
+            taken = {parameter_key(p) for p in own}
+            own.extend(p for p in shared if parameter_key(p) not in taken)
+    return view
+
+
+def parameter_key(parameter: Any) -> tuple[str, str]:
+    return (str(parameter.get("in")), str(parameter.get("name")))
+
+
+def operations(view: Any) -> Iterator[tuple[str, str, Any]]:
+    """(path, method, operation) for every operation of a client view."""
+    for path, item in (view.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                yield path, method, item[method]

@@ -1,0 +1,118 @@
+"""The client templates cannot see a spec's `x-` extensions, so the declarations they need are
+written as a Jinja file beside them, keyed by `method path`: PAGING, which the facade
+(api_init.py.jinja) pages with, BEHAVIOUR, the rules the README shows, and QUICK_START, what
+the README's example calls. Paging names come from the spec alone, never from a template."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from jsonschema import Draft202012Validator
+
+from contract.docs.behaviour import behaviour_rules
+from contract.spec.declarations import ListResource, list_operations
+
+DECLARATIONS_TEMPLATE: Final = "declarations.jinja"
+EXAMPLE_PAGE_SIZE: Final = 2
+MISSING_TEXT: Final = "no-such-id"
+MISSING_NUMBER: Final = 2**31 - 1
+
+
+def declared_paging(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """`method path` of each paged list operation -> the query parameters that set how many
+    matches to skip and the page size, and the JSON member paths of its items and total."""
+    return {
+        f"{method} {path}": {
+            "skip": resource.paging.offset,
+            "step": resource.paging.step,
+            "results": list(resource.paging.results),
+            "total": list(resource.paging.total),
+        }
+        for (method, path), resource in list_operations(document).items()
+    }
+
+
+def _page_size(resource: ListResource) -> int:
+    """The example's page size, within the bounds of the page-size parameter."""
+    schema = resource.parameters[resource.paging.step]
+    size = EXAMPLE_PAGE_SIZE
+    if isinstance(schema.get("maximum"), int):
+        size = min(size, schema["maximum"])
+    if isinstance(schema.get("minimum"), int):
+        size = max(size, schema["minimum"])
+    return size
+
+
+def _missing_key(schema: Mapping[str, Any]) -> str | int | None:
+    """A value the path parameter of `schema` accepts that is unlikely to name an item: a
+    text for a string, the largest allowed number for an integer, else None (no example of a
+    miss). A `format` is not checked by the validator, so it gets no example either."""
+    candidate: str | int
+    if schema.get("type") == "string":
+        candidate = MISSING_TEXT
+    elif schema.get("type") == "integer":
+        candidate = MISSING_NUMBER
+        if isinstance(schema.get("maximum"), int):
+            candidate = min(candidate, schema["maximum"])
+        if isinstance(schema.get("exclusiveMaximum"), int):
+            candidate = min(candidate, schema["exclusiveMaximum"] - 1)
+    else:
+        return None
+    try:
+        valid = Draft202012Validator(schema).is_valid(candidate)
+    except re.error:  # an ECMA-262 pattern Python cannot read: no example of a miss
+        return None
+    return candidate if valid and "format" not in schema else None
+
+
+def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """`method path` of each paged list operation -> what the README's example needs: the
+    page size to ask for, the `method path` of the detail operation, the item property that
+    fills its path parameter, where its 200 body holds the item, and a key that names no item
+    (left out when the parameter's schema suggests none: JSON's null is no Jinja literal)."""
+    found: dict[str, dict[str, Any]] = {}
+    for (method, path), resource in list_operations(document).items():
+        detail = resource.detail
+        found[f"{method} {path}"] = {
+            "page_size": _page_size(resource),
+            "detail": f"get {detail.path}",
+            "key": detail.key,
+            "item": list(detail.item),
+        }
+        missing = _missing_key(detail.key_schema)
+        if missing is not None:
+            found[f"{method} {path}"]["missing_key"] = missing
+    return found
+
+
+def declarations_template(document: Mapping[str, Any]) -> str:
+    # JSON of strings, numbers and lists is also a Jinja literal (escapes included).
+    paging = json.dumps(declared_paging(document), indent=2, sort_keys=True)
+    behaviour = json.dumps(
+        {
+            f"{method} {path}": behaviour_rules(resource)
+            for (method, path), resource in list_operations(document).items()
+        },
+        indent=2,
+        sort_keys=True,
+    )
+    example = json.dumps(quick_start(document), indent=2, sort_keys=True)
+    return (
+        "{# Written from the spec's declarations by contract/generate/template_declarations.py. #}\n"
+        f"{{% set PAGING = {paging} %}}\n"
+        f"{{% set BEHAVIOUR = {behaviour} %}}\n"
+        f"{{% set QUICK_START = {example} %}}\n"
+    )
+
+
+def templates_with_declarations(templates: Path, document: Mapping[str, Any], folder: Path) -> Path:
+    """A copy of `templates` in `folder`, with the declarations of `document` beside them."""
+    target = folder / templates.name
+    shutil.copytree(templates, target)
+    (target / DECLARATIONS_TEMPLATE).write_text(declarations_template(document), "utf-8")
+    return target

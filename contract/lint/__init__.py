@@ -1,0 +1,158 @@
+"""`make lint`: check the spec with openapi-spec-validator, Redocly's rules and the house rules
+in redocly.yaml, plus the shape of every `x-assumption`. Each problem is printed as
+`file:line #/json/pointer [rule] message`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+from contract import _cli as cli
+from contract.spec.assumptions import assumption_errors
+from contract.spec.declarations import declaration_problems
+from contract.errors import LintError, SpecLoadError, ToolError
+from contract.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
+from contract._node_tools import run_node_tool
+from contract.spec.source import (
+    HTTP_METHODS,
+    Location,
+    PathKey,
+    SourceMap,
+    forget_lines,
+    line_of,
+    load_inlined,
+)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    location: Location
+    rule: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = display_path(self.location.file)
+        if self.line is not None:
+            place += f":{self.line}"
+        return f"{place} #{self.location.pointer or '/'} [{self.rule}] {self.message}"
+
+
+def redocly_problems(root: Path, config: Path = REDOCLY_CONFIG) -> list[Problem]:
+    """Redocly's built-in and configured rules, reported at their source file and pointer."""
+    result = run_node_tool(
+        "redocly", "lint", str(root), "--config", str(config), "--format", "json"
+    )
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"redocly lint gave no report:\n{result.stderr.strip()}") from exc
+    problems = []
+    for item in report.get("problems", []):
+        where = (item.get("location") or [{}])[0]
+        source = where.get("source", {}).get("ref", str(root))
+        problems.append(
+            Problem(
+                Location((REPO_ROOT / source).resolve(), where.get("pointer", "#").lstrip("#")),
+                item.get("ruleId", "redocly"),
+                " ".join(str(item.get("message", "")).split()),
+                where.get("start", {}).get("line"),
+            )
+        )
+    return problems
+
+
+def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """openapi-spec-validator on the inlined document, each error mapped to its source."""
+    validator = OpenAPIV31SpecValidator(document, base_uri=source_map.locate(()).file.as_uri())
+    problems = []
+    for error in validator.iter_errors():
+        path = list(error.absolute_path) if isinstance(error, ValidationError) else []
+        keyword = error.validator if isinstance(error.validator, str) else "schema"
+        problems.append(
+            at_line(
+                source_map.locate(path),
+                f"openapi-spec-validator/{keyword}",
+                str(error.message).splitlines()[0],
+            )
+        )
+    return problems
+
+
+def missing_not_found(document: Any) -> Iterator[tuple[PathKey, str, str]]:
+    """An operation on a path with a parameter (`/event-groups/{id}`) must say what an id
+    that names nothing gives: a 404 response."""
+    for route, item in (document.get("paths") or {}).items():
+        if "{" not in route or not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict) and "404" not in (operation.get("responses") or {}):
+                yield (
+                    ("paths", route, method, "responses"),
+                    "operation-404-for-path-parameters",
+                    f"{method.upper()} {route} has a path parameter but no 404 response",
+                )
+
+
+def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """Rules no external tool knows: the shape and uniqueness of `x-assumption` objects, the
+    behaviour declarations, and a 404 response wherever a path parameter can name nothing."""
+    found = [
+        *assumption_errors(document, source_map.locate),
+        *declaration_problems(document),
+        *missing_not_found(document),
+    ]
+    return [at_line(source_map.locate(path), rule, message) for path, rule, message in found]
+
+
+def at_line(location: Location, rule: str, message: str) -> Problem:
+    return Problem(location, rule, message, line_of(location))
+
+
+def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]:
+    """Every problem of the spec rooted at `root`, sorted by place."""
+    forget_lines()  # the files may have changed since the last call
+    try:
+        document, source_map = load_inlined(root)
+    except SpecLoadError as exc:
+        problems = redocly_problems(root, config)
+        if problems:
+            return sorted(set(problems))
+        raise exc
+    problems = redocly_problems(root, config)
+    problems += validator_problems(document, source_map)
+    problems += house_problems(document, source_map)
+    return sorted(set(problems))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("spec", nargs="?", type=Path, default=SPEC_ROOT, help="root spec file")
+    args = parser.parse_args(argv)
+
+    def command() -> None:
+        try:
+            problems = lint(args.spec)
+        except SpecLoadError as exc:  # a file that does not parse is a problem of the spec
+            raise LintError(str(exc)) from exc
+        if problems:
+            raise LintError(
+                "\n".join(map(str, problems))
+                + f"\n{len(problems)} problem(s) in {display_path(args.spec)}"
+            )
+        print(f"{display_path(args.spec)}: valid OpenAPI 3.1, all house rules pass")
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

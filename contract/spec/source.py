@@ -1,0 +1,195 @@
+"""Load the split spec as one document while remembering which file and JSON pointer each
+node came from, so problems found in the whole document can be reported where they are
+written. Redocly bundles for the generators; this loader exists only for precise messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contract.errors import SpecLoadError
+from contract.layout import display_path
+
+PathKey = tuple[str | int, ...]
+
+# The fields of an OpenAPI path item that hold operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class _Missing:
+    """The value of a pointer that leads nowhere; distinct from a JSON null."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+def escape_pointer_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A node's place in the source: file and JSON pointer (RFC 6901) inside it."""
+
+    file: Path
+    pointer: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.file)}#{self.pointer or '/'}"
+
+
+class SourceMap:
+    """Maps paths in the inlined document back to their source location."""
+
+    def __init__(self) -> None:
+        self._origins: dict[PathKey, Location] = {}
+
+    def record(self, path: PathKey, location: Location) -> None:
+        self._origins[path] = location
+
+    def locate(self, path: Sequence[str | int]) -> Location:
+        """The location of the node at `path`: the deepest recorded ancestor, plus the rest
+        of the path, which lies inside the same file."""
+        key = tuple(path)
+        for depth in range(len(key), -1, -1):
+            origin = self._origins.get(key[:depth])
+            if origin is not None:
+                rest = "".join("/" + escape_pointer_token(t) for t in key[depth:])
+                return Location(origin.file, origin.pointer + rest)
+        raise KeyError(f"no source recorded for {key!r}")  # root is always recorded
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file, turning I/O and syntax errors into a message with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecLoadError(f"{display_path(path)}: cannot read ({exc.strerror})") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecLoadError(f"{display_path(path)}{where}: invalid YAML ({problem})") from exc
+
+
+def lookup(document: Any, json_pointer: str) -> Any:
+    """The node at `json_pointer` (RFC 6901, "" for the whole document), or MISSING."""
+    node = document
+    for raw in json_pointer.split("/")[1:] if json_pointer.strip("/") else []:
+        token = unescape_pointer_token(raw)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return MISSING
+    return node
+
+
+def resolve_pointer(document: Any, pointer: str, location: Location) -> Any:
+    node = lookup(document, pointer if pointer.startswith("/") else "/" + pointer)
+    if node is MISSING:
+        raise SpecLoadError(f"{location}: $ref target not found")
+    return node
+
+
+class _Inliner:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[Path, Any] = {}
+        self.source_map = SourceMap()
+
+    def load(self, path: Path) -> Any:
+        if path not in self.files:
+            self.files[path] = read_yaml(path)
+        return self.files[path]
+
+    def inline(self, node: Any, here: Location, path: PathKey, stack: tuple[Path, ...]) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not (here.file == self.root and ref.startswith("#")):
+                return self.follow(ref, here, path, stack)
+            return {
+                key: self.inline(
+                    value,
+                    Location(here.file, f"{here.pointer}/{escape_pointer_token(key)}"),
+                    (*path, key),
+                    stack,
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [
+                self.inline(item, Location(here.file, f"{here.pointer}/{i}"), (*path, i), stack)
+                for i, item in enumerate(node)
+            ]
+        return node
+
+    def follow(self, ref: str, here: Location, path: PathKey, stack: tuple[Path, ...]) -> Any:
+        target_name, _, fragment = ref.partition("#")
+        target = (here.file.parent / target_name).resolve() if target_name else here.file
+        ref_location = Location(here.file, f"{here.pointer}/$ref")
+        if target in stack:
+            raise SpecLoadError(f"{ref_location}: $ref cycle through {display_path(target)}")
+        if not target.is_file():
+            raise SpecLoadError(f"{ref_location}: $ref to a missing file {ref!r}")
+        node = resolve_pointer(self.load(target), fragment, ref_location)
+        origin = Location(target, fragment.rstrip("/"))
+        self.source_map.record(path, origin)
+        return self.inline(node, origin, path, (*stack, target))
+
+
+def load_inlined(root: Path) -> tuple[Any, SourceMap]:
+    """The spec rooted at `root` with every reference to another file replaced by its target.
+    References inside the root file (`#/components/...`) are kept as they are."""
+    root = root.resolve()
+    inliner = _Inliner(root)
+    origin = Location(root, "")
+    inliner.source_map.record((), origin)
+    document = inliner.inline(inliner.load(root), origin, (), (root,))
+    return document, inliner.source_map
+
+
+@cache
+def _composed(path: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def forget_lines() -> None:
+    _composed.cache_clear()
+
+
+def line_of(location: Location) -> int | None:
+    """The 1-based line where the node at `location` is written: the deepest node of its
+    pointer that exists in the file (a missing member is reported at its parent)."""
+    node = _composed(location.file)
+    if node is None:
+        return None
+    for raw in location.pointer.split("/")[1:] if location.pointer.strip("/") else []:
+        token = unescape_pointer_token(raw)
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == token), None)
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+            child = node.value[int(token)] if int(token) < len(node.value) else None
+        if child is None:
+            break
+        node = child
+    return int(node.start_mark.line) + 1

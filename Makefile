@@ -12,7 +12,7 @@ VENV := .venv/.synced
 NODE := node_modules/.installed
 GENERATED := build/generate.stamp
 SPEC_FILES := $(shell find openapi -type f -name '*.yaml' | LC_ALL=C sort) redocly.yaml
-GENERATOR_INPUTS := $(SPEC_FILES) $(shell find scripts -type f -not -path '*/__pycache__/*') \
+GENERATOR_INPUTS := $(SPEC_FILES) $(shell find scripts contract -type f -not -path '*/__pycache__/*') \
 	pyproject.toml uv.lock package-lock.json
 
 .PHONY: help
@@ -56,9 +56,9 @@ check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or the READ
 
 .PHONY: typecheck
 typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
-	$(PY) -m ruff check scripts tests reference_server benchmarks
-	$(PY) -m ruff format --check scripts tests reference_server benchmarks
-	$(PY) -m mypy scripts tests reference_server benchmarks
+	$(PY) -m ruff check scripts contract tests reference_server benchmarks
+	$(PY) -m ruff format --check scripts contract tests reference_server benchmarks
+	$(PY) -m mypy scripts contract tests reference_server benchmarks
 	$(PY) -m ruff check --no-cache generated/client
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
 
@@ -109,7 +109,7 @@ BASE_URL ?=
 AUTH ?=
 AUTH_FILE ?=
 export AUTH
-# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS: unset, contract/conformance/'s own
+# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS: unset, the command's own
 # defaults apply (`python -m scripts.conformance --help` shows them).
 # Set ALLOW_PARTIAL=1 to pass although some rules could not be checked (no data, budget spent).
 ALLOW_PARTIAL ?=

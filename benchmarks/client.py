@@ -19,8 +19,8 @@ from benchmarks.report import Section
 from benchmarks.server import documented_keys
 from benchmarks.servers import Servers
 from contract.conformance.live_server import LiveServer
-from reference_server.spec_rules import load_rules
 from contract.errors import BenchmarkError
+from reference_server.spec_rules import load_rules
 
 WARMUP_CALLS = 100
 BLOCK = 100  # calls of one variant before switching, so drift of the machine hits both alike

@@ -21,12 +21,6 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
 from benchmarks.report import Section
-from reference_server.app import create_app
-from reference_server.auth import Credentials
-from reference_server.data import synthetic_items
-from contract.conformance.live_server import start_live_server
-from reference_server.spec_rules import load_rules
-from reference_server.store import Store
 from contract.conformance import (
     REFERENCE_DATA,
     SCHEMATHESIS_CONFIG,
@@ -34,9 +28,15 @@ from contract.conformance import (
     schemathesis_invocation,
     target,
 )
+from contract.conformance.live_server import start_live_server
+from contract.conformance.properties import Probe, basic, run_checks
 from contract.errors import BenchmarkError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
-from contract.conformance.properties import Probe, basic, run_checks
+from reference_server.app import create_app
+from reference_server.auth import Credentials
+from reference_server.data import synthetic_items
+from reference_server.spec_rules import load_rules
+from reference_server.store import Store
 
 GENERATED_CASES = re.compile(r"(\d+) generated")
 SCHEMATHESIS_SECONDS = re.compile(r"=+ .* in ([\d.]+)s =+")

@@ -15,8 +15,8 @@ from urllib.parse import urlencode, urlsplit
 
 from benchmarks.report import Section
 from benchmarks.wrk import Load, PathsSent, WrkResult, run_wrk_paths, write_paths
-from reference_server.data import synthetic_items
 from contract.spec.declarations import ListResource
+from reference_server.data import synthetic_items
 
 SEED = 0  # the reference server's default --seed
 # Paths written for one run at most: more than a generous rate sends in the measured seconds.

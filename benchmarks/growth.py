@@ -14,8 +14,8 @@ from benchmarks.memory import Resident, resident
 from benchmarks.report import Section
 from benchmarks.wrk import Load
 from contract.conformance.live_server import LiveServer, start_live_server
-from contract.spec.declarations import ListResource
 from contract.conformance.properties import basic
+from contract.spec.declarations import ListResource
 
 SMALL = 10_000
 LARGE = 1_000_000  # only with --large: seeding it takes minutes

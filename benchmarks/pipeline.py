@@ -16,12 +16,12 @@ from pathlib import Path
 
 from benchmarks.measure import Timing, time_runs
 from benchmarks.report import Section
-from contract.spec import assumptions
+from contract.errors import BenchmarkError
 from contract.generate.bundle import bundle
 from contract.generate.codegen import generate_client, generate_models
-from contract.errors import BenchmarkError
 from contract.layout import REPO_ROOT, SPEC_ROOT
 from contract.lint import house_problems, redocly_problems, validator_problems
+from contract.spec import assumptions
 from contract.spec.source import load_inlined, read_yaml
 
 # Never copied into the scratch tree: history, installs, build output and caches.

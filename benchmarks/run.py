@@ -20,9 +20,9 @@ from benchmarks.report import Report, Section, render_section, replace_block, wr
 from benchmarks.servers import Servers
 from benchmarks.wrk import Load
 from contract.conformance.live_server import LiveServerError
-from reference_server.spec_rules import load_rules
 from contract.errors import ContractError
 from contract.layout import README, REPO_ROOT, display_path
+from reference_server.spec_rules import load_rules
 
 AREAS = ("pipeline", "server", "conformance", "client")
 RESULTS = REPO_ROOT / "benchmarks" / "results"

@@ -1,4 +1,4 @@
-"""What every command of scripts/ does with its outcome, in one place: print a clear message
+"""What every command (scripts/) does with its outcome, in one place: print a clear message
 instead of a traceback and exit with a code CI can act on.
 
 - 0: ok.

@@ -1,4 +1,4 @@
-"""Where things live in the repository: the one place scripts and tests learn paths from."""
+"""Where things live in the repository: the one place tools and tests learn paths from."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ BUILD_DIR = REPO_ROOT / "build"
 SITE_DIR = BUILD_DIR / "site"
 README = REPO_ROOT / "README.md"
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
-OPTIC_CHECK = REPO_ROOT / "scripts" / "optic_check.cjs"
-OPTIC_STANDARD = REPO_ROOT / "scripts" / "optic-standard.yaml"  # read by optic_check.cjs
+OPTIC_CHECK = REPO_ROOT / "contract" / "breaking" / "optic_check.cjs"
+OPTIC_STANDARD = REPO_ROOT / "contract" / "breaking" / "optic-standard.yaml"  # optic_check.cjs
 
 
 def display_path(path: Path) -> str:

@@ -8,13 +8,13 @@ import stat
 import tempfile
 from pathlib import Path
 
-from reference_server.errors import SetupError
+from contract.errors import UsageError
 
 OWNER_ONLY = 0o600
 NOT_OWNER = 0o077  # any permission for the group or for others
 
 
-class SecretFileError(SetupError):
+class SecretFileError(UsageError):
     """A secret file is missing, empty, or open to more than its owner."""
 
 

@@ -21,15 +21,15 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from contract.layout import BUNDLED_SPEC, display_path
+from contract.secret_file import SecretFileError, read_secret_file, write_secret_file
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_USER, Credentials, check_user_name
 from reference_server.data import Item, documented_items, load_items, synthetic_items
 from reference_server.errors import DataError, SetupError
-from contract.secret_file import read_secret_file, write_secret_file
 from reference_server.spec_rules import SpecRules, load_rules
 from reference_server.store import Store
 from reference_server.tables import noun
-from contract.layout import BUNDLED_SPEC, display_path
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 USER_VARIABLE = "API_USER"
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         credentials = Credentials(args.user, password)
         store, holdings = open_store(args, rules)
         app = create_app(credentials, store, rules)
-    except SetupError as exc:  # exit codes as the contract's commands: 2 for what it was given
+    except (SetupError, SecretFileError) as exc:  # 2, as for the contract's commands
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{rules.title} {rules.version}: reference server")

@@ -15,11 +15,11 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from contract.spec.declarations import ListResource, member
 from reference_server.errors import DataError
 from reference_server.parameters import describe
 from reference_server.spec_rules import JSON_MEDIA_TYPE, SpecRules, deref
 from reference_server.tables import noun
-from contract.spec.declarations import ListResource, member
 
 Item = dict[str, Any]
 MAX_REPORTED_PROBLEMS: Final = 10

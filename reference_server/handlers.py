@@ -12,10 +12,10 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from contract.spec.declarations import with_member
 from reference_server.problems import JSON_MEDIA_TYPE, Problems
 from reference_server.resources import Resource
 from reference_server.store import Store
-from contract.spec.declarations import with_member
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from contract.spec.declarations import ListResource, page_parameters
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import OperationRule, SpecRules
 from reference_server.store import Condition, Query
 from reference_server.tables import Order, declared_order
-from contract.spec.declarations import ListResource, page_parameters
 
 
 @dataclass(frozen=True)

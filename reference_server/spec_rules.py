@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from reference_server.errors import SpecRulesError
-from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
-from contract.spec.declarations import ListResource, list_resources
 from contract.errors import DeclarationError, SpecLoadError
 from contract.layout import BUNDLED_SPEC
+from contract.spec.declarations import ListResource, list_resources
 from contract.spec.source import HTTP_METHODS, MISSING, lookup, read_yaml
+from reference_server.errors import SpecRulesError
+from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
 
 REQUEST_LOCATIONS = frozenset({"query", "path"})
 JSON_MEDIA_TYPE = "application/json"

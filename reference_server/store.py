@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from contract.spec.declarations import ListResource
 from reference_server.errors import StoreError
 from reference_server.tables import INSERTION, Layout, Order, folded, order_sql, quote
-from contract.spec.declarations import ListResource
 
 LARGEST: Final = 2**63 - 1  # SQLite integers are 64-bit
 

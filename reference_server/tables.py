@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
-from reference_server.errors import SpecRulesError
 from contract.spec.declarations import ListResource, Sorting
+from reference_server.errors import SpecRulesError
 
 # JSON Schema type -> SQLite column type. Booleans are stored as 0/1.
 SQL_TYPES: Final[Mapping[str, str]] = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER"}

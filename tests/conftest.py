@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
-from reference_server.app import create_app
 from contract.conformance.live_server import LiveServer, start_live_server
-from reference_server.spec_rules import load_rules
-from reference_server.store import Store
 from contract.docs import build_site
 from contract.generate import generate
 from contract.layout import SPEC_DIR
+from reference_server.app import create_app
+from reference_server.spec_rules import load_rules
+from reference_server.store import Store
 from tests.server_client import InProcessClient
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]

@@ -17,10 +17,10 @@ from urllib.parse import parse_qsl, urlencode
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contract.conformance.live_server import free_port
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.data import synthetic_items
-from contract.conformance.live_server import free_port
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from contract.errors import ContractError
+from contract.layout import BUNDLED_SPEC
 from contract.spec.assumptions import (
     TABLE_END,
     TABLE_START,
@@ -11,8 +13,6 @@ from contract.spec.assumptions import (
     render_table,
     replace_block,
 )
-from contract.errors import ContractError
-from contract.layout import BUNDLED_SPEC
 from contract.spec.source import read_yaml
 
 

@@ -7,8 +7,8 @@ import copy
 from typing import Any
 
 from contract.docs.behaviour import HEADING, behaviour_section, with_behaviour
-from contract.spec.declarations import ListResource, list_operations, list_resources
 from contract.layout import BUNDLED_SPEC
+from contract.spec.declarations import ListResource, list_operations, list_resources
 from contract.spec.source import HTTP_METHODS, load_inlined, read_yaml
 from tests.conftest import TWO_RESOURCES
 

@@ -42,10 +42,10 @@ from benchmarks.wrk import (
     wrk_command,
 )
 from contract.conformance.live_server import LiveServer
-from reference_server.spec_rules import load_rules
+from contract.conformance.properties import basic
 from contract.errors import BenchmarkError
 from contract.layout import README, REPO_ROOT
-from contract.conformance.properties import basic
+from reference_server.spec_rules import load_rules
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:8080/rest-api/customer-interface/v1.0/event-groups

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from contract.generate.bundle import bundle
-from contract.breaking.compare import Report, compare, compare_all
-from contract.errors import ToolError
-from contract.layout import OPTIC_STANDARD, SPEC_ROOT
 from contract._node_tools import run_node_tool
+from contract.breaking.compare import Report, compare, compare_all
 from contract.breaking.optic import OPTIC_ENV, run_optic
+from contract.errors import ToolError
+from contract.generate.bundle import bundle
+from contract.layout import OPTIC_STANDARD, SPEC_ROOT
 from tests.conftest import copy_spec, edit_spec_file
 
 ROOT = "openapi.yaml"
@@ -361,8 +361,8 @@ def test_a_spec_optic_cannot_read_is_a_tool_error_naming_the_pair(
 def test_one_optic_run_for_many_pairs_agrees_with_the_optic_cli(
     released: Path, tmp_path: Path
 ) -> None:
-    """contract/breaking/optic_check.cjs calls Optic's internals; the CLI, in CI mode, writes the same
-    results to ci-run-details.json. An upgrade of Optic that changes them fails here."""
+    """contract/breaking/optic_check.cjs calls Optic's internals; the CLI, in CI mode, writes
+    the same results to ci-run-details.json. An upgrade of Optic that changes them fails here."""
     case = CASES["removed enum value of a request parameter"]
     root = copy_spec(tmp_path)
     for file, change in case.edits:

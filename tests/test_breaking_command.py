@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from contract.breaking import main
-from contract.errors import GitRefError
 from contract.breaking.git_spec import default_base, extract_spec
+from contract.errors import GitRefError
+from scripts.breaking import main
 from tests.conftest import copy_spec, edit_spec_file
 
 SORT_DIRECTION = "shared/schemas/SortDirection.yaml"

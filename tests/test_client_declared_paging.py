@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from contract.docs.behaviour import behaviour_rules
+from contract.generate.template_declarations import declared_paging
 from contract.spec.declarations import list_operations
 from contract.spec.source import read_yaml
-from contract.generate.template_declarations import declared_paging
 
 PACKAGE = "customer_interface_client"
 SEGMENTS = "get /segments"

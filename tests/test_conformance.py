@@ -79,7 +79,7 @@ def test_each_fault_of_a_broken_server_is_reported(
 def test_auth_without_a_colon_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from contract.conformance import main
+    from scripts.conformance import main
 
     monkeypatch.setenv("AUTH", "nocolon")
     assert main(["--base-url", "http://127.0.0.1:9"]) == 2

@@ -9,11 +9,11 @@ import schemathesis
 from hypothesis import settings
 from schemathesis.config import SchemathesisConfig
 
+from contract.conformance.properties import basic
+from contract.layout import BUNDLED_SPEC, REPO_ROOT
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.spec_rules import load_rules
-from contract.layout import BUNDLED_SPEC, REPO_ROOT
-from contract.conformance.properties import basic
 
 USER, PASSWORD = "in-process", "in-process-password"
 APP = create_app(credentials=Credentials(USER, PASSWORD))

@@ -20,18 +20,23 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
+from contract.conformance import Target
+from contract.conformance.live_server import (
+    LiveServer,
+    LiveServerError,
+    scrubbed,
+    start_live_server,
+)
+from contract.conformance.properties import Probe
+from contract.layout import REPO_ROOT
 from reference_server.__main__ import chosen_password
 from reference_server.__main__ import main as serve_main
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.data import synthetic_items
-from contract.conformance.live_server import LiveServer, LiveServerError, scrubbed, start_live_server
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from contract.conformance import Target
-from contract.conformance import main as conformance_main
-from contract.layout import REPO_ROOT
-from contract.conformance.properties import Probe
+from scripts.conformance import main as conformance_main
 from tests.faulty_servers import FAULTS, serve
 
 USER = "leak-user"
@@ -111,7 +116,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     ):
         assert httpx.get(f"{server.base_url}/event-groups", auth=server.auth).status_code == 200
         command = [
-            sys.executable, "-m", "contract.conformance", "--base-url", faulty_url,
+            sys.executable, "-m", "scripts.conformance", "--base-url", faulty_url,
             "--max-examples", "3", "--max-requests", "400", "--reports", str(reports),
         ]  # fmt: skip
         result = subprocess.run(
@@ -280,5 +285,5 @@ def test_make_echoes_no_credentials_of_its_recipes(target: str, variable: str) -
         ["make", "-n", target], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
     )
 
-    assert "contract.conformance" in result.stdout or "reference_server" in result.stdout
+    assert "scripts.conformance" in result.stdout or "reference_server" in result.stdout
     assert secret not in result.stdout + result.stderr

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from contract.spec.declarations import Filter, Sorting, list_resources, member, with_member
 from contract.errors import DeclarationError
 from contract.layout import BUNDLED_SPEC
+from contract.spec.declarations import Filter, Sorting, list_resources, member, with_member
 from contract.spec.source import read_yaml
 
 

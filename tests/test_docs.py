@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from contract.spec.assumptions import render_table
-from contract.docs.behaviour import HEADING, with_behaviour
-from contract.spec.declarations import list_operations
 from contract.docs import build_site
+from contract.docs.behaviour import HEADING, with_behaviour
 from contract.errors import ContractError
 from contract.layout import GENERATED_DIR, REPO_ROOT
+from contract.spec.assumptions import render_table
+from contract.spec.declarations import list_operations
 from contract.spec.source import read_yaml
 
 LOCAL_SOURCES = {"'none'", "'unsafe-inline'", "data:", "blob:"}

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from contract.docs.behaviour import behaviour_section
-from contract.spec.declarations import list_operations
 from contract.layout import BUILD_DIR, BUNDLED_SPEC
+from contract.spec.declarations import list_operations
 from contract.spec.source import HTTP_METHODS, read_yaml
 from tests.browser import Chromium, Request
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from starlette.types import ASGIApp
 
-from contract.layout import BUNDLED_SPEC
 from contract.conformance.properties import Finding, Probe, run_checks
+from contract.layout import BUNDLED_SPEC
 from tests.declared_faults import MORE_LIST_FAULTS, MORE_LIST_FINDINGS
 from tests.faulty_servers import PASSWORD, USER, Fault, reference_app, serve
 from tests.policy_faults import (

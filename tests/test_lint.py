@@ -8,7 +8,8 @@ import pytest
 
 from contract.errors import SpecLoadError
 from contract.layout import SPEC_ROOT
-from contract.lint import lint, main
+from contract.lint import lint
+from scripts.lint import main
 from tests.conftest import SpecEditor
 
 LIST = "resources/event_groups/paths/event-groups.yaml"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from contract.conformance import oracle
-from contract.spec.declarations import list_resources
-from contract.layout import BUNDLED_SPEC
 from contract.conformance.properties import Probe, Subject, check_oracle, subjects
+from contract.layout import BUNDLED_SPEC
+from contract.spec.declarations import list_resources
 from contract.spec.source import read_yaml
 from tests.declared_faults import DECLARED_FAULTS
 from tests.faulty_servers import FAULTS, PASSWORD, USER, Fault, reference_app, serve

@@ -11,14 +11,21 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contract.conformance.live_server import LiveServer, start_live_server
+from contract.conformance.properties import (
+    Finding,
+    Params,
+    Probe,
+    page_sizes,
+    run_checks,
+    unused_key,
+)
+from contract.layout import BUNDLED_SPEC
+from contract.spec.declarations import list_resources
+from contract.spec.source import read_yaml
 from reference_server.app import create_app
 from reference_server.auth import Credentials
-from contract.conformance.live_server import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
-from contract.spec.declarations import list_resources
-from contract.layout import BUNDLED_SPEC
-from contract.conformance.properties import Finding, Params, Probe, page_sizes, run_checks, unused_key
-from contract.spec.source import read_yaml
 from tests.faulty_servers import PASSWORD, USER, Fault, rewrite_query, serve
 
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from benchmarks.memory import family
+from contract.conformance.live_server import LiveServer, start_live_server
 from reference_server.__main__ import main
 from reference_server.data import synthetic_items
-from contract.conformance.live_server import LiveServer, start_live_server
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
 from tests import spec_facts

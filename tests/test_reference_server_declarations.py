@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
+from contract.spec.declarations import ListResource, member
+from contract.spec.source import read_yaml
 from reference_server.__main__ import main
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER
@@ -22,8 +24,6 @@ from reference_server.data import documented_items, synthetic_items
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import SpecRules, rules_from_document
 from reference_server.store import Condition, Query, Store
-from contract.spec.declarations import ListResource, member
-from contract.spec.source import read_yaml
 from tests import spec_facts
 from tests.server_client import InProcessClient
 

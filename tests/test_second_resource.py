@@ -18,11 +18,11 @@ import httpx
 import pytest
 
 from contract.conformance.live_server import LiveServer, start_live_server
-from contract import conformance
+from contract.conformance.properties import Probe, run_checks
 from contract.generate.bundle import bundle
 from contract.spec.declarations import list_resources
-from contract.conformance.properties import Probe, run_checks
 from contract.spec.source import read_yaml
+from scripts import conformance
 from tests.conftest import copy_spec, edit_spec_file
 
 NAME_FILTER = "resources/event_groups/parameters/name.yaml"

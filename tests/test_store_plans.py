@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contract.spec.declarations import Item, ListResource
+from contract.spec.source import read_yaml
 from reference_server.data import synthetic_items
 from reference_server.resources import Resource, resource_of
 from reference_server.spec_rules import SpecRules, rules_from_document
 from reference_server.store import Query, Store
-from contract.spec.declarations import Item, ListResource
-from contract.spec.source import read_yaml
 
 ITEMS = 240  # enough for ties, repeated names and pages past the first
 PLANS = ["chosen", "walk", "collect"]

@@ -4,9 +4,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from contract.conformance import write_junit
-from contract.layout import BUNDLED_SPEC
 from contract.conformance.properties import Finding, check_labels
 from contract.conformance.verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
+from contract.layout import BUNDLED_SPEC
 
 
 def by_id(findings: list[Finding], unchecked: list[str]) -> dict[str, str]:

@@ -5,17 +5,13 @@ a major bump of info.version. A generated client of the old spec must keep worki
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-from contract import _cli as cli
-from contract.generate.bundle import bundle
 from contract.breaking.compare import Report, compare, major
-from contract.errors import BreakingChangeError
 from contract.breaking.git_spec import default_base, extract_spec
-from contract.layout import SPEC_ROOT, display_path
+from contract.generate.bundle import bundle
+from contract.layout import display_path
 
 
 def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
@@ -48,28 +44,3 @@ def summary(ref: str, report: Report, spec_root: Path) -> str:
         f"{counted}: {against}; breaking change(s) without a major version bump ({versions}): "
         f"undo the change(s) marked breaking, or bump info.version {bump} if the break is intended"
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--base", help="git reference of the released spec (default: latest release tag, else main)"
-    )
-    parser.add_argument(
-        "--spec", type=Path, default=SPEC_ROOT, help="root spec file in the work tree"
-    )
-    args = parser.parse_args(argv)
-
-    def command() -> None:
-        ref, report = check(args.spec, args.base)
-        for change in report.changes:
-            print(change)
-        if not report.accepted:
-            raise BreakingChangeError(summary(ref, report, args.spec))
-        print(summary(ref, report, args.spec))
-
-    return cli.run(command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -19,7 +19,7 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Change:
-    """`pointer` is a JSON pointer into the client view (contract/generate/client_view.py) of the
+    """`pointer` is a JSON pointer into the client view (contract/spec/client_view.py) of the
     version that has the node: the old one for a removal, the new one otherwise. `rule`
     names who classified it: an Optic rule, one of ours, or the diff that no rule flagged."""
 

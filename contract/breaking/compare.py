@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from contract.breaking.changes import Change, Kind, Verdict
-from contract.generate.client_view import client_view
-from contract.lint.house_rules import contract_changes
 from contract.breaking.diff_reasons import describe
 from contract.breaking.optic import Diff, OpticReport, run_optic
+from contract.lint.house_rules import contract_changes
+from contract.spec.client_view import client_view
 from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml
 
 # A component matters to clients where an operation uses it, and Optic reports that use as

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract._node_tools import run_node_script
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.errors import ToolError
 from contract.layout import OPTIC_CHECK, display_path
-from contract._node_tools import run_node_script
 
 # No telemetry and no update check, whatever a later Optic version enables by default.
 OPTIC_ENV = {"OPTIC_TELEMETRY_LEVEL": "off", "NO_UPDATE_NOTIFIER": "1"}
@@ -40,10 +40,10 @@ class OpticReport:
 
 def run_optic(pairs: Sequence[tuple[Path, Path]]) -> list[OpticReport]:
     """Compare each (base, head) pair of bundled spec files, all in one Node process
-    (contract/breaking/optic_check.cjs). It runs in a scratch folder outside any git repository, so no
-    optic.yml, .optic.env or git state of the caller changes a verdict. Optic validates
-    loosely: validity is `make lint`'s job, and a spec released before a lint rule existed
-    must still compare."""
+    (optic_check.cjs beside this module). It runs in a scratch folder outside any git
+    repository, so no optic.yml, .optic.env or git state of the caller changes a verdict.
+    Optic validates loosely: validity is `make lint`'s job, and a spec released before a lint
+    rule existed must still compare."""
     request = [{"base": str(base.resolve()), "head": str(head.resolve())} for base, head in pairs]
     with tempfile.TemporaryDirectory() as scratch:
         result = run_node_script(OPTIC_CHECK, json.dumps(request), cwd=Path(scratch), env=OPTIC_ENV)

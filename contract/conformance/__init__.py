@@ -1,6 +1,7 @@
 """`make conformance`: test a live server against the spec with schemathesis (all checks,
 all phases, stateful through the spec's links) and with the property checks of
-contract/conformance/properties.py, both reading the spec given with --spec (default: the bundled one).
+contract/conformance/properties.py, both reading the spec given with --spec (default: the
+bundled one).
 Without a base URL it starts the reference server for that spec on a free loopback port and
 stops it afterwards; with one it tests that server, sending only the spec's GETs.
 
@@ -11,7 +12,6 @@ environment: neither `ps` nor the reports show them."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -24,12 +24,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from contract.conformance.live_server import start_live_server
-from contract.secret_file import SecretFileError, read_secret_file, write_secret_file
-from contract import _cli as cli
-from contract.errors import ContractError, ToolError, UsageError
-from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from contract.conformance.properties import REQUEST_BUDGET, Finding, Probe, check_labels, run_checks
 from contract.conformance.verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
+from contract.errors import ContractError, ToolError
+from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
+from contract.secret_file import write_secret_file
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
 REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
@@ -255,56 +254,3 @@ def conformance(
         print("Some rules could not be checked (see NOT CHECKED above); "
               "--allow-partial accepts that.")  # fmt: skip
     return passed and not partial
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    env = os.environ.get
-    parser.add_argument(
-        "--base-url",
-        default=env("BASE_URL") or None,
-        help="server to test, with the API's path prefix (default: start the reference server)",
-    )
-    parser.add_argument(
-        "--auth-file",
-        type=Path,
-        metavar="PATH",
-        help="user:password for --base-url on this file's first line (readable by its owner "
-        "only); default: $AUTH. Never on the command line, where `ps` shows it",
-    )
-    defaults = Settings()
-    for name, variable, meaning in TUNABLE:
-        default = getattr(defaults, name)
-        kind = type(default)  # int, float or a Path
-        parser.add_argument(
-            "--" + name.replace("_", "-"),
-            type=kind,
-            default=kind(env(variable) or default),
-            help=f"{meaning} (${variable}; default: %(default)s)",
-        )
-    parser.add_argument(
-        "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
-    )
-    parser.add_argument(
-        "--allow-partial",
-        action="store_true",
-        default=bool(env("ALLOW_PARTIAL")),
-        help="pass even when some rules could not be checked (no data, budget spent)",
-    )
-    args = parser.parse_args(argv)
-    settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
-                        args.reports.resolve(), args.spec.resolve())  # fmt: skip
-
-    def command() -> int:
-        try:
-            auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None
-        except SecretFileError as exc:
-            raise UsageError(str(exc)) from exc
-        passed = conformance(args.base_url, auth, settings, args.allow_partial)
-        return cli.OK if passed else cli.FINDINGS
-
-    return cli.run(command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

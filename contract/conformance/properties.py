@@ -23,7 +23,8 @@ import httpx
 import jsonschema
 
 from contract.conformance import oracle
-from contract.generate.client_view import client_view
+from contract.errors import BudgetExhaustedError
+from contract.spec.client_view import client_view
 from contract.spec.declarations import (
     Item,
     ListResource,
@@ -32,7 +33,6 @@ from contract.spec.declarations import (
     page_parameters,
     response_schema,
 )
-from contract.errors import BudgetExhaustedError
 from contract.spec.source import read_yaml
 
 Params = Sequence[tuple[str, str]]

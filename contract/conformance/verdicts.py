@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from contract.conformance.properties import CHECKS, Finding, Subject, label, subjects
 from contract.spec.assumptions import EXTENSION, iter_assumptions
 from contract.spec.declarations import response_schema
-from contract.conformance.properties import CHECKS, Finding, Subject, label, subjects
 from contract.spec.source import read_yaml
 
 HELD, CONTRADICTED, NOT_CHECKED = "held", "contradicted", "not checked"

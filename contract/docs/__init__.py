@@ -5,21 +5,17 @@ it, and the documented-vs-assumed table."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from contract.spec import assumptions
-from contract import _cli as cli
+from contract._node_tools import run_node_tool
 from contract.docs.behaviour import with_behaviour
 from contract.errors import ContractError, ToolError
 from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, SITE_DIR, display_path
-from contract._node_tools import run_node_tool
+from contract.spec import assumptions
 from contract.spec.source import read_yaml
 
 PAGE = "index.html"
@@ -83,24 +79,3 @@ def _empty_folder(folder: Path) -> None:
             )
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--output", type=Path, default=SITE_DIR, help="site folder")
-    args = parser.parse_args(argv)
-
-    def command() -> None:
-        started = time.perf_counter()
-        page = build_site(output=args.output)
-        seconds = time.perf_counter() - started
-        files = ", ".join(
-            f"{p.name} ({p.stat().st_size:,} bytes)" for p in sorted(page.parent.iterdir())
-        )
-        print(f"built {display_path(page.parent)}/ in {seconds:.1f} s: {files}")
-
-    return cli.run(command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

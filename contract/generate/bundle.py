@@ -6,8 +6,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from contract.errors import ToolError
 from contract._node_tools import run_node_tool
+from contract.errors import ToolError
 from contract.spec.source import read_yaml
 
 

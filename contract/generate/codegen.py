@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 
 from contract.errors import ToolError
+from contract.generate.template_declarations import templates_with_declarations
 from contract.layout import REPO_ROOT, display_path
 from contract.spec.source import read_yaml
-from contract.generate.template_declarations import templates_with_declarations
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 CLIENT_CONFIG = SCRIPTS_DIR / "openapi-python-client.yaml"

@@ -4,9 +4,7 @@ in redocly.yaml, plus the shape of every `x-assumption`. Each problem is printed
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +13,11 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from contract import _cli as cli
+from contract._node_tools import run_node_tool
+from contract.errors import SpecLoadError, ToolError
+from contract.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from contract.spec.assumptions import assumption_errors
 from contract.spec.declarations import declaration_problems
-from contract.errors import LintError, SpecLoadError, ToolError
-from contract.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
-from contract._node_tools import run_node_tool
 from contract.spec.source import (
     HTTP_METHODS,
     Location,
@@ -132,27 +129,3 @@ def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]
     problems += validator_problems(document, source_map)
     problems += house_problems(document, source_map)
     return sorted(set(problems))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("spec", nargs="?", type=Path, default=SPEC_ROOT, help="root spec file")
-    args = parser.parse_args(argv)
-
-    def command() -> None:
-        try:
-            problems = lint(args.spec)
-        except SpecLoadError as exc:  # a file that does not parse is a problem of the spec
-            raise LintError(str(exc)) from exc
-        if problems:
-            raise LintError(
-                "\n".join(map(str, problems))
-                + f"\n{len(problems)} problem(s) in {display_path(args.spec)}"
-            )
-        print(f"{display_path(args.spec)}: valid OpenAPI 3.1, all house rules pass")
-
-    return cli.run(command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 parameter, a tighter bound on a request, a changed or removed default, a removed media type,
 a removed, renamed or changed security scheme, and a security requirement that no longer lets
 a client in. Each
-rule compares the client views (contract/generate/client_view.py) of the old and the new spec."""
+rule compares the client views (contract/spec/client_view.py) of the old and the new spec."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from contract.breaking.changes import Change, Kind, Verdict
-from contract.generate.client_view import operations, parameter_key, pointer
+from contract.spec.client_view import operations, parameter_key, pointer
 from contract.spec.source import escape_pointer_token
 
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")

@@ -1,1 +1,2 @@
-"""The one reader of the spec."""
+"""The one reader of the spec: its files (`source`), its behaviour declarations
+(`declarations`) and its marked assumptions (`assumptions`)."""

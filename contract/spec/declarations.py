@@ -18,10 +18,10 @@ from typing import Any, Final
 
 import jsonschema
 
+from contract.errors import DeclarationError
 from contract.spec.assumptions import EXTENSION as ASSUMPTION
 from contract.spec.assumptions import iter_assumptions
-from contract.generate.client_view import client_view
-from contract.errors import DeclarationError
+from contract.spec.client_view import client_view
 from contract.spec.source import HTTP_METHODS, PathKey, escape_pointer_token, read_yaml
 
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "declarations.schema.yaml"

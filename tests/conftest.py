@@ -15,7 +15,7 @@ from contract.layout import SPEC_DIR
 from reference_server.app import create_app
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from tests.server_client import InProcessClient
+from tests.support.server_client import InProcessClient
 
 SpecEditor = Callable[[str, Callable[[Any], Any]], None]
 # A spec with a second resource whose declared rules differ from the event groups' (tests only).

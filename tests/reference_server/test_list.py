@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests import spec_facts
 from tests.conftest import GroupsClient
-from tests.server_client import InProcessClient
+from tests.support import spec_facts
+from tests.support.server_client import InProcessClient
 
 
 def group(key: str, name: str, text_id: str = "t", state: int = 1) -> dict[str, Any]:

@@ -12,8 +12,8 @@ import pytest
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER, Credentials
 from reference_server.errors import SetupError
-from tests import spec_facts
-from tests.server_client import InProcessClient
+from tests.support import spec_facts
+from tests.support.server_client import InProcessClient
 
 DOCUMENTED_ID = spec_facts.documented_list()["data"]["event_groups"][0]["event_group_id"]
 

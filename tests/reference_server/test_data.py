@@ -15,7 +15,7 @@ from reference_server.data import Item, documented_items, load_items, synthetic_
 from reference_server.errors import DataError, StoreError
 from reference_server.spec_rules import load_rules
 from reference_server.store import Condition, Query, Store
-from tests import spec_facts
+from tests.support import spec_facts
 
 RESOURCE = load_rules().resources[0]
 NAME = RESOURCE.name

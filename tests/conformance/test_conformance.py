@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from contract.conformance import Settings, conformance
-from tests.declared_faults import DECLARED_FAULTS
-from tests.faulty_servers import FAULTS, PASSWORD, USER, reference_app, serve
+from tests.support.declared_faults import DECLARED_FAULTS
+from tests.support.faulty_servers import FAULTS, PASSWORD, USER, reference_app, serve
 
 ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS}
 # What the report must say for each fault: a schemathesis check or one of our properties.

@@ -7,7 +7,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from generated.models import customer_interface as models
-from tests.spec_facts import SPEC, documented_list, resolve
+from tests.support.spec_facts import SPEC, documented_list, resolve
 
 
 def response_examples() -> Iterator[Any]:

@@ -15,7 +15,7 @@ from reference_server.__main__ import main
 from reference_server.data import synthetic_items
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from tests import spec_facts
+from tests.support import spec_facts
 
 
 def test_load_and_synthetic_are_mutually_exclusive(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,8 +13,8 @@ import pytest
 from reference_server.app import create_app
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import load_rules, rules_from_document
-from tests import spec_facts
-from tests.server_client import InProcessClient
+from tests.support import spec_facts
+from tests.support.server_client import InProcessClient
 
 SpecChange = Callable[[dict[str, Any]], None]
 

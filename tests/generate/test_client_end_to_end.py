@@ -17,7 +17,7 @@ from customer_interface_client.models import (
 )
 
 from contract.conformance.live_server import LiveServer
-from tests.spec_facts import documented_list
+from tests.support.spec_facts import documented_list
 
 DOCUMENTED: list[dict[str, Any]] = documented_list()["data"]["event_groups"]
 

@@ -23,7 +23,7 @@ from customer_interface_client.models import EventGroupSortField, SortDirection
 
 from contract.conformance.live_server import LiveServer, start_live_server
 from contract.layout import GENERATED_DIR
-from tests.spec_facts import documented_list
+from tests.support.spec_facts import documented_list
 
 DOCUMENTED: list[dict[str, Any]] = documented_list()["data"]["event_groups"]
 T = TypeVar("T")

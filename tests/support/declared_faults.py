@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.faulty_servers import Fault, rewrite_query
+from tests.support.faulty_servers import Fault, rewrite_query
 
 Query = list[tuple[str, str]]
 Item = dict[str, Any]
@@ -221,8 +221,8 @@ def total_before_filters(app: ASGIApp) -> ASGIApp:
     return faulty
 
 
-# Faults the property checks alone catch (tests/test_harness_variants.py), with what the report
-# must say.
+# Faults the property checks alone catch (tests/conformance/test_harness_variants.py), with
+# what the report must say.
 MORE_LIST_FAULTS: dict[str, Fault] = {
     "name filter lower-cases instead of case folding": list_fault(name_lowercased),
     "name filter matches prefixes only": list_fault(name_prefix),

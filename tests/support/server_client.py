@@ -12,7 +12,7 @@ import httpx
 from starlette.applications import Starlette
 
 from reference_server.auth import DEFAULT_PASSWORD, DEFAULT_USER
-from tests.spec_facts import PREFIX
+from tests.support.spec_facts import PREFIX
 
 Params = Mapping[str, str | int] | tuple[tuple[str, str | int], ...]  # tuples may repeat a name
 Headers = Mapping[str, str] | Sequence[tuple[bytes, bytes]]  # bytes for non-UTF-8 values

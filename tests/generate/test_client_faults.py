@@ -22,8 +22,8 @@ from customer_interface_client import (
 )
 from customer_interface_client.models import EventGroupListResponse
 
-from tests.scripted_server import Answer, ScriptedServer, scripted_server
-from tests.spec_facts import PREFIX, documented_list
+from tests.support.scripted_server import Answer, ScriptedServer, scripted_server
+from tests.support.spec_facts import PREFIX, documented_list
 
 OK = Answer(200, json.dumps(documented_list()).encode())
 UNAVAILABLE = Answer(503, b'{"status": 503, "title": "Unavailable", "detail": "busy"}')

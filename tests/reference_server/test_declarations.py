@@ -24,8 +24,8 @@ from reference_server.data import documented_items, synthetic_items
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import SpecRules, rules_from_document
 from reference_server.store import Condition, Query, Store
-from tests import spec_facts
-from tests.server_client import InProcessClient
+from tests.support import spec_facts
+from tests.support.server_client import InProcessClient
 
 
 def segment(key: int, title: str, code: str, size: int) -> dict[str, Any]:

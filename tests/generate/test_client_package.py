@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from contract.layout import GENERATED_DIR, REPO_ROOT
-from tests.spec_facts import server_url
+from tests.support.spec_facts import server_url
 
 CLIENT_DIR = GENERATED_DIR / "client"
 

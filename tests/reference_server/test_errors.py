@@ -14,8 +14,8 @@ import pytest
 from reference_server.app import create_app
 from reference_server.spec_rules import load_rules
 from reference_server.store import Page, Query, Store
-from tests import spec_facts
-from tests.server_client import InProcessClient
+from tests.support import spec_facts
+from tests.support.server_client import InProcessClient
 
 INTEGERS = spec_facts.query_parameters_of_type("integer")
 STRINGS = spec_facts.query_parameters_of_type("string")

@@ -32,8 +32,8 @@ from customer_interface_client import (
 from customer_interface_client._runtime import ClientSettings
 
 from contract.conformance.live_server import LiveServer
-from tests.scripted_server import Answer, scripted_server
-from tests.spec_facts import PREFIX, documented_list
+from tests.support.scripted_server import Answer, scripted_server
+from tests.support.spec_facts import PREFIX, documented_list
 
 USER = "leak-probe-user"
 FAST = RetryPolicy(attempts=2, backoff_factor=0.01, max_backoff=0.02)

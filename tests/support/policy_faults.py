@@ -5,7 +5,7 @@ one in ways the spec allows (extra response properties, ids a path must percent-
 items), on which they must report nothing; and a server with no items at all.
 
 Each fault is a small ASGI wrapper around a correct server, composable like FAULTS in
-tests/faulty_servers.py."""
+tests/support/faulty_servers.py."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
-from tests.faulty_servers import (
+from tests.support.faulty_servers import (
     PASSWORD,
     USER,
     Fault,

@@ -1,0 +1,1 @@
+"""Tests of breaking-change detection."""

@@ -1,0 +1,1 @@
+"""Tests of the conformance harness, mostly against servers that break a rule."""

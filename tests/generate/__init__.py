@@ -1,0 +1,1 @@
+"""Tests of generation: the bundle, the models and the client."""

@@ -1,0 +1,1 @@
+"""Tests of the spec reader and the lint."""

@@ -21,8 +21,9 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from contract.errors import ContractError
 from contract.layout import BUNDLED_SPEC, display_path
-from contract.secret_file import SecretFileError, read_secret_file, write_secret_file
+from contract.secret_file import read_secret_file, write_secret_file
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_USER, Credentials, check_user_name
 from reference_server.data import Item, documented_items, load_items, synthetic_items
@@ -186,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         credentials = Credentials(args.user, password)
         store, holdings = open_store(args, rules)
         app = create_app(credentials, store, rules)
-    except (SetupError, SecretFileError) as exc:  # 2, as for the contract's commands
+    except (SetupError, ContractError) as exc:  # 2, as for the contract's commands
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{rules.title} {rules.version}: reference server")

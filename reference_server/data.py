@@ -16,9 +16,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from contract.spec.declarations import ListResource, member
+from contract.spec.source import deref
 from reference_server.errors import DataError
 from reference_server.parameters import describe
-from reference_server.spec_rules import JSON_MEDIA_TYPE, SpecRules, deref
+from reference_server.spec_rules import JSON_MEDIA_TYPE, SpecRules
 from reference_server.tables import noun
 
 Item = dict[str, Any]

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from contract.errors import DeclarationError, SpecLoadError
 from contract.layout import BUNDLED_SPEC
 from contract.spec.declarations import ListResource, list_resources
-from contract.spec.source import HTTP_METHODS, MISSING, lookup, read_yaml
+from contract.spec.source import deref, inline, operations, read_yaml
 from reference_server.errors import SpecRulesError
 from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
 
@@ -24,36 +24,6 @@ REQUEST_LOCATIONS = frozenset({"query", "path"})
 JSON_MEDIA_TYPE = "application/json"
 ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
 PATH_TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
-
-
-def deref(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
-    """Follow the local `$ref` at the top of `node` (repeatedly); members below stay as they are."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = str(node["$ref"])
-        if not ref.startswith("#/"):
-            raise SpecRulesError(f"{ref}: the bundled spec should hold only local references")
-        if ref in seen:
-            raise SpecRulesError(f"{ref}: reference cycle")
-        seen = (*seen, ref)
-        target = lookup(document, ref[1:])
-        if target is MISSING:
-            raise SpecRulesError(f"{ref}: reference target not found")
-        siblings = {key: value for key, value in node.items() if key != "$ref"}
-        node = {**target, **siblings} if siblings and isinstance(target, dict) else target
-    return node
-
-
-def inline(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
-    """`node` with every local `$ref`, at any depth, replaced by its target: a standalone JSON
-    Schema that jsonschema can check without the rest of the document."""
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = str(node["$ref"])
-        return inline(deref(node, document, seen), document, (*seen, ref))
-    if isinstance(node, dict):
-        return {key: inline(value, document, seen) for key, value in node.items()}
-    if isinstance(node, list):
-        return [inline(item, document, seen) for item in node]
-    return node
 
 
 @dataclass(frozen=True)
@@ -144,14 +114,6 @@ def server_prefix(document: Mapping[str, Any]) -> str:
     return urlsplit(url).path.rstrip("/")
 
 
-def iter_operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, item in (document.get("paths") or {}).items():
-        item = deref(item, document)
-        for method in HTTP_METHODS:
-            if isinstance(item.get(method), dict):
-                yield path, method, item
-
-
 def parameter_rules(
     operation_id: str, path: str, raw_parameters: Sequence[Any], document: Mapping[str, Any]
 ) -> tuple[ParameterRule, ...]:
@@ -195,8 +157,8 @@ def check_basic_security(
 
 
 def error_responses(document: Mapping[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for _, method, item in iter_operations(document):
-        for status, response in (item[method].get("responses") or {}).items():
+    for _, _, _, operation in operations(document):
+        for status, response in (operation.get("responses") or {}).items():
             if ERROR_STATUS.fullmatch(str(status)):
                 yield int(status), deref(response, document)
 
@@ -244,20 +206,19 @@ def declared_resources(document: Mapping[str, Any]) -> tuple[ListResource, ...]:
 
 
 def rules_from_document(document: Mapping[str, Any]) -> SpecRules:
-    operations = []
-    for path, method, item in iter_operations(document):
-        operation = item[method]
+    rules = []
+    for path, method, item, operation in operations(document):
         operation_id = str(operation.get("operationId") or f"{method.upper()} {path}")
         check_basic_security(operation_id, operation, document)
         raw_parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
         parameters = parameter_rules(operation_id, path, raw_parameters, document)
-        operations.append(OperationRule(operation_id, method.upper(), path, parameters))
+        rules.append(OperationRule(operation_id, method.upper(), path, parameters))
     info = document.get("info") or {}
     return SpecRules(
         title=str(info.get("title", "")),
         version=str(info.get("version", "")),
         prefix=server_prefix(document),
-        operations=tuple(operations),
+        operations=tuple(rules),
         challenge=challenge(document),
         error_titles=error_titles(document),
         document=document,
@@ -276,6 +237,8 @@ def load_rules(spec: Path = BUNDLED_SPEC) -> SpecRules:
         raise SpecRulesError(f"{spec}: not an OpenAPI document")
     try:
         return rules_from_document(document)
+    except SpecLoadError as exc:
+        raise SpecRulesError(f"{spec}: {exc}") from exc
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise SpecRulesError(
             f"{spec}: not an OpenAPI document this server can read ({exc!r})"

@@ -19,13 +19,13 @@ from contract.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from contract.spec.assumptions import assumption_errors
 from contract.spec.declarations import declaration_problems
 from contract.spec.source import (
-    HTTP_METHODS,
     Location,
     PathKey,
     SourceMap,
     forget_lines,
     line_of,
     load_inlined,
+    operations,
 )
 
 
@@ -87,17 +87,13 @@ def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
 def missing_not_found(document: Any) -> Iterator[tuple[PathKey, str, str]]:
     """An operation on a path with a parameter (`/event-groups/{id}`) must say what an id
     that names nothing gives: a 404 response."""
-    for route, item in (document.get("paths") or {}).items():
-        if "{" not in route or not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict) and "404" not in (operation.get("responses") or {}):
-                yield (
-                    ("paths", route, method, "responses"),
-                    "operation-404-for-path-parameters",
-                    f"{method.upper()} {route} has a path parameter but no 404 response",
-                )
+    for route, method, _, operation in operations(document):
+        if "{" in route and "404" not in (operation.get("responses") or {}):
+            yield (
+                ("paths", route, method, "responses"),
+                "operation-404-for-path-parameters",
+                f"{method.upper()} {route} has a path parameter but no 404 response",
+            )
 
 
 def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:

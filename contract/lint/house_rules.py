@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from contract.breaking.changes import Change, Kind, Verdict
-from contract.spec.client_view import operations, parameter_key, pointer
-from contract.spec.source import escape_pointer_token
+from contract.spec.client_view import parameter_key, pointer
+from contract.spec.source import escape_pointer_token, operations
 
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
@@ -24,8 +24,8 @@ SCHEME_FIELDS = ("type", "scheme", "in", "name", "flows", "openIdConnectUrl")
 def contract_changes(before: Any, after: Any) -> list[Change]:
     """Every breaking change these rules find between two client views."""
     found: list[Change] = []
-    current = {(path, method): op for path, method, op in operations(after)}
-    for path, method, old in operations(before):
+    current = {(path, method): op for path, method, _, op in operations(after)}
+    for path, method, _, old in operations(before):
         new = current.get((path, method))
         if new is None:
             continue  # a removed operation is Optic's finding

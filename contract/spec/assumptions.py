@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from contract.marked_block import replace_marked_block
-from contract.spec.source import HTTP_METHODS, PathKey, escape_pointer_token
+from contract.spec.source import PathKey, escape_pointer_token, operations
 
 EXTENSION = "x-assumption"
 ASSUMPTION_SCHEMA: dict[str, Any] = {
@@ -103,24 +103,16 @@ def table_rows(spec: dict[str, Any]) -> Iterator[Row]:
     info = spec.get("info", {})
     if EXTENSION in info:
         yield _row("the whole API", f"{info.get('title')} {info.get('version')}", info)
-    for route, item in spec.get("paths", {}).items():
-        for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            operation = item[method]
-            element = f"`{method.upper()} {route}`"
-            yield _row(element, operation.get("summary", ""), operation)
-            for key, declaration in operation.items():
-                if (
-                    key.startswith("x-")
-                    and isinstance(declaration, dict)
-                    and EXTENSION in declaration
-                ):
-                    yield _row(f"{element} `{key}`", _declared(declaration), declaration)
-            for status, response in operation.get("responses", {}).items():
-                name = str(response.get("$ref", "")).rsplit("/", 1)[-1]
-                target = components.get("responses", {}).get(name, response)
-                yield _row(f"{element} → {status}", target.get("description", ""), target)
+    for route, method, _, operation in operations(spec):
+        element = f"`{method.upper()} {route}`"
+        yield _row(element, operation.get("summary", ""), operation)
+        for key, declaration in operation.items():
+            if key.startswith("x-") and isinstance(declaration, dict) and EXTENSION in declaration:
+                yield _row(f"{element} `{key}`", _declared(declaration), declaration)
+        for status, response in operation.get("responses", {}).items():
+            name = str(response.get("$ref", "")).rsplit("/", 1)[-1]
+            target = components.get("responses", {}).get(name, response)
+            yield _row(f"{element} → {status}", target.get("description", ""), target)
     for name, parameter in components.get("parameters", {}).items():
         element = f"parameter `{name}` ({parameter.get('in')})"
         yield _row(element, summarize_schema(parameter.get("schema"), schemas), parameter)

@@ -4,10 +4,9 @@ diffs, so a JSON pointer from our rules and one from Optic name the same place."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from contract.spec.source import HTTP_METHODS, MISSING, escape_pointer_token, lookup
+from contract.spec.source import MISSING, escape_pointer_token, lookup, operations
 
 
 def pointer(*tokens: str | int) -> str:
@@ -40,25 +39,16 @@ def client_view(document: Any) -> Any:
     """The bundled `document` inlined, with path-level parameters appended to each
     operation's own unless the operation overrides them (same `in` and `name`)."""
     view = inline_refs(document)
+    for _, _, item, operation in list(operations(view)):
+        shared = item.get("parameters") or []
+        own = operation.setdefault("parameters", [])
+        taken = {parameter_key(p) for p in own}
+        own.extend(p for p in shared if parameter_key(p) not in taken)
     for item in (view.get("paths") or {}).values():
-        shared = item.pop("parameters", None) or []
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            own = operation.setdefault("parameters", [])
-            taken = {parameter_key(p) for p in own}
-            own.extend(p for p in shared if parameter_key(p) not in taken)
+        if isinstance(item, dict):
+            item.pop("parameters", None)
     return view
 
 
 def parameter_key(parameter: Any) -> tuple[str, str]:
     return (str(parameter.get("in")), str(parameter.get("name")))
-
-
-def operations(view: Any) -> Iterator[tuple[str, str, Any]]:
-    """(path, method, operation) for every operation of a client view."""
-    for path, item in (view.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            if isinstance(item.get(method), dict):
-                yield path, method, item[method]

@@ -22,7 +22,7 @@ from contract.errors import DeclarationError
 from contract.spec.assumptions import EXTENSION as ASSUMPTION
 from contract.spec.assumptions import iter_assumptions
 from contract.spec.client_view import client_view
-from contract.spec.source import HTTP_METHODS, PathKey, escape_pointer_token, read_yaml
+from contract.spec.source import HTTP_METHODS, PathKey, escape_pointer_token, operations, read_yaml
 
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "declarations.schema.yaml"
 PAGINATION, SORTING, FILTERING, QUERY_POLICY = (
@@ -260,11 +260,8 @@ class _Operation:
 
 
 def _operations(view: Mapping[str, Any]) -> Iterator[_Operation]:
-    for path, item in (view.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            node = item.get(method) if isinstance(item, dict) else None
-            if isinstance(node, dict):
-                yield _Operation(path, method, node, ("paths", path, method))
+    for path, method, _, node in operations(view):
+        yield _Operation(path, method, node, ("paths", path, method))
 
 
 def declaration_problems(document: Mapping[str, Any]) -> Iterator[Problem]:

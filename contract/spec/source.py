@@ -4,7 +4,7 @@ written. Redocly bundles for the generators; this loader exists only for precise
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -98,6 +98,51 @@ def lookup(document: Any, json_pointer: str) -> Any:
         else:
             return MISSING
     return node
+
+
+def deref(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
+    """Follow the local `$ref` at the top of `node` (repeatedly), keys beside it overriding
+    the target's; members below stay as they are. SpecLoadError for a reference to another
+    file (a bundled spec has none), a cycle or a target that is not there."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = str(node["$ref"])
+        if not ref.startswith("#/"):
+            raise SpecLoadError(f"{ref}: the bundled spec should hold only local references")
+        if ref in seen:
+            raise SpecLoadError(f"{ref}: reference cycle")
+        seen = (*seen, ref)
+        target = lookup(document, ref[1:])
+        if target is MISSING:
+            raise SpecLoadError(f"{ref}: reference target not found")
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        node = {**target, **siblings} if siblings and isinstance(target, dict) else target
+    return node
+
+
+def inline(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
+    """`node` with every local `$ref`, at any depth, replaced by its target: for instance a
+    standalone JSON Schema that jsonschema can check without the rest of the document."""
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = str(node["$ref"])
+        return inline(deref(node, document, seen), document, (*seen, ref))
+    if isinstance(node, dict):
+        return {key: inline(value, document, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inline(item, document, seen) for item in node]
+    return node
+
+
+def operations(document: Any) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """(path, method, path item, operation) for every operation of `document`, the path item
+    followed if it is a local reference."""
+    for path, item in (document.get("paths") or {}).items():
+        item = deref(item, document)
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                yield str(path), method, item, operation
 
 
 def resolve_pointer(document: Any, pointer: str, location: Location) -> Any:

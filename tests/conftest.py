@@ -102,3 +102,10 @@ def two_resources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("two-resources") / "generated"
     generate(TWO_RESOURCES, output)
     return output
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that drive a browser last: pytest-playwright keeps Playwright's event loop
+    running until the session ends, and asyncio.run() fails in any test after it."""
+    items.sort(key=lambda item: "playwright" in getattr(item, "fixturenames", ()))

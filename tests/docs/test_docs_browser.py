@@ -7,86 +7,38 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
 from contract.docs.behaviour import behaviour_section
 from contract.layout import BUILD_DIR, BUNDLED_SPEC
 from contract.spec.declarations import list_operations
 from contract.spec.source import HTTP_METHODS, read_yaml
-from tests.browser import Chromium, Request
 
 INSTALL_HINT = (
     "install Chromium to run the browser test of the docs (Debian/Ubuntu: "
     "`sudo apt-get install chromium`), or set CHROMIUM to a Chromium or Chrome executable"
 )
+VIEWPORT = {"width": 1280, "height": 1800}
 # How long after the reading the page is watched for late requests (batched telemetry), in
-# the page's time: its timers are fast-forwarded, so this costs no real time.
+# the page's time: its timers are run ahead, so this costs no real time.
 LATER = 60
-# The app has taken over the page once its menu links to in-page routes (#/...) exist.
-HYDRATED = "document.querySelector('a[href^=\"#/\"]') !== null"
-# Wait until what the page shows has not changed for a while: Redoc renders in steps.
-SETTLE = """
-const settle = async () => {
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
-  let last = null;
-  for (let stable = 0, tries = 0; stable < 2 && tries < 100; tries++) {
-    await pause();
-    const now = document.body.innerText;
-    stable = now === last ? stable + 1 : 0;
-    last = now;
-  }
-};
-"""
-# Open a tag from the menu, as a reader would.
-OPEN_TAG = f"""
-async (tag) => {{
-  {SETTLE}
-  await settle();
-  const link = [...document.querySelectorAll('a')].find((a) => a.textContent.trim() === tag);
-  if (!link) throw new Error(`no menu link to the tag ${{tag}}`);
-  link.click();
-  await settle();
-}}
-"""
-# Scroll down to the end (Redoc renders the operations as they come into view) and keep the text.
-READ_DOWN = f"""
-async () => {{
-  {SETTLE}
-  for (let last = -1; window.scrollY > last; ) {{
-    last = window.scrollY;
-    window.scrollBy(0, window.innerHeight / 2);
-    await settle();
-  }}
-  return document.body.innerText;
-}}
-"""
-# Then click every response status and the security details, keeping what each click shows.
-CLICK_THROUGH = """
-async (statuses) => {
-  const rendered = () => new Promise((resolve) => setTimeout(resolve, 50));
-  const seen = [];
-  const count = document.querySelectorAll('button').length;
-  for (let i = 0; i < count; i++) {
-    const button = document.querySelectorAll('button')[i];
-    const label = button ? button.textContent.trim() : '';
-    if (statuses.includes(label) || /security/i.test(label)) {
-      button.click();
-      await rendered();
-      seen.push(document.body.innerText);
-    }
-  }
-  return seen;
-}
-"""
+# Addresses the page serves itself, without any request leaving the browser.
+IN_PAGE = ("data:", "blob:", "about:")
+# What Playwright reports for a request that the page's Content-Security-Policy stopped in the
+# browser: it was never sent.
+BLOCKED_BY_CSP = "csp"
 
 
 @dataclass(frozen=True)
@@ -167,21 +119,116 @@ def section(text: str, start: str, ends: list[str]) -> str:
     return "\n".join(rest[:stop])
 
 
+def is_local(url: str, site: str) -> bool:
+    """Whether `url` is in the site folder or served by the page itself."""
+    return url.startswith((site, *IN_PAGE))
+
+
 def left_the_page(visit: Visit) -> list[Request]:
     """Requests that went to the network for something outside the site folder. A request the
     page's own Content-Security-Policy blocks (Redoc's attribution logo) is never sent."""
-    local = (visit.site, "data:", "blob:", "about:")
-    return [r for r in visit.requests if r.blocked is None and not r.url.startswith(local)]
+    return [
+        r for r in visit.requests if r.failure != BLOCKED_BY_CSP and not is_local(r.url, visit.site)
+    ]
 
 
-@pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    document: dict[str, Any] = read_yaml(BUNDLED_SPEC)
-    return document
+@dataclass(frozen=True)
+class Watch:
+    """What the pages of a context did: every request and script error, their workers' too."""
+
+    requests: list[Request] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Chromium]:
+def watch_offline(context: BrowserContext, site: str) -> Watch:
+    """Refuse every request outside `site` and record every request and script error. Call
+    before opening a page."""
+    seen = Watch()
+    context.on("request", lambda request: seen.requests.append(request))
+    context.on("weberror", lambda error: seen.errors.append(str(error.error)))
+    context.route("**/*", partial(refuse_outside, site))
+    return seen
+
+
+def refuse_outside(site: str, route: Route) -> None:
+    """Answer a request outside `site` as an offline machine would: the page must not need it."""
+    if is_local(route.request.url, site):
+        route.continue_()
+    else:
+        route.abort("internetdisconnected")
+
+
+def leave(page: Page) -> None:
+    """Run the page's timers LATER seconds ahead, so whatever it would send later is sent now;
+    wait until no request has been under way for half a second, so their outcome is recorded;
+    then navigate away, so whatever the page sends when it is hidden or unloaded is recorded
+    too. Chromium's virtual time runs the timers, not Playwright's clock, which would catch
+    what they throw before the page reports it."""
+    devtools = page.context.new_cdp_session(page)
+    expired: list[Any] = []
+    devtools.on("Emulation.virtualTimeBudgetExpired", lambda event: expired.append(event))
+    budget = {"policy": "advance", "budget": LATER * 1000}
+    devtools.send("Emulation.setVirtualTimePolicy", budget)
+    deadline = time.monotonic() + 30
+    while not expired:
+        assert time.monotonic() < deadline, "the page's timers did not run ahead"
+        page.wait_for_timeout(10)
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+
+
+def settle(page: Page) -> None:
+    """Wait until what the page shows has not changed for a while: Redoc renders in steps."""
+    last, stable = None, 0
+    for _ in range(100):
+        page.wait_for_timeout(100)
+        now = page.inner_text("body")
+        stable = stable + 1 if now == last else 0
+        if stable == 2:
+            return
+        last = now
+
+
+def open_tag(page: Page, tag: str) -> None:
+    """Open a tag from the menu, as a reader would."""
+    settle(page)
+    page.get_by_role("link", name=tag, exact=True).first.click()
+    settle(page)
+
+
+def read_down(page: Page) -> str:
+    """Scroll down to the end (Redoc renders the operations as they come into view) and keep
+    the text."""
+    last = -1
+    while (now := page.evaluate("window.scrollY")) > last:
+        last = now
+        page.evaluate("window.scrollBy(0, window.innerHeight / 2)")
+        settle(page)
+    return page.inner_text("body")
+
+
+def click_through(page: Page, statuses: list[str]) -> list[str]:
+    """Click every response status (the response samples' tabs too), then open and close the
+    security details of each operation, keeping what each click shows."""
+    exact = "|".join(re.escape(status) for status in statuses)
+    status_buttons = page.locator("button").filter(has_text=re.compile(f"^({exact})$"))
+    security_buttons = page.get_by_role("button", name=re.compile("security", re.IGNORECASE))
+    shown = []
+    for button in status_buttons.all():
+        button.click()
+        page.wait_for_timeout(50)  # React renders a click within a frame
+        shown.append(page.inner_text("body"))
+    for button in security_buttons.all():
+        button.click()
+        page.wait_for_timeout(50)
+        shown.append(page.inner_text("body"))
+        page.keyboard.press("Escape")  # the details open over the page
+    return shown
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """The system's Chromium, or the one CHROMIUM names: Playwright downloads no browser."""
     executable = shutil.which(os.environ.get("CHROMIUM") or "chromium")
     if executable is None:
         if os.environ.get("CI", "").lower() == "true":
@@ -189,8 +236,23 @@ def browser() -> Iterator[Chromium]:
                 f"Chromium not found, and with CI=true the browser test must run: {INSTALL_HINT}"
             )
         pytest.skip(f"Chromium not found: {INSTALL_HINT}")
-    with Chromium(executable) as chromium:
-        yield chromium
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": ["--disable-dev-shm-usage"],  # containers have a small /dev/shm
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A large desktop window: Redoc shows its three columns, as most readers see it."""
+    return {**browser_context_args, "viewport": VIEWPORT}
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    document: dict[str, Any] = read_yaml(BUNDLED_SPEC)
+    return document
 
 
 @pytest.fixture(scope="module")
@@ -213,33 +275,34 @@ class QuietHandler(SimpleHTTPRequestHandler):
         """Keep the test output clean."""
 
 
-def call(function: str, argument: Any) -> str:
-    return f"({function})({json.dumps(argument)})"
-
-
 @pytest.fixture(scope="module", params=["file", "static-host"])
 def visit(
     request: pytest.FixtureRequest,
-    browser: Chromium,
+    browser: Browser,
+    browser_context_args: dict[str, Any],
     site: Path,
     spec: dict[str, Any],
     static_host: str,
-) -> Visit:
+) -> Iterator[Visit]:
     """One reader's visit, from a file or from the static host; saves a screenshot in build/."""
     base = site.parent.as_uri() + "/" if request.param == "file" else static_host
-    tab = browser.open(base + "index.html")
-    tab.wait_for(HYDRATED)
+    context = browser.new_context(**browser_context_args)
+    seen = watch_offline(context, base)
+    page = context.new_page()
+    page.goto(base + "index.html")
+    # The app has taken over the page once its menu links to in-page routes (#/...) exist.
+    page.locator('a[href^="#/"]').first.wait_for(state="attached")
     opened = []
     for number, tag in enumerate(spec.get("tags", [])):
-        tab.evaluate(call(OPEN_TAG, tag["name"]))
+        open_tag(page, tag["name"])
         if number == 0:
-            tab.screenshot(BUILD_DIR / f"docs-screenshot-{request.param}.png")
-        opened.append(tab.evaluate(f"({READ_DOWN})()"))
+            page.screenshot(path=BUILD_DIR / f"docs-screenshot-{request.param}.png")
+        opened.append(read_down(page))
     statuses = sorted({status for op in operations(spec) for status in op.responses})
-    clicked = tab.evaluate(call(CLICK_THROUGH, statuses))
-    tab.fast_forward(LATER)
-    tab.leave()
-    return Visit(base, "\n".join(opened), "\n".join(opened + clicked), tab.requests, tab.errors)
+    clicked = click_through(page, statuses)
+    leave(page)
+    yield Visit(base, "\n".join(opened), "\n".join(opened + clicked), seen.requests, seen.errors)
+    context.close()
 
 
 def test_both_operations_are_shown_with_description_path_and_response_statuses(
@@ -332,22 +395,23 @@ def test_the_page_runs_without_script_errors(visit: Visit) -> None:
 
 
 def test_a_request_to_another_host_is_refused_and_counted_as_leaving(
-    browser: Chromium, tmp_path: Path
+    page: Page, tmp_path: Path
 ) -> None:
-    page = tmp_path / "leaky.html"
-    page.write_text(
+    leaky = tmp_path / "leaky.html"
+    leaky.write_text(
         '<img src="https://example.com/logo.png">'
         "<script>setTimeout(() => fetch('http://203.0.113.7/later').catch(() => {}), 30000)"
         "</script>",
         "utf-8",
     )
-    tab = browser.open(page.as_uri())
-    tab.fast_forward(LATER)
-    tab.leave()
+    site = tmp_path.as_uri() + "/"
+    seen = watch_offline(page.context, site)
+    page.goto(leaky.as_uri())
+    leave(page)
 
-    visit = Visit(tmp_path.as_uri() + "/", "", "", tab.requests, tab.errors)
-    left = {r.url: r.error for r in left_the_page(visit)}
+    visit = Visit(site, "", "", seen.requests, seen.errors)
+    left = {r.url: r.failure for r in left_the_page(visit)}
     assert left == {
-        "https://example.com/logo.png": "net::ERR_NAME_NOT_RESOLVED",
-        "http://203.0.113.7/later": "net::ERR_NAME_NOT_RESOLVED",
+        "https://example.com/logo.png": "net::ERR_INTERNET_DISCONNECTED",
+        "http://203.0.113.7/later": "net::ERR_INTERNET_DISCONNECTED",
     }

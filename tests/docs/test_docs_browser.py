@@ -24,7 +24,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 from contract.docs.behaviour import behaviour_section
 from contract.layout import BUILD_DIR, BUNDLED_SPEC
 from contract.spec.declarations import list_operations
-from contract.spec.source import HTTP_METHODS, read_yaml
+from contract.spec.source import deref, read_yaml
+from contract.spec.source import operations as spec_operations
 
 INSTALL_HINT = (
     "install Chromium to run the browser test of the docs (Debian/Ubuntu: "
@@ -50,16 +51,6 @@ class Visit:
     errors: list[str]
 
 
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    """Follow a local `$ref` of the bundled spec."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        target: Any = spec
-        for token in node["$ref"].removeprefix("#/").split("/"):
-            target = target[token]
-        node = target
-    return node
-
-
 @dataclass(frozen=True)
 class Operation:
     path: str
@@ -72,23 +63,24 @@ class Operation:
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
     """The operations of the bundled spec, in its order."""
-    found = []
-    for path, item in spec["paths"].items():
-        for method in HTTP_METHODS:
-            if method in item:
-                operation = item[method]
-                references = item.get("parameters", []) + operation.get("parameters", [])
-                found.append(
-                    Operation(
-                        path,
-                        operation["summary"],
-                        operation["description"],
-                        [resolve(spec, p) for p in references],
-                        {str(k): resolve(spec, v) for k, v in operation["responses"].items()},
-                        operation.get("security", spec.get("security", [])),
-                    )
-                )
-    return found
+    return [
+        Operation(
+            path,
+            operation["summary"],
+            operation["description"],
+            [deref(p, spec) for p in item.get("parameters", []) + operation.get("parameters", [])],
+            {str(k): deref(v, spec) for k, v in operation["responses"].items()},
+            operation.get("security", spec.get("security", [])),
+        )
+        for path, _, item, operation in spec_operations(spec)
+    ]
+
+
+def shown(visit: Visit, spec: dict[str, Any]) -> list[tuple[Operation, str]]:
+    """Each operation with the part of the opened page that shows it."""
+    found = operations(spec)
+    summaries = [op.summary for op in found]
+    return [(op, section(visit.opened, op.summary, summaries)) for op in found]
 
 
 def plain(markdown: str) -> str:
@@ -308,14 +300,12 @@ def visit(
 def test_both_operations_are_shown_with_description_path_and_response_statuses(
     visit: Visit, spec: dict[str, Any]
 ) -> None:
-    found = operations(spec)
-    summaries = [op.summary for op in found]
-    for operation in found:
-        shown = section(visit.opened, operation.summary, summaries)
-        assert plain(operation.description) in plain(shown)
-        assert operation.path in shown.splitlines()
+    found = shown(visit, spec)
+    for operation, page in found:
+        assert plain(operation.description) in plain(page)
+        assert operation.path in page.splitlines()
         for status in operation.responses:
-            assert status in shown.splitlines(), (operation.summary, status)
+            assert status in page.splitlines(), (operation.summary, status)
     assert found, "the spec defines no operation"
 
 
@@ -335,13 +325,11 @@ def test_each_list_operation_shows_its_behaviour_section(
 def test_every_parameter_is_shown_with_its_description_default_enum_and_example(
     visit: Visit, spec: dict[str, Any]
 ) -> None:
-    found = operations(spec)
-    summaries = [op.summary for op in found]
-    for operation in found:
-        shown = section(visit.opened, operation.summary, summaries)
+    found = shown(visit, spec)
+    for operation, page in found:
         names = [p["name"] for p in operation.parameters]
         for parameter in operation.parameters:
-            block = section(shown, parameter["name"], names)
+            block = section(page, parameter["name"], names)
             schema = parameter["schema"]
             assert plain(parameter["description"]) in plain(block), parameter["name"]
             expected = [*schema.get("enum", []), parameter.get("example")]
@@ -349,7 +337,7 @@ def test_every_parameter_is_shown_with_its_description_default_enum_and_example(
                 expected.append(schema["default"])
             for value in expected:
                 assert str(value) in block, (parameter["name"], value)
-    assert any(op.parameters for op in found), "the spec defines no parameter"
+    assert any(op.parameters for op, _ in found), "the spec defines no parameter"
 
 
 def test_the_documented_response_examples_are_shown(visit: Visit, spec: dict[str, Any]) -> None:
@@ -357,7 +345,7 @@ def test_the_documented_response_examples_are_shown(visit: Visit, spec: dict[str
         for status, response in operation.responses.items():
             for media in response.get("content", {}).values():
                 for example in media.get("examples", {}).values():
-                    for line in example_lines(resolve(spec, example)["value"]):
+                    for line in example_lines(deref(example, spec)["value"]):
                         assert line in visit.everything, (operation.summary, status, line)
 
 
@@ -373,16 +361,14 @@ def test_every_response_including_the_errors_is_described(
 def test_the_basic_auth_requirement_is_shown_on_each_operation(
     visit: Visit, spec: dict[str, Any]
 ) -> None:
-    found = operations(spec)
-    summaries = [op.summary for op in found]
+    found = shown(visit, spec)
     schemes = spec["components"]["securitySchemes"]
-    for operation in found:
-        shown = section(visit.opened, operation.summary, summaries).splitlines()
+    for operation, page in found:
         for requirement in operation.security:
             for name in requirement:
-                assert name in shown, (operation.summary, name)
+                assert name in page.splitlines(), (operation.summary, name)
                 assert plain(schemes[name]["description"]) in plain(visit.everything)
-    assert any(op.security for op in found), "the spec requires no credentials"
+    assert any(op.security for op, _ in found), "the spec requires no credentials"
 
 
 def test_no_request_left_the_page(visit: Visit) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from contract.errors import DeclarationError, SpecLoadError
 from contract.layout import BUNDLED_SPEC
 from contract.spec.declarations import ListResource, list_resources
-from contract.spec.source import deref, inline, operations, read_yaml
+from contract.spec.source import deref, inline, operations, parameters, read_yaml
 from reference_server.errors import SpecRulesError
 from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
 
@@ -115,16 +115,12 @@ def server_prefix(document: Mapping[str, Any]) -> str:
 
 
 def parameter_rules(
-    operation_id: str, path: str, raw_parameters: Sequence[Any], document: Mapping[str, Any]
+    operation_id: str, path: str, merged: Sequence[Any], document: Mapping[str, Any]
 ) -> tuple[ParameterRule, ...]:
-    """Rules for the parameters of the path item followed by the operation's own; a later one
-    overrides an earlier one of the same name and location, as OpenAPI defines."""
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for raw in raw_parameters:
-        parameter = deref(raw, document)
-        merged[(parameter["name"], parameter["in"])] = parameter
+    """Rules for an operation's parameters (its own and its path item's, merged)."""
     rules = []
-    for (name, location), parameter in merged.items():
+    for parameter in merged:
+        name, location = parameter["name"], parameter["in"]
         where = f"{operation_id}: parameter {name!r}"
         if location not in REQUEST_LOCATIONS:
             raise SpecRulesError(f"{where}: parameters in {location} are not supported")
@@ -210,9 +206,10 @@ def rules_from_document(document: Mapping[str, Any]) -> SpecRules:
     for path, method, item, operation in operations(document):
         operation_id = str(operation.get("operationId") or f"{method.upper()} {path}")
         check_basic_security(operation_id, operation, document)
-        raw_parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
-        parameters = parameter_rules(operation_id, path, raw_parameters, document)
-        rules.append(OperationRule(operation_id, method.upper(), path, parameters))
+        merged = parameter_rules(
+            operation_id, path, parameters(item, operation, document), document
+        )
+        rules.append(OperationRule(operation_id, method.upper(), path, merged))
     info = document.get("info") or {}
     return SpecRules(
         title=str(info.get("title", "")),

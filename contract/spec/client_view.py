@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract.spec.source import MISSING, escape_pointer_token, lookup, operations
+from contract.spec.source import MISSING, escape_pointer_token, lookup, operations, parameters
 
 
 def pointer(*tokens: str | int) -> str:
@@ -40,10 +40,7 @@ def client_view(document: Any) -> Any:
     operation's own unless the operation overrides them (same `in` and `name`)."""
     view = inline_refs(document)
     for _, _, item, operation in list(operations(view)):
-        shared = item.get("parameters") or []
-        own = operation.setdefault("parameters", [])
-        taken = {parameter_key(p) for p in own}
-        own.extend(p for p in shared if parameter_key(p) not in taken)
+        operation["parameters"] = parameters(item, operation, view)
     for item in (view.get("paths") or {}).values():
         if isinstance(item, dict):
             item.pop("parameters", None)

@@ -145,6 +145,15 @@ def operations(document: Any) -> Iterator[tuple[str, str, dict[str, Any], dict[s
                 yield str(path), method, item, operation
 
 
+def parameters(item: Any, operation: Any, document: Any) -> list[Any]:
+    """An operation's parameters as OpenAPI defines them: its own, then those of its path item
+    that it does not override (same `in` and `name`); references followed."""
+    own = [deref(p, document) for p in operation.get("parameters") or []]
+    taken = {(p.get("in"), p.get("name")) for p in own if isinstance(p, dict)}
+    shared = [deref(p, document) for p in item.get("parameters") or []]
+    return own + [p for p in shared if (p.get("in"), p.get("name")) not in taken]
+
+
 def resolve_pointer(document: Any, pointer: str, location: Location) -> Any:
     node = lookup(document, pointer if pointer.startswith("/") else "/" + pointer)
     if node is MISSING:

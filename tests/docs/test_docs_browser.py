@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 from contract.docs.behaviour import behaviour_section
 from contract.layout import BUILD_DIR, BUNDLED_SPEC
 from contract.spec.declarations import list_operations
-from contract.spec.source import deref, read_yaml
+from contract.spec.source import deref, parameters, read_yaml
 from contract.spec.source import operations as spec_operations
 
 INSTALL_HINT = (
@@ -68,7 +68,7 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
             path,
             operation["summary"],
             operation["description"],
-            [deref(p, spec) for p in item.get("parameters", []) + operation.get("parameters", [])],
+            parameters(item, operation, spec),
             {str(k): deref(v, spec) for k, v in operation["responses"].items()},
             operation.get("security", spec.get("security", [])),
         )

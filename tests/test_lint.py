@@ -282,10 +282,9 @@ def test_each_rule_fires_at_the_broken_place(case: str, linted: Linted) -> None:
     ]
 
 
-@pytest.mark.parametrize("case", ["camelCase parameter", "list without a link to its detail"])
-def test_linting_specs_together_reports_each_as_linting_it_alone(case: str, linted: Linted) -> None:
+def test_linting_specs_together_reports_each_as_linting_it_alone(linted: Linted) -> None:
     """One Redocly run for many specs, as above, must not move a problem to another spec."""
-    spec_copy, problems = linted.broken[case]
+    spec_copy, problems = linted.broken["camelCase parameter"]  # a Redocly rule and ours
 
     assert problems == lint(spec_copy)
 

@@ -68,11 +68,18 @@ def compare_trees(expected: Path, actual: Path, label: str) -> list[str]:
 
 
 def check(root: Path, committed: Path) -> None:
+    """Regenerate from `root` into a temporary folder and compare with `committed`."""
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / "generated"
         generate(root, fresh)
-        report = compare_trees(fresh, committed, display_path(committed))
-        table = assumptions.render_table(read_yaml(fresh / "openapi.yaml"))
+        check_against(fresh, committed)
+
+
+def check_against(fresh: Path, committed: Path) -> None:
+    """Fail with a diff when `committed` or the README's table differs from `fresh`, the output
+    of a generation run."""
+    report = compare_trees(fresh, committed, display_path(committed))
+    table = assumptions.render_table(read_yaml(fresh / "openapi.yaml"))
     readme = README.read_text("utf-8")
     if assumptions.replace_block(readme, table, README) != readme:
         report.append(f"stale: {display_path(README)} (documented-vs-assumed table)")

@@ -5,7 +5,8 @@ in redocly.yaml, plus the shape of every `x-assumption`. Each problem is printed
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from contract.spec.source import (
     operations,
 )
 
+NON_BLANK = re.compile(r"\S")
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -45,13 +48,38 @@ class Problem:
 
 def redocly_problems(root: Path, config: Path = REDOCLY_CONFIG) -> list[Problem]:
     """Redocly's built-in and configured rules, reported at their source file and pointer."""
+    (problems,) = redocly_reports([root], config)
+    return problems
+
+
+def redocly_reports(roots: Sequence[Path], config: Path = REDOCLY_CONFIG) -> list[list[Problem]]:
+    """redocly_problems() of each spec in `roots`, from one Redocly run: it lints them in turn
+    and prints one JSON report per spec, in the order given."""
     result = run_node_tool(
-        "redocly", "lint", str(root), "--config", str(config), "--format", "json"
+        "redocly", "lint", *map(str, roots), "--config", str(config), "--format", "json"
     )
     try:
-        report = json.loads(result.stdout)
+        reports = json_documents(result.stdout)
     except json.JSONDecodeError as exc:
         raise ToolError(f"redocly lint gave no report:\n{result.stderr.strip()}") from exc
+    if len(reports) != len(roots):
+        raise ToolError(
+            f"redocly lint gave {len(reports)} report(s) for {len(roots)} spec(s):\n"
+            f"{result.stderr.strip()}"
+        )
+    return [report_problems(report, root) for root, report in zip(roots, reports, strict=True)]
+
+
+def json_documents(text: str) -> list[Any]:
+    """The JSON documents written one after the other in `text`."""
+    decoder, documents, position = json.JSONDecoder(), [], 0
+    while (start := NON_BLANK.search(text, position)) is not None:
+        document, position = decoder.raw_decode(text, start.start())
+        documents.append(document)
+    return documents
+
+
+def report_problems(report: Any, root: Path) -> list[Problem]:
     problems = []
     for item in report.get("problems", []):
         where = (item.get("location") or [{}])[0]
@@ -113,15 +141,25 @@ def at_line(location: Location, rule: str, message: str) -> Problem:
 
 def lint(root: Path = SPEC_ROOT, config: Path = REDOCLY_CONFIG) -> list[Problem]:
     """Every problem of the spec rooted at `root`, sorted by place."""
+    (problems,) = lint_each([root], config)
+    return problems
+
+
+def lint_each(roots: Sequence[Path], config: Path = REDOCLY_CONFIG) -> list[list[Problem]]:
+    """lint() of each spec in `roots`, in that order, with one Redocly run for them all."""
     forget_lines()  # the files may have changed since the last call
+    reports = redocly_reports(roots, config)
+    return [checked(root, redocly) for root, redocly in zip(roots, reports, strict=True)]
+
+
+def checked(root: Path, redocly: list[Problem]) -> list[Problem]:
+    """Redocly's problems of the spec at `root` and those of the checks run here."""
     try:
         document, source_map = load_inlined(root)
     except SpecLoadError as exc:
-        problems = redocly_problems(root, config)
-        if problems:
-            return sorted(set(problems))
+        if redocly:
+            return sorted(set(redocly))
         raise exc
-    problems = redocly_problems(root, config)
-    problems += validator_problems(document, source_map)
+    problems = [*redocly, *validator_problems(document, source_map)]
     problems += house_problems(document, source_map)
     return sorted(set(problems))

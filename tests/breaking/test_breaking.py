@@ -13,7 +13,7 @@ from contract._node_tools import run_node_tool
 from contract.breaking.compare import Report, compare, compare_all
 from contract.breaking.optic import OPTIC_ENV, run_optic
 from contract.errors import ToolError
-from contract.generate.bundle import bundle
+from contract.generate.bundle import bundle, bundle_each
 from contract.layout import OPTIC_STANDARD, SPEC_ROOT
 from tests.conftest import copy_spec, edit_spec_file
 
@@ -311,18 +311,31 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bundled
 
 
+def edited_copy(folder: Path, case: Case, name: str = ROOT) -> Path:
+    """A copy of the spec in `folder` with the case's edits, its root file named `name`."""
+    root = copy_spec(folder)
+    for file, change in case.edits:
+        edit_spec_file(root, file, change)
+    return root.rename(root.with_name(name))
+
+
 @pytest.fixture(scope="module")
-def table(released: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
-    """Each pair of the table, bundled on its own and compared in one Optic run, as
-    `compare_all` does; each test below checks one of them."""
-    heads = []
-    for name, case in CASES.items():
-        folder = tmp_path_factory.mktemp(name.replace(" ", "-"))
-        root = copy_spec(folder)
-        for file, change in case.edits:
-            edit_spec_file(root, file, change)
-        heads.append(bundle(root, folder / "bundled")[0])
-    return dict(zip(CASES, compare_all([(released, head) for head in heads]), strict=True))
+def heads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The head spec of each pair of the table, each edited in a copy of its own and all
+    bundled by one Redocly run; the root files are named after the cases, as that run needs."""
+    jobs = []
+    for number, case in enumerate(CASES.values()):
+        folder = tmp_path_factory.mktemp(f"case-{number}")
+        jobs.append((edited_copy(folder, case, f"case-{number}.yaml"), folder / "bundled"))
+    return {name: yaml for name, (yaml, _) in zip(CASES, bundle_each(jobs), strict=True)}
+
+
+@pytest.fixture(scope="module")
+def table(released: Path, heads: dict[str, Path]) -> dict[str, Report]:
+    """Each pair of the table, compared in one Optic run, as `compare_all` does; each test
+    below checks one of them."""
+    reports = compare_all([(released, heads[name]) for name in CASES])
+    return dict(zip(CASES, reports, strict=True))
 
 
 def lines(report: Report) -> list[str]:
@@ -363,11 +376,10 @@ def test_one_optic_run_for_many_pairs_agrees_with_the_optic_cli(
 ) -> None:
     """contract/breaking/optic_check.cjs calls Optic's internals; the CLI, in CI mode, writes
     the same results to ci-run-details.json. An upgrade of Optic that changes them fails here."""
-    case = CASES["removed enum value of a request parameter"]
-    root = copy_spec(tmp_path)
-    for file, change in case.edits:
-        edit_spec_file(root, file, change)
-    head, _ = bundle(root, tmp_path / "bundled")
+    head, _ = bundle(
+        edited_copy(tmp_path, CASES["removed enum value of a request parameter"]),
+        tmp_path / "bundled",
+    )
     cli = ["diff", str(released), str(head), "--check", "--validation", "loose"]
 
     run_node_tool(
@@ -385,3 +397,13 @@ def test_one_optic_run_for_many_pairs_agrees_with_the_optic_cli(
     ours = run_optic([(released, head)])[0].breaking
     assert failed == {(c.rule.removeprefix("optic: "), c.pointer) for c in ours}
     assert failed
+
+
+def test_a_head_bundled_with_the_others_is_the_bundle_it_gets_alone(
+    heads: dict[str, Path], tmp_path: Path
+) -> None:
+    """So the table above, bundled in one run, judges the same documents as `make breaking`."""
+    name = "documentation only"  # edits three files, the root among them
+    alone, _ = bundle(edited_copy(tmp_path, CASES[name]), tmp_path / "bundled")
+
+    assert alone.read_bytes() == heads[name].read_bytes()

@@ -1,5 +1,9 @@
 """The conformance harness: it passes the reference server and reports every fault of the
-deliberately broken variants, through schemathesis or through our property checks."""
+deliberately broken variants, through schemathesis or through our property checks.
+
+Three whole runs (schemathesis, the property checks, the verdict) prove the command: correct
+servers pass, a faulty one fails. Each fault is then shown only to the half of the run whose
+report must name it, schemathesis or the property checks, without paying for the other."""
 
 from __future__ import annotations
 
@@ -7,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from contract.conformance import Settings, conformance
+from contract.conformance import (
+    Settings,
+    Target,
+    conformance,
+    run_properties,
+    run_schemathesis,
+)
+from scripts.conformance import main
 from tests.support.declared_faults import DECLARED_FAULTS
 from tests.support.faulty_servers import FAULTS, PASSWORD, USER, reference_app, serve
 
@@ -33,6 +44,12 @@ EXPECTED_REPORTS = {
     "repeated parameter accepted": "FAIL [query-policy EventGroup] count given twice gave 200",
     "detail 404 beyond the first 50 items": "FAIL [detail EventGroup] status 404",
 }
+# Reported by a schemathesis check (STnnn), the others by a property check (FAIL [...]).
+SCHEMATHESIS_FAULTS = [fault for fault, report in EXPECTED_REPORTS.items() if report[:2] == "ST"]
+PROPERTY_FAULTS = [fault for fault in EXPECTED_REPORTS if fault not in SCHEMATHESIS_FAULTS]
+# The fault of the whole faulty run: schemathesis passes on it, so the property finding alone
+# must fail the run.
+WHOLE_RUN_FAULT = "total_items counts the page"
 
 
 def settings(tmp_path: Path) -> Settings:
@@ -41,6 +58,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def test_every_fault_has_an_expected_report() -> None:
     assert set(EXPECTED_REPORTS) == set(ALL_FAULTS)
+    assert all(report.startswith(("ST", "FAIL [")) for report in EXPECTED_REPORTS.values())
 
 
 def test_the_reference_server_started_by_the_harness_passes_the_whole_suite(
@@ -63,23 +81,56 @@ def test_a_correct_server_given_by_url_passes(
     assert "all properties hold" in capfd.readouterr().out
 
 
-@pytest.mark.parametrize("fault", list(ALL_FAULTS))
-def test_each_fault_of_a_broken_server_is_reported(
-    fault: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+def test_a_whole_run_against_a_faulty_server_fails_with_exit_code_1_and_names_the_fault(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with serve(ALL_FAULTS[fault](reference_app())) as base_url:
-        passed = conformance(base_url, f"{USER}:{PASSWORD}", settings(tmp_path))
+    """The command from end to end, credentials from $AUTH: the verdict follows the findings
+    even when schemathesis has nothing to report."""
+    monkeypatch.setenv("AUTH", f"{USER}:{PASSWORD}")
+    reports = tmp_path / "reports"
+    with serve(ALL_FAULTS[WHOLE_RUN_FAULT](reference_app())) as base_url:
+        argv = ["--base-url", base_url, "--max-examples", "20", "--seed", "1"]
+        code = main([*argv, "--reports", str(reports)])
 
     out = capfd.readouterr().out
+    assert code == 1
+    assert EXPECTED_REPORTS[WHOLE_RUN_FAULT] in out
+    assert "Conformance FAILED: schemathesis passed, " in out
+    assert (reports / "schemathesis-junit.xml").exists()
+    assert 'failures="0"' not in (reports / "properties-junit.xml").read_text()
+
+
+def faulty_target(base_url: str) -> Target:
+    return Target(base_url, USER, PASSWORD, is_reference=False)
+
+
+@pytest.mark.parametrize("fault", SCHEMATHESIS_FAULTS)
+def test_each_fault_of_a_broken_server_is_reported_by_schemathesis(
+    fault: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The schemathesis half of the run, as the whole run starts it."""
+    with serve(ALL_FAULTS[fault](reference_app())) as base_url:
+        passed = run_schemathesis(faulty_target(base_url), settings(tmp_path))
+
     assert passed is False
-    assert EXPECTED_REPORTS[fault] in out
-    assert "Conformance FAILED" in out
+    assert EXPECTED_REPORTS[fault] in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("fault", PROPERTY_FAULTS)
+def test_each_fault_of_a_broken_server_is_reported_by_the_property_checks(
+    fault: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The property half of the run, as the whole run starts it; its findings fail the run
+    (proven by the whole faulty run above)."""
+    with serve(ALL_FAULTS[fault](reference_app())) as base_url:
+        result = run_properties(faulty_target(base_url), settings(tmp_path))
+
+    assert result.findings
+    assert EXPECTED_REPORTS[fault] in capfd.readouterr().out
 
 
 def test_auth_without_a_colon_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scripts.conformance import main
-
     monkeypatch.setenv("AUTH", "nocolon")
     assert main(["--base-url", "http://127.0.0.1:9"]) == 2

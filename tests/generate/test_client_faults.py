@@ -8,8 +8,11 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+import httpx_retries.retry
 import pytest
 from customer_interface_client import (
     ApiConnectionError,
@@ -53,24 +56,65 @@ def list_async(
 both = pytest.mark.parametrize("call", [list_sync, list_async], ids=["sync", "async"])
 
 
+@dataclass
+class Waits:
+    """The waits between tries, taken from httpx-retries instead of slept on the real clock:
+    how long each was to be and when (time.monotonic(), the scripted server's clock) it was
+    asked for."""
+
+    seconds: list[float] = field(default_factory=list)
+    asked_at: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+        self.asked_at.append(time.monotonic())
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        await asyncio.sleep(0)
+
+    def between(self, server: ScriptedServer) -> bool:
+        """Whether each wait came after one request and before the next."""
+        times = server.times
+        return len(times) == len(self.asked_at) + 1 and all(
+            before <= asked <= after
+            for before, asked, after in zip(times, self.asked_at, times[1:], strict=False)
+        )
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
+    """The retries' sleeps (time.sleep, asyncio.sleep inside httpx-retries) recorded, not slept:
+    the tests see the wait the client chose without spending it."""
+    recorded = Waits()
+    monkeypatch.setattr(httpx_retries.retry, "time", SimpleNamespace(sleep=recorded.sleep))
+    monkeypatch.setattr(httpx_retries.retry, "asyncio", SimpleNamespace(sleep=recorded.async_sleep))
+    return recorded
+
+
 @both
-def test_503_with_retry_after_seconds_is_retried_after_the_wait(call: ListCall) -> None:
+def test_503_with_retry_after_seconds_is_retried_after_the_wait(
+    call: ListCall, waits: Waits
+) -> None:
     with scripted_server(Answer(503, b"{}", (("Retry-After", "1"),)), OK) as server:
         page = call(server, RetryPolicy(attempts=3, max_backoff=5), 5.0)
 
     assert page.data.total_items == len(documented_list()["data"]["event_groups"])
     assert len(server.requests) == 2
-    assert server.times[1] - server.times[0] >= 0.9
+    assert waits.seconds == [1.0]  # what Retry-After says, not the backoff
+    assert waits.between(server)
 
 
 @both
-def test_retry_after_as_an_http_date_is_honoured(call: ListCall) -> None:
-    when = email.utils.formatdate(time.time() + 2, usegmt=True)
+def test_retry_after_as_an_http_date_is_honoured(call: ListCall, waits: Waits) -> None:
+    when = email.utils.formatdate(time.time() + 2, usegmt=True)  # whole seconds: 1 to 2 s ahead
     with scripted_server(Answer(503, b"{}", (("Retry-After", when),)), OK) as server:
         call(server, RetryPolicy(attempts=2, max_backoff=5), 5.0)
 
     assert len(server.requests) == 2
-    assert server.times[1] - server.times[0] >= 0.9
+    assert len(waits.seconds) == 1
+    assert 0.9 <= waits.seconds[0] <= 2.0
+    assert waits.between(server)
 
 
 @both

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -8,9 +9,9 @@ import pytest
 
 from contract.errors import SpecLoadError
 from contract.layout import SPEC_ROOT
-from contract.lint import lint
+from contract.lint import Problem, lint, lint_each
 from scripts.lint import main
-from tests.conftest import SpecEditor
+from tests.conftest import SpecEditor, copy_spec, edit_spec_file
 
 LIST = "resources/event_groups/paths/event-groups.yaml"
 DETAIL = "resources/event_groups/paths/event-groups_{event_group_id}.yaml"
@@ -244,18 +245,35 @@ BROKEN_SPECS = {
 }
 
 
-def test_the_committed_spec_has_no_problems() -> None:
-    assert lint(SPEC_ROOT) == []
+@dataclass(frozen=True)
+class Linted:
+    committed: list[Problem]
+    broken: dict[str, tuple[Path, list[Problem]]]  # case: root of its copy, its problems
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory: pytest.TempPathFactory) -> Linted:
+    """The committed spec and each broken spec of BROKEN_SPECS, every one in a copy of its
+    own, linted together: one Redocly process for all of them instead of one each."""
+    roots = {}
+    for case, (_, _, _, (edited_file, change)) in BROKEN_SPECS.items():
+        root = copy_spec(tmp_path_factory.mktemp("broken"))
+        edit_spec_file(root, edited_file, change)
+        roots[case] = root
+    committed, *broken = lint_each([SPEC_ROOT, *roots.values()])
+    return Linted(
+        committed, dict(zip(roots, zip(roots.values(), broken, strict=True), strict=True))
+    )
+
+
+def test_the_committed_spec_has_no_problems(linted: Linted) -> None:
+    assert linted.committed == []
 
 
 @pytest.mark.parametrize("case", list(BROKEN_SPECS), ids=list(BROKEN_SPECS))
-def test_each_rule_fires_at_the_broken_place(
-    case: str, spec_copy: Path, edit_spec: SpecEditor
-) -> None:
-    rule, file, pointer, (edited_file, change) = BROKEN_SPECS[case]
-    edit_spec(edited_file, change)
-
-    problems = lint(spec_copy)
+def test_each_rule_fires_at_the_broken_place(case: str, linted: Linted) -> None:
+    rule, file, pointer, _ = BROKEN_SPECS[case]
+    spec_copy, problems = linted.broken[case]
 
     expected = (spec_copy.parent / file).resolve()
     hits = [p for p in problems if p.rule == rule]
@@ -263,6 +281,13 @@ def test_each_rule_fires_at_the_broken_place(
     assert any(p.location.file == expected and p.location.pointer == pointer for p in hits), [
         str(p) for p in hits
     ]
+
+
+def test_linting_specs_together_reports_each_as_linting_it_alone(linted: Linted) -> None:
+    """One Redocly run for many specs, as above, must not move a problem to another spec."""
+    spec_copy, problems = linted.broken["camelCase parameter"]  # a Redocly rule and ours
+
+    assert problems == lint(spec_copy)
 
 
 def test_failure_prints_file_pointer_and_rule_and_exits_non_zero(

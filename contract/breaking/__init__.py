@@ -8,8 +8,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from contract.breaking.compare import Report, compare, major
-from contract.breaking.git_spec import default_base, extract_spec
+from contract.breaking._compare import Report, compare, major
+from contract.breaking._git_spec import default_base, extract_spec
 from contract.generate.bundle import bundle
 from contract.layout import display_path
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from contract.conformance._verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 from contract.conformance.live_server import start_live_server
 from contract.conformance.properties import REQUEST_BUDGET, Finding, Probe, check_labels, run_checks
-from contract.conformance.verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 from contract.errors import ContractError, ToolError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from contract.secret_file import write_secret_file

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlencode
 import httpx
 import jsonschema
 
-from contract.conformance import oracle
+from contract.conformance import _oracle as oracle
 from contract.errors import BudgetExhaustedError
 from contract.spec.client_view import client_view
 from contract.spec.declarations import (

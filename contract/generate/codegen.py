@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from contract.errors import ToolError
-from contract.generate.template_declarations import templates_with_declarations
+from contract.generate._template_declarations import templates_with_declarations
 from contract.layout import REPO_ROOT, display_path
 from contract.spec.source import read_yaml
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from contract.breaking.git_spec import default_base, extract_spec
+from contract.breaking._git_spec import default_base, extract_spec
 from contract.errors import GitRefError
 from scripts.breaking import main
 from tests.conftest import copy_spec, edit_spec_file

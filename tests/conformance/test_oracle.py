@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contract.conformance import oracle
+from contract.conformance import _oracle as oracle
 from contract.conformance.properties import Probe, Subject, check_oracle, subjects
 from contract.layout import BUNDLED_SPEC
 from contract.spec.declarations import list_resources

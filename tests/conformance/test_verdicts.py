@@ -4,8 +4,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from contract.conformance import write_junit
+from contract.conformance._verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
 from contract.conformance.properties import Finding, check_labels
-from contract.conformance.verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
 from contract.layout import BUNDLED_SPEC
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from contract.breaking._optic import Diff
 from contract.breaking.changes import Kind
-from contract.breaking.optic import Diff
 from contract.spec.source import HTTP_METHODS, MISSING, lookup, unescape_pointer_token
 
 DOCUMENTATION = frozenset(

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract.breaking._diff_reasons import describe
+from contract.breaking._optic import Diff, OpticReport, run_optic
 from contract.breaking.changes import Change, Kind, Verdict
-from contract.breaking.diff_reasons import describe
-from contract.breaking.optic import Diff, OpticReport, run_optic
 from contract.lint.house_rules import contract_changes
 from contract.spec.client_view import client_view
 from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml

@@ -103,7 +103,7 @@ def declarations_template(document: Mapping[str, Any]) -> str:
     )
     example = json.dumps(quick_start(document), indent=2, sort_keys=True)
     return (
-        "{# Written from the spec's declarations by contract.generate.template_declarations. #}\n"
+        "{# Written from the spec's declarations by contract.generate._template_declarations. #}\n"
         f"{{% set PAGING = {paging} %}}\n"
         f"{{% set BEHAVIOUR = {behaviour} %}}\n"
         f"{{% set QUICK_START = {example} %}}\n"

@@ -322,7 +322,8 @@ def edited_copy(folder: Path, case: Case, name: str = ROOT) -> Path:
 @pytest.fixture(scope="module")
 def heads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The head spec of each pair of the table, each edited in a copy of its own and all
-    bundled by one Redocly run; the root files are named after the cases, as that run needs."""
+    bundled by one Redocly run; their root files are numbered, since Redocly then names each
+    bundle after its root file."""
     jobs = []
     for number, case in enumerate(CASES.values()):
         folder = tmp_path_factory.mktemp(f"case-{number}")

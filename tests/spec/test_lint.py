@@ -261,9 +261,8 @@ def linted(tmp_path_factory: pytest.TempPathFactory) -> Linted:
         edit_spec_file(root, edited_file, change)
         roots[case] = root
     committed, *broken = lint_each([SPEC_ROOT, *roots.values()])
-    return Linted(
-        committed, dict(zip(roots, zip(roots.values(), broken, strict=True), strict=True))
-    )
+    problems = dict(zip(roots, broken, strict=True))
+    return Linted(committed, {case: (root, problems[case]) for case, root in roots.items()})
 
 
 def test_the_committed_spec_has_no_problems(linted: Linted) -> None:

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import contract.generate as core
 from contract import _cli as cli
-from contract.generate import check, generate
-from contract.layout import GENERATED_DIR, README, SPEC_ROOT, display_path
-from contract.spec import assumptions
-from contract.spec.source import read_yaml
+from contract.generate import check, generate, refresh_readme_table
+from contract.layout import GENERATED_DIR, SPEC_ROOT, display_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +26,7 @@ def main(argv: list[str] | None = None) -> int:
             return
         generate(args.spec, args.output)
         if args.output.resolve() == GENERATED_DIR:
-            # The README documents the contract, not a spec generated elsewhere (a fixture).
-            table = assumptions.render_table(read_yaml(args.output / "openapi.yaml"))
-            text = README.read_text("utf-8")
-            README.write_text(assumptions.replace_block(text, table, README), "utf-8")
+            refresh_readme_table(args.output)
         print(f"generated {display_path(args.output)}/ from {display_path(args.spec)}")
 
     return cli.run(command)

@@ -32,6 +32,14 @@ def generate(root: Path, output_dir: Path) -> None:
     generate_client(bundled, output_dir / "client")
 
 
+def refresh_readme_table(output_dir: Path) -> None:
+    """Write the documented-vs-assumed table of the bundle in `output_dir` into the README,
+    which documents the contract: call it for the contract's own output, not a fixture's."""
+    table = assumptions.render_table(read_yaml(output_dir / "openapi.yaml"))
+    text = README.read_text("utf-8")
+    README.write_text(assumptions.replace_block(text, table, README), "utf-8")
+
+
 # Caches that tools and imports leave beside generated code; git ignores them too.
 CACHE_DIRS = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
 

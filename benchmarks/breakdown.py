@@ -31,11 +31,6 @@ class Breakdown:
     http_p50_ms: float | None  # the whole request, one at a time, cold, from the table above
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def run(database: Path, distinct: list[Measured], groups: int) -> list[Breakdown]:
     rules = load_rules()
     declared = measured_resource(rules)
@@ -65,7 +60,7 @@ def run(database: Path, distinct: list[Measured], groups: int) -> list[Breakdown
                     QUERIES,
                     statistics.median(counting) * 1e3,
                     statistics.median(searching) * 1e3,
-                    percentile(searching, 0.99) * 1e3,
+                    statistics.quantiles(searching, n=100, method="inclusive")[98] * 1e3,
                     None if measured.single is None else measured.single.cold.p50_ms,
                 )
             )

@@ -7,6 +7,7 @@ remembered between requests: every answer costs what its first asking costs."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -260,22 +261,25 @@ class Store:
         order = query.order
         if not any(name == INSERTION or name in layout.unique for name, _ in order):
             order = (*order, (INSERTION, False))  # a total order, so pages partition the list
-        limit, skip = min(query.limit, LARGEST), min(query.skip, LARGEST)
+        query = dataclasses.replace(
+            query, order=order, limit=min(query.limit, LARGEST), skip=min(query.skip, LARGEST)
+        )
         rows = self._rows[layout.table]
         with self._lock:
             if not query.conditions:
-                return Page(self._range(layout, order, limit, skip), rows)
+                return Page(self._range(layout, query), rows)
             sql, parameters = count_sql(query, layout)
             (total,) = self._connection.execute(sql, parameters).fetchone()
             found = self._connection.execute(
-                *self._page_sql(layout, query, order, walk=walks(query, total, rows))
+                *self._page_sql(layout, query, walk=walks(query, total, rows))
             ).fetchall()
         return Page(layout.items(found), int(total))
 
-    def _range(self, layout: Layout, order: Order, limit: int, skip: int) -> list[dict[str, Any]]:
+    def _range(self, layout: Layout, query: Query) -> list[dict[str, Any]]:
         """A page of every item: positions skip to skip + limit of the order's rank column, or
         for an order without one, the rows an ORDER BY walks past."""
-        table = quote(layout.table)
+        table, order = quote(layout.table), query.order
+        limit, skip = query.limit, query.skip
         ranked = layout.rank_of(order)
         if ranked is None:
             sql = (
@@ -296,16 +300,16 @@ class Store:
         return layout.items(found)
 
     @staticmethod
-    def _page_sql(layout: Layout, query: Query, order: Order, walk: bool) -> tuple[str, list[Any]]:
+    def _page_sql(layout: Layout, query: Query, walk: bool) -> tuple[str, list[Any]]:
         """A page of the matches: by walking the order's rank index and testing each entry
         until the page is full, or by collecting every match and sorting them. Collecting
         reads the index of a searched column and the rank, unless an equality filter is
         there to narrow the matches first (SQLite, without statistics, would not choose)."""
         where, parameters = where_sql(query, layout)
         table = quote(layout.table)
-        ranked = layout.rank_of(order)
+        ranked = layout.rank_of(query.order)
         if ranked is None:
-            by = order_sql(order)
+            by = order_sql(query.order)
         else:
             rank, backwards = ranked
             by = f"{quote(rank)} {'DESC' if backwards else 'ASC'}"
@@ -314,6 +318,5 @@ class Store:
                 table += f" INDEXED BY {quote(layout.rank_index(rank))}"
             elif searched and all(c.match != "equals" for c in query.conditions):
                 table += f" INDEXED BY {quote(layout.pair_index(searched[0], rank))}"
-        limit, skip = min(query.limit, LARGEST), min(query.skip, LARGEST)
         sql = f"SELECT {layout.select} FROM {table}{where} ORDER BY {by} LIMIT ? OFFSET ?"
-        return sql, [*parameters, limit, skip]
+        return sql, [*parameters, query.limit, query.skip]

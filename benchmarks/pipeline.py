@@ -17,8 +17,7 @@ from pathlib import Path
 from benchmarks.measure import Timing, time_runs
 from benchmarks.report import Section
 from contract.errors import BenchmarkError
-from contract.generate.bundle import bundle
-from contract.generate.codegen import generate_client, generate_models
+from contract.generate import bundle, generate_client, generate_models
 from contract.layout import REPO_ROOT, SPEC_ROOT
 from contract.lint import house_problems, redocly_problems, validator_problems
 from contract.spec import assumptions

@@ -1,5 +1,5 @@
 """One exception tree for every tool of the contract, so each command can turn it into a clear
-message and a non-zero exit instead of a traceback (contract/_cli.py): a FindingsError means
+message and a non-zero exit instead of a traceback (contract/cli.py): a FindingsError means
 the command found what it looks for (exit 1), any other ContractError that it could not do its
 job (exit 2)."""
 

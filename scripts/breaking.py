@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import contract.breaking as core
-from contract import _cli as cli
+from contract import cli
 from contract.breaking import check, summary
 from contract.errors import BreakingChangeError
 from contract.layout import SPEC_ROOT

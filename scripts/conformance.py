@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import contract.conformance as core
-from contract import _cli as cli
+from contract import cli
 from contract.conformance import TUNABLE, Settings, conformance
 from contract.layout import BUNDLED_SPEC
 from contract.secret_file import read_secret_file

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import contract.docs as core
-from contract import _cli as cli
+from contract import cli
 from contract.docs import build_site
 from contract.layout import SITE_DIR, display_path
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import contract.generate as core
-from contract import _cli as cli
+from contract import cli
 from contract.generate import check, generate, refresh_readme_table
 from contract.layout import GENERATED_DIR, SPEC_ROOT, display_path
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import contract.lint as core
-from contract import _cli as cli
+from contract import cli
 from contract.errors import LintError, SpecLoadError
 from contract.layout import SPEC_ROOT, display_path
 from contract.lint import lint

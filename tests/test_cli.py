@@ -1,4 +1,4 @@
-"""Every command of scripts/ ends the same way (contract/_cli.py): 0 when all is well, 1 when
+"""Every command of scripts/ ends the same way (contract/cli.py): 0 when all is well, 1 when
 it found what it looks for, 2 when it could not do its job, each with a message and no
 traceback; anything else is a bug and keeps its traceback."""
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from contract import _cli as cli
+from contract import cli
 from contract.errors import (
     BreakingChangeError,
     LintError,

@@ -19,7 +19,7 @@ import pytest
 
 from contract.conformance.live_server import LiveServer, start_live_server
 from contract.conformance.properties import Probe, run_checks
-from contract.generate.bundle import bundle
+from contract.generate import bundle
 from contract.spec.declarations import list_resources
 from contract.spec.source import read_yaml
 from scripts import conformance

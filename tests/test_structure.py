@@ -51,3 +51,31 @@ def test_no_two_packages_import_each_other() -> None:
     edges = {(p, other) for p in PACKAGES for other in imported_packages(p)}
 
     assert sorted((a, b) for a, b in edges if (b, a) in edges) == []
+
+
+def private_imports() -> dict[str, str]:
+    """`file -> module` for each import of a private (`_`) module from outside the package
+    that holds it: the private modules are that package's plumbing, free to change."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((REPO_ROOT / package).rglob("*.py")):
+            importer = ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts)
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                modules = []
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                for module in modules:
+                    parts = module.split(".")
+                    for index, part in enumerate(parts):
+                        owner = ".".join(parts[:index])
+                        if part.startswith("_") and not part.startswith("__"):
+                            if not (importer + ".").startswith(owner + "."):
+                                found[path.relative_to(REPO_ROOT).as_posix()] = module
+                            break
+    return found
+
+
+def test_private_modules_are_imported_only_inside_their_package() -> None:
+    assert private_imports() == {}

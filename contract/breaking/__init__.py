@@ -10,7 +10,7 @@ from pathlib import Path
 
 from contract.breaking._compare import Report, compare, major
 from contract.breaking._git_spec import default_base, extract_spec
-from contract.generate.bundle import bundle
+from contract.generate import bundle
 from contract.layout import display_path
 
 

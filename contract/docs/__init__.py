@@ -12,11 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from contract._node_tools import run_node_tool
-from contract.docs.behaviour import with_behaviour
+from contract.docs._behaviour import HEADING, behaviour_rules, behaviour_section, with_behaviour
 from contract.errors import ContractError, ToolError
 from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, SITE_DIR, display_path
 from contract.spec import assumptions
 from contract.spec.source import read_yaml
+
+__all__ = [
+    "HEADING",
+    "behaviour_rules",
+    "behaviour_section",
+    "build_site",
+    "table_page",
+    "with_behaviour",
+]
 
 PAGE = "index.html"
 SPEC_FILES = ("openapi.yaml", "openapi.json")

@@ -12,12 +12,23 @@ import tempfile
 from pathlib import Path
 
 from contract.errors import LintError, StaleOutputError
-from contract.generate.bundle import bundle
-from contract.generate.codegen import generate_client, generate_models
+from contract.generate._bundle import bundle, bundle_each
+from contract.generate._codegen import generate_client, generate_models
 from contract.layout import README, display_path
 from contract.lint import lint
 from contract.spec import assumptions
 from contract.spec.source import read_yaml
+
+__all__ = [
+    "bundle",
+    "bundle_each",
+    "check",
+    "check_against",
+    "generate",
+    "generate_client",
+    "generate_models",
+    "refresh_readme_table",
+]
 
 
 def generate(root: Path, output_dir: Path) -> None:

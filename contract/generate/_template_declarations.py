@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from jsonschema import Draft202012Validator
 
-from contract.docs.behaviour import behaviour_rules
+from contract.docs import behaviour_rules
 from contract.spec.declarations import ListResource, list_operations
 
 DECLARATIONS_TEMPLATE: Final = "declarations.jinja"

@@ -13,7 +13,7 @@ from contract._node_tools import run_node_tool
 from contract.breaking._compare import Report, compare, compare_all
 from contract.breaking._optic import OPTIC_ENV, run_optic
 from contract.errors import ToolError
-from contract.generate.bundle import bundle, bundle_each
+from contract.generate import bundle, bundle_each
 from contract.layout import OPTIC_STANDARD, SPEC_ROOT
 from tests.conftest import copy_spec, edit_spec_file
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from contract.docs.behaviour import HEADING, behaviour_section, with_behaviour
+from contract.docs import HEADING, behaviour_section, with_behaviour
 from contract.layout import BUNDLED_SPEC
 from contract.spec.declarations import ListResource, list_operations, list_resources
 from contract.spec.source import HTTP_METHODS, load_inlined, read_yaml

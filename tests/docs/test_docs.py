@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contract.docs import build_site
-from contract.docs.behaviour import HEADING, with_behaviour
+from contract.docs import HEADING, build_site, with_behaviour
 from contract.errors import ContractError
 from contract.layout import GENERATED_DIR, REPO_ROOT
 from contract.spec.assumptions import render_table

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
-from contract.docs.behaviour import behaviour_section
+from contract.docs import behaviour_section
 from contract.layout import BUILD_DIR, BUNDLED_SPEC
 from contract.spec.declarations import list_operations
 from contract.spec.source import deref, parameters, read_yaml

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from contract.docs.behaviour import behaviour_rules
+from contract.docs import behaviour_rules
 from contract.generate._template_declarations import declared_paging
 from contract.spec.declarations import list_operations
 from contract.spec.source import read_yaml

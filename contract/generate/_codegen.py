@@ -12,7 +12,7 @@ from pathlib import Path
 
 from contract.errors import ToolError
 from contract.generate._template_declarations import templates_with_declarations
-from contract.layout import REPO_ROOT, display_path
+from contract.layout import LICENSE, REPO_ROOT, display_path
 from contract.spec.source import read_yaml
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
@@ -48,8 +48,8 @@ def generate_models(spec: Path, output_dir: Path) -> Path:
 
 def generate_client(spec: Path, output_dir: Path) -> Path:
     """An installable client package with openapi-python-client, our templates (README,
-    the high-level facade, both given the spec's behaviour declarations) and the handwritten
-    runtime the facade calls."""
+    pyproject.toml, the high-level facade, given the spec's behaviour declarations and info),
+    the handwritten runtime the facade calls and the repository's licence."""
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory() as scratch:
@@ -76,4 +76,5 @@ def generate_client(spec: Path, output_dir: Path) -> Path:
     if not (output_dir / "pyproject.toml").exists() or not package.is_dir():
         raise ToolError(f"openapi-python-client wrote no project into {display_path(output_dir)}")
     shutil.copyfile(CLIENT_RUNTIME, package / "_runtime.py")
+    shutil.copyfile(LICENSE, output_dir / LICENSE.name)
     return output_dir

@@ -1,13 +1,15 @@
 """The client templates cannot see a spec's `x-` extensions, so the declarations they need are
 written as a Jinja file beside them, keyed by `method path`: PAGING, which the facade
-(api_init.py.jinja) pages with, BEHAVIOUR, the rules the README shows, and QUICK_START, what
-the README's example calls. Paging names come from the spec alone, never from a template."""
+(api_init.py.jinja) pages with, BEHAVIOUR, the rules the README shows, QUICK_START, what
+the README's example calls, and PROJECT, the package metadata pyproject.toml carries. Paging
+names come from the spec alone, never from a template."""
 
 from __future__ import annotations
 
 import json
 import re
 import shutil
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -15,6 +17,8 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 
 from contract.docs import behaviour_rules
+from contract.errors import ToolError
+from contract.layout import PYPROJECT
 from contract.spec.declarations import ListResource, list_operations
 
 DECLARATIONS_TEMPLATE: Final = "declarations.jinja"
@@ -90,6 +94,38 @@ def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The client package's metadata from the spec's info: a summary, the licence's SPDX
+    identifier and the project URLs (info.contact.url, externalDocs.url), and the build
+    backend of the uv this repository pins, so `uv build` needs no download."""
+    info = document.get("info") or {}
+    summary = f"Python client of the {info.get('title')}."
+    if info.get("summary"):
+        summary = f"{summary} {info['summary']}"
+    urls = {}
+    if (info.get("contact") or {}).get("url"):
+        urls["Homepage"] = info["contact"]["url"]
+    if (document.get("externalDocs") or {}).get("url"):
+        urls["Documentation"] = document["externalDocs"]["url"]
+    return {
+        "summary": summary,
+        "license": (info.get("license") or {}).get("identifier", ""),
+        "urls": urls,
+        "build_backend": f"uv_build=={pinned_uv()}",
+    }
+
+
+def pinned_uv() -> str:
+    """The exact uv version of pyproject.toml's `[tool.uv] required-version`."""
+    pinned = tomllib.loads(PYPROJECT.read_text("utf-8")).get("tool", {}).get("uv", {})
+    version = str(pinned.get("required-version", ""))
+    if not re.fullmatch(r"==\d+\.\d+\.\d+", version):
+        raise ToolError(
+            f"pyproject.toml: [tool.uv] required-version must pin one uv (==X.Y.Z), not {version!r}"
+        )
+    return version.removeprefix("==")
+
+
 def declarations_template(document: Mapping[str, Any]) -> str:
     # JSON of strings, numbers and lists is also a Jinja literal (escapes included).
     paging = json.dumps(declared_paging(document), indent=2, sort_keys=True)
@@ -102,11 +138,13 @@ def declarations_template(document: Mapping[str, Any]) -> str:
         sort_keys=True,
     )
     example = json.dumps(quick_start(document), indent=2, sort_keys=True)
+    project = json.dumps(project_metadata(document), indent=2, sort_keys=True)
     return (
         "{# Written from the spec's declarations by contract.generate._template_declarations. #}\n"
         f"{{% set PAGING = {paging} %}}\n"
         f"{{% set BEHAVIOUR = {behaviour} %}}\n"
         f"{{% set QUICK_START = {example} %}}\n"
+        f"{{% set PROJECT = {project} %}}\n"
     )
 
 

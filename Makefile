@@ -5,7 +5,8 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-builtin-rules
 
 PYTHON ?= python3
-UV_VERSION := 0.13.8
+# The one pin of uv: pyproject.toml's [tool.uv] required-version (the client's build backend too).
+UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"$$/\1/p' pyproject.toml)
 UV := .tools/bin/uv
 PY := .venv/bin/python
 VENV := .venv/.synced
@@ -13,7 +14,7 @@ NODE := node_modules/.installed
 GENERATED := build/generate.stamp
 SPEC_FILES := $(shell find openapi -type f -name '*.yaml' | LC_ALL=C sort) redocly.yaml
 GENERATOR_INPUTS := $(SPEC_FILES) $(shell find scripts contract -type f -not -path '*/__pycache__/*') \
-	pyproject.toml uv.lock package-lock.json
+	pyproject.toml uv.lock package-lock.json LICENSE
 
 .PHONY: help
 help: ## Show this list of targets
@@ -61,6 +62,14 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 	$(PY) -m mypy scripts contract tests reference_server benchmarks
 	$(PY) -m ruff check --no-cache generated/client
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
+
+.PHONY: dist
+dist: $(GENERATED) | $(VENV) $(NODE) ## Build dist/: client wheel and sdist, bundled spec, docs archive, SHA256SUMS (refuses a tagged version or an unannounced break)
+	$(PY) -m scripts.dist
+
+.PHONY: changelog
+changelog: $(VENV) $(NODE) ## Prepend this release's entry to CHANGELOG.md, from make breaking's classification since the last release tag
+	$(PY) -m scripts.changelog
 
 BASE ?=
 

@@ -50,6 +50,11 @@ class BreakingChangeError(FindingsError):
     """The spec breaks its clients and info.version does not say so with a major bump."""
 
 
+class ReleaseError(FindingsError):
+    """The work tree is no release: its version is taken or too low, or it breaks clients
+    without a major bump."""
+
+
 class BenchmarkError(ContractError):
     """A benchmark could not run, or the output of its load generator could not be read."""
 

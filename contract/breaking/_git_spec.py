@@ -4,46 +4,21 @@ reference that is when none is named (the latest release tag, else the main bran
 from __future__ import annotations
 
 import io
-import subprocess
 import tarfile
 from pathlib import Path
 
+from contract._git import commit_of, git, latest_release_tag, repository_of
 from contract.errors import GitRefError
 
-RELEASE_TAGS = ("v[0-9]*", "[0-9]*")
 MAIN_BRANCHES = ("main", "origin/main")
-
-
-def git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, check=False, timeout=120
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitRefError(f"git could not run: {exc}") from exc
-
-
-def repository_of(folder: Path) -> Path:
-    result = git(folder, "rev-parse", "--show-toplevel")
-    if result.returncode != 0:
-        raise GitRefError(
-            f"{folder} is not inside a git repository: there is no history to compare with"
-        )
-    return Path(result.stdout.decode().strip()).resolve()
-
-
-def commit_of(repo: Path, ref: str) -> str | None:
-    result = git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-    return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
 def default_base(folder: Path) -> str:
     """The latest release tag reachable from HEAD (v1.2.0 or 1.2.0); without one, main."""
     repo = repository_of(folder)
-    patterns = [arg for pattern in RELEASE_TAGS for arg in ("--match", pattern)]
-    described = git(repo, "describe", "--tags", "--abbrev=0", *patterns, "HEAD")
-    if described.returncode == 0:
-        return described.stdout.decode().strip()
+    tag = latest_release_tag(repo)
+    if tag is not None:
+        return tag
     for branch in MAIN_BRANCHES:
         if commit_of(repo, branch) is not None:
             return branch

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -9,42 +8,18 @@ import pytest
 from contract.breaking._git_spec import default_base, extract_spec
 from contract.errors import GitRefError
 from scripts.breaking import main
-from tests.conftest import copy_spec, edit_spec_file
+from tests.conftest import edit_spec_file
+from tests.support.scratch_repo import committed_spec_in, git
 
 SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
 LIST = "resources/event_groups/paths/event-groups.yaml"
-
-
-def git(committed_spec: Path, *args: str) -> str:
-    result = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(committed_spec),
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
 
 
 @pytest.fixture
 def committed_spec(tmp_path: Path) -> Path:
     """A git repository whose only commit, on main, holds a copy of our spec; returns the
     spec's root file in the work tree."""
-    folder = tmp_path / "repo"
-    folder.mkdir()
-    git(folder, "init", "--quiet", "--initial-branch=main")
-    root = copy_spec(folder)
-    git(folder, "add", "openapi")
-    git(folder, "commit", "--quiet", "--message", "Release the spec")
-    return root
+    return committed_spec_in(tmp_path / "repo")
 
 
 def remove_desc(schema: Any) -> None:

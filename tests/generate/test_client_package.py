@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from contract.layout import GENERATED_DIR, REPO_ROOT
+from contract.layout import GENERATED_DIR
+from tests.support.fresh_venv import install, run, unmet_requirements
 from tests.support.spec_facts import server_url
 
 CLIENT_DIR = GENERATED_DIR / "client"
@@ -23,37 +21,19 @@ def test_client_readme_shows_basic_auth_and_the_spec_base_url_with_its_path_pref
     assert f"`{server_url()}`" in readme
 
 
-def test_client_installs_into_a_fresh_virtualenv_and_imports(tmp_path: Path) -> None:
-    uv = REPO_ROOT / ".tools" / "bin" / "uv"  # the pinned uv that `make venv` installs
-    if not uv.exists():
-        pytest.fail("the pinned uv is missing: run `make venv` first")
-    venv = tmp_path / "venv"
-    subprocess.run([uv, "venv", "--quiet", "--python", "python3", str(venv)], check=True)
-    subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(venv / "bin" / "python"),
-            str(CLIENT_DIR),
-        ],
-        check=True,
+def test_client_folder_installs_into_a_fresh_virtualenv_and_imports(tmp_path: Path) -> None:
+    python = install(CLIENT_DIR, tmp_path / "venv")
+
+    result = run(
+        python,
+        "import customer_interface_client as c;"
+        "from customer_interface_client.api.event_groups import list_event_groups;"
+        "print(c.__file__, c.Client.__name__, list_event_groups.sync.__name__)",
+        tmp_path,
     )
 
-    result = subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-c",
-            "import customer_interface_client as c;"
-            "from customer_interface_client.api.event_groups import list_event_groups;"
-            "print(c.Client.__name__, list_event_groups.sync.__name__)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-    )
-
-    assert result.stdout.split() == ["Client", "sync"]
+    assert result.returncode == 0, result.stderr
+    where, *names = result.stdout.split()
+    assert Path(where).is_relative_to(tmp_path / "venv")
+    assert names == ["Client", "sync"]
+    assert unmet_requirements("customer-interface-client", python, tmp_path) == []

@@ -1,0 +1,53 @@
+"""CHANGELOG.md entries written from a release plan: the version as the heading, then each
+change since the previous release tag with its JSON pointer and reason, breaking ones first.
+The newest entry comes first; writing the entry of the same version again replaces it."""
+
+from __future__ import annotations
+
+import re
+
+from contract.breaking.changes import Change, Verdict
+from contract.release._release import Release
+
+TITLE = "# Changelog\n"
+INTRO = """\
+Changes to the contract, one entry per release, newest first. `make changelog` writes each
+entry from `make breaking`'s classification of the spec against the previous release tag.
+"""
+# The entry's heading is the version: its change is no news of its own.
+VERSION_POINTER = "/info/version"
+SECTIONS = ((Verdict.BREAKING, "Breaking"), (Verdict.COMPATIBLE, "Compatible"))
+
+
+def _line(change: Change) -> str:
+    return f"- `{change.pointer or '/'}` ({change.kind.value}): {change.reason}\n"
+
+
+def render_entry(release: Release) -> str:
+    heading = f"## {release.version}\n\n"
+    if release.previous is None:
+        return heading + "The first release: there is no earlier release tag to compare with.\n"
+    news = [change for change in release.changes if change.pointer != VERSION_POINTER]
+    if not news:
+        return heading + f"No change to the contract since {release.previous}.\n"
+    counts = {verdict: [c for c in news if c.verdict is verdict] for verdict, _ in SECTIONS}
+    text = heading + (
+        f"Since {release.previous}: {len(counts[Verdict.BREAKING])} breaking and"
+        f" {len(counts[Verdict.COMPATIBLE])} compatible change(s).\n"
+    )
+    for verdict, title in SECTIONS:
+        if counts[verdict]:
+            text += f"\n### {title}\n\n" + "".join(map(_line, counts[verdict]))
+    return text
+
+
+def with_entry(changelog: str | None, entry: str) -> str:
+    """`changelog` (None: there is none yet) with `entry` first, in place of an older entry
+    of the same version."""
+    if not changelog:
+        return f"{TITLE}\n{INTRO}\n{entry}"
+    heading = entry.split("\n", 1)[0]
+    parts = re.split(r"(?m)^(?=## )", changelog)
+    head = parts[0].rstrip("\n") + "\n\n"
+    entries = [part for part in parts[1:] if part.split("\n", 1)[0] != heading]
+    return head + entry + ("\n" + "".join(entries) if entries else "")

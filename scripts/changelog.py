@@ -1,0 +1,38 @@
+"""`make changelog`: the command line of contract.release's changelog (options, exit codes) and
+nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from contract import cli
+from contract.layout import CHANGELOG, SPEC_ROOT, display_path
+from contract.release import changelog
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.changelog",
+        description="Prepend the entry of the release the work tree's spec would be to the"
+        " changelog: each change since the last release tag, breaking or compatible, with its"
+        " JSON pointer and reason. Refuses what `make dist` refuses.",
+    )
+    parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
+    parser.add_argument("--changelog", type=Path, default=CHANGELOG, help="file to write")
+    args = parser.parse_args(argv)
+
+    def command() -> None:
+        release = changelog(args.spec, args.changelog)
+        written = f"{display_path(args.changelog)}: entry {release.version} written"
+        if release.previous is None:
+            print(f"{written} (the first release)")
+        else:
+            print(f"{written}: the changes since {release.previous}")
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""`make dist`: the command line of contract.release's build (options, exit codes), nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import contract.release as core
+from contract import cli
+from contract.layout import DIST_DIR, GENERATED_DIR, SPEC_ROOT, display_path
+from contract.release import dist
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.dist", description=core.__doc__)
+    parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
+    parser.add_argument("--output", type=Path, default=DIST_DIR, help="folder of the release files")
+    args = parser.parse_args(argv)
+
+    def command() -> None:
+        release, files = dist(args.spec, GENERATED_DIR, args.output)
+        since = f"since {release.previous}" if release.previous else "first release"
+        print(f"release {release.version} ({since}) in {display_path(args.output)}/:")
+        for path in files:
+            print(f"  {path.name} ({path.stat().st_size:,} bytes)")
+
+    return cli.run(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

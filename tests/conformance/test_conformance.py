@@ -19,8 +19,7 @@ from contract.conformance import (
     run_schemathesis,
 )
 from scripts.conformance import main
-from tests.support.declared_faults import DECLARED_FAULTS
-from tests.support.faulty_servers import FAULTS, PASSWORD, USER, reference_app, serve
+from tests.support.faults import DECLARED_FAULTS, FAULTS, PASSWORD, USER, reference_app, serve
 
 ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS}
 # What the report must say for each fault: a schemathesis check or one of our properties.

@@ -37,7 +37,7 @@ from reference_server.data import synthetic_items
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
 from scripts.conformance import main as conformance_main
-from tests.support.faulty_servers import FAULTS, serve
+from tests.support.faults import FAULTS, serve
 
 USER = "leak-user"
 # Faults that make both suites report failures, with their replay commands.

@@ -1,4 +1,4 @@
-"""The property checks alone (no schemathesis) report each fault of tests/support/policy_faults.py,
+"""The property checks alone (no schemathesis) report each fault of tests/support/faults/_policy.py,
 report nothing on servers that differ from the reference one only in ways the spec allows,
 and say which checks an empty collection leaves undone instead of passing them silently."""
 
@@ -11,15 +11,20 @@ from starlette.types import ASGIApp
 
 from contract.conformance.properties import Finding, Probe, run_checks
 from contract.layout import BUNDLED_SPEC
-from tests.support.declared_faults import MORE_LIST_FAULTS, MORE_LIST_FINDINGS
-from tests.support.faulty_servers import PASSWORD, USER, Fault, reference_app, serve
-from tests.support.policy_faults import (
+from tests.support.faults import (
     EXPECTED_FINDINGS,
     FAULTED_APPS,
+    MORE_LIST_FAULTS,
+    MORE_LIST_FINDINGS,
+    PASSWORD,
     POLICY_FAULTS,
     TROUBLESOME_VARIANTS,
+    USER,
     VARIANTS,
+    Fault,
     empty_app,
+    reference_app,
+    serve,
 )
 
 FAULTS: dict[str, Fault] = {**POLICY_FAULTS, **MORE_LIST_FAULTS}

@@ -12,9 +12,16 @@ from contract.conformance.properties import Probe, Subject, check_oracle, subjec
 from contract.layout import BUNDLED_SPEC
 from contract.spec.declarations import list_resources
 from contract.spec.source import read_yaml
-from tests.support.declared_faults import DECLARED_FAULTS
-from tests.support.faulty_servers import FAULTS, PASSWORD, USER, Fault, reference_app, serve
-from tests.support.policy_faults import POLICY_FAULTS
+from tests.support.faults import (
+    DECLARED_FAULTS,
+    FAULTS,
+    PASSWORD,
+    POLICY_FAULTS,
+    USER,
+    Fault,
+    reference_app,
+    serve,
+)
 
 ITEMS: list[dict[str, Any]] = [
     {"event_group_id": "b", "name": "Straße", "text_id": "x", "state": 2},

@@ -26,7 +26,7 @@ from contract.spec.source import read_yaml
 from reference_server.app import create_app
 from reference_server.auth import Credentials
 from reference_server.spec_rules import load_rules
-from tests.support.faulty_servers import PASSWORD, USER, Fault, rewrite_query, serve
+from tests.support.faults import PASSWORD, USER, Fault, rewrite_query, serve
 
 
 @dataclass

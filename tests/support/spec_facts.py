@@ -73,3 +73,51 @@ def error_schema() -> dict[str, Any]:
 
 def unauthorized_challenge() -> str:
     return str(resolve(SPEC["components"]["headers"]["WWW-Authenticate"])["example"])
+
+
+# The list operation's behaviour declarations, read as plainly as the rest of this module, so
+# the fault library names parameters and members as the spec does instead of repeating them.
+LIST_OPERATION: dict[str, Any] = SPEC["paths"][LIST_PATH]["get"]
+
+
+def request_parameter(expression: str) -> str:
+    """The query parameter a declaration names as `$request.<name>`."""
+    return expression.removeprefix("$request.")
+
+
+def response_member(expression: str) -> tuple[str, str]:
+    """(envelope, member) of a declaration's `$response.<envelope>.<member>`."""
+    envelope, member = expression.removeprefix("$response.").split(".")
+    return envelope, member
+
+
+def detail_key() -> str:
+    """The item property the detail path takes: the last token of the list's link to it."""
+    (link,) = resolve(LIST_OPERATION["responses"]["200"])["links"].values()
+    (expression,) = link["parameters"].values()
+    return str(expression).rsplit("/", 1)[1]
+
+
+def filter_matching(match: str) -> str:
+    """The one filter parameter that compares this way (`contains`, `equals`)."""
+    (name,) = [name for name, declared in FILTERS.items() if declared["match"] == match]
+    return name
+
+
+_PAGING, _SORTING = LIST_OPERATION["x-pagination"], LIST_OPERATION["x-sorting"]
+OFFSET, COUNT = request_parameter(_PAGING["offset"]), request_parameter(_PAGING["step"])
+ENVELOPE, RESULTS = response_member(_PAGING["results"])
+_, TOTAL = response_member(_PAGING["total"])
+MAXIMUM_COUNT: int = schema(COUNT)["maximum"]
+DEFAULT_COUNT: int = schema(COUNT)["default"]
+SORT_FIELD = request_parameter(_SORTING["field"])
+SORT_DIRECTION = request_parameter(_SORTING["direction"])
+DESCENDING: str = _SORTING["descending"]
+KEY = detail_key()
+QUERY_PARAMETERS = frozenset(str(p["name"]) for p in parameters(LIST_PATH))
+# Filter parameter -> its x-filter declaration (the item property, how it matches).
+FILTERS: dict[str, dict[str, Any]] = {
+    p["name"]: p["x-filter"] for p in parameters(LIST_PATH) if "x-filter" in p
+}
+# The filter that matches a case-folded substring (`name`) and the exact one (`text_id`).
+CONTAINS_FILTER, EXACT_FILTER = filter_matching("contains"), filter_matching("equals")

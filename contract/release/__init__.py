@@ -53,8 +53,7 @@ def _empty_output(output: Path) -> None:
         strangers = sorted(
             p.name
             for p in output.iterdir()
-            if not p.is_file()
-            or not p.name.endswith((".whl", ".tar.gz", ".yaml", ".json", CHECKSUMS))
+            if not p.is_file() or not p.name.endswith(BUILT_SUFFIXES)
         )
         if strangers:
             raise UsageError(
@@ -108,13 +107,8 @@ def build(output: Path, generated: Path = GENERATED_DIR, epoch: int = 0) -> list
         scratch = Path(folder)
         files = _build_client(generated / "client", output, epoch, scratch)
         for suffix in ("yaml", "json"):
-            files.append(
-                Path(
-                    shutil.copyfile(
-                        generated / f"openapi.{suffix}", output / f"{name}.openapi.{suffix}"
-                    )
-                )
-            )
+            spec_file = output / f"{name}.openapi.{suffix}"
+            files.append(Path(shutil.copyfile(generated / f"openapi.{suffix}", spec_file)))
         site = scratch / "site"
         build_site(generated, site, REDOCLY_CONFIG)
         files.append(tar_folder(site, output / f"{name}.docs.tar.gz", f"{name}.docs", epoch))

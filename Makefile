@@ -64,12 +64,14 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 	$(PY) -m mypy --strict generated/models generated/client/customer_interface_client
 
 .PHONY: dist
-dist: $(GENERATED) | $(VENV) $(NODE) ## Build dist/: client wheel and sdist, bundled spec, docs archive, SHA256SUMS (refuses a tagged version or an unannounced break)
-	$(PY) -m scripts.dist
+# FIRST_RELEASE=1: there is no release tag yet, and that is right. ALLOW_DIRTY=1 (dist): a draft
+# built from uncommitted changes.
+dist: | $(VENV) $(NODE) ## Build dist/: client wheel and sdist, bundled spec, docs archive, SHA256SUMS (refuses a tagged version, an unannounced break, a dirty tree)
+	$(PY) -m scripts.dist $(if $(FIRST_RELEASE),--first-release) $(if $(ALLOW_DIRTY),--allow-dirty)
 
 .PHONY: changelog
 changelog: $(VENV) $(NODE) ## Prepend this release's entry to CHANGELOG.md, from make breaking's classification since the last release tag
-	$(PY) -m scripts.changelog
+	$(PY) -m scripts.changelog $(if $(FIRST_RELEASE),--first-release)
 
 BASE ?=
 

@@ -4,8 +4,9 @@ reference names, which release tags exist and when the last commit was made."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
 from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
 
 from contract.errors import GitRefError
 
@@ -36,19 +37,41 @@ def commit_of(repo: Path, ref: str) -> str | None:
     return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
-def latest_release_tag(repo: Path, exclude: Sequence[str] = ()) -> str | None:
-    """The newest release tag reachable from HEAD, leaving out the tags in `exclude`, or None
-    before the first release."""
-    patterns = [arg for pattern in RELEASE_TAGS for arg in ("--match", pattern)]
-    patterns += [arg for tag in exclude for arg in ("--exclude", tag)]
-    described = git(repo, "describe", "--tags", "--abbrev=0", *patterns, "HEAD")
-    return described.stdout.decode().strip() if described.returncode == 0 else None
+def release_tags(repo: Path, merged_into: str | None = None) -> dict[str, Version]:
+    """Release tags -> the version each names, all of them or those merged into a commit.
+    A tag that matches the patterns but names no PEP 440 version is no release."""
+    merged = ["--merged", merged_into] if merged_into else []
+    listed = git(repo, "tag", "--list", *merged, *RELEASE_TAGS)
+    found = {}
+    for tag in listed.stdout.decode().split():
+        try:
+            found[tag] = Version(tag.removeprefix("v"))
+        except InvalidVersion:
+            continue
+    return found
 
 
-def tags_of_version(repo: Path, version: str) -> list[str]:
-    """The release tags that name `version` (v1.2.0 and 1.2.0), wherever they point."""
-    listed = git(repo, "tag", "--list", f"v{version}", version)
-    return listed.stdout.decode().split()
+def latest_release_tag(repo: Path, exclude: Version | None = None) -> str | None:
+    """The release tag of the highest version merged into HEAD (not the nearest one: a
+    maintenance release merged later is not the latest), leaving out the tags of `exclude`;
+    None before the first release."""
+    candidates = [
+        (version, tag)
+        for tag, version in release_tags(repo, merged_into="HEAD").items()
+        if version != exclude
+    ]
+    return max(candidates)[1] if candidates else None
+
+
+def tags_of_version(repo: Path, version: Version) -> list[str]:
+    """The release tags that name `version` (v1.2, 1.2.0, ...), wherever they point."""
+    return sorted(tag for tag, tagged in release_tags(repo).items() if tagged == version)
+
+
+def is_shallow(repo: Path) -> bool:
+    """A shallow clone may lack the commits and tags of earlier releases."""
+    result = git(repo, "rev-parse", "--is-shallow-repository")
+    return result.stdout.decode().strip() == "true"
 
 
 def last_commit_time(repo: Path) -> int:
@@ -60,6 +83,7 @@ def last_commit_time(repo: Path) -> int:
 
 
 def changed_files(repo: Path, *paths: str) -> list[str]:
-    """Files under `paths` that differ from HEAD in the work tree, untracked ones included."""
+    """Files under `paths` (all: the whole tree) that differ from HEAD in the work tree,
+    untracked ones included and ignored ones not."""
     status = git(repo, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     return [line[3:] for line in status.stdout.decode().splitlines()]

@@ -21,11 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
     parser.add_argument("--changelog", type=Path, default=CHANGELOG, help="file to write")
+    parser.add_argument(
+        "--first-release",
+        action="store_true",
+        help="there is no earlier release tag, and that is right: nothing to compare with",
+    )
     args = parser.parse_args(argv)
 
     def command() -> None:
-        release = changelog(args.spec, args.changelog)
-        written = f"{display_path(args.changelog)}: entry {release.version} written"
+        release, replaced = changelog(args.spec, args.changelog, first_release=args.first_release)
+        done = "replaced (the earlier text of that entry is gone)" if replaced else "written"
+        written = f"{display_path(args.changelog)}: entry {release.version} {done}"
         if release.previous is None:
             print(f"{written} (the first release)")
         else:

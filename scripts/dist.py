@@ -16,10 +16,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.dist", description=core.__doc__)
     parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
     parser.add_argument("--output", type=Path, default=DIST_DIR, help="folder of the release files")
+    parser.add_argument(
+        "--first-release",
+        action="store_true",
+        help="there is no earlier release tag, and that is right: nothing to compare with",
+    )
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="build a draft from uncommitted changes (stamped with the last commit's time)",
+    )
     args = parser.parse_args(argv)
 
     def command() -> None:
-        release, files = dist(args.spec, GENERATED_DIR, args.output)
+        release, files = dist(
+            args.spec,
+            GENERATED_DIR,
+            args.output,
+            first_release=args.first_release,
+            allow_dirty=args.allow_dirty,
+        )
         since = f"since {release.previous}" if release.previous else "first release"
         print(f"release {release.version} ({since}) in {display_path(args.output)}/:")
         for path in files:

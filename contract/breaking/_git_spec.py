@@ -14,7 +14,8 @@ MAIN_BRANCHES = ("main", "origin/main")
 
 
 def default_base(folder: Path) -> str:
-    """The latest release tag reachable from HEAD (v1.2.0 or 1.2.0); without one, main."""
+    """The release tag (v1.2.0 or 1.2.0) of the highest version merged into HEAD; without
+    one, main."""
     repo = repository_of(folder)
     tag = latest_release_tag(repo)
     if tag is not None:

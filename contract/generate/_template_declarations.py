@@ -17,7 +17,7 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 
 from contract.docs import behaviour_rules
-from contract.errors import ToolError
+from contract.errors import LintError, ToolError
 from contract.layout import PYPROJECT
 from contract.spec.declarations import ListResource, list_operations
 
@@ -95,13 +95,13 @@ def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The client package's metadata from the spec's info: a summary, the licence's SPDX
-    identifier and the project URLs (info.contact.url, externalDocs.url), and the build
+    """The client package's metadata from the spec's info: a one-line summary, the licence's
+    SPDX identifier and the project URLs (info.contact.url, externalDocs.url), and the build
     backend of the uv this repository pins, so `uv build` needs no download."""
     info = document.get("info") or {}
-    summary = f"Python client of the {info.get('title')}."
-    if info.get("summary"):
-        summary = f"{summary} {info['summary']}"
+    summary = " ".join(
+        f"Python client of the {info.get('title') or 'API'}. {info.get('summary') or ''}".split()
+    )
     urls = {}
     if (info.get("contact") or {}).get("url"):
         urls["Homepage"] = info["contact"]["url"]
@@ -109,10 +109,21 @@ def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
         urls["Documentation"] = document["externalDocs"]["url"]
     return {
         "summary": summary,
-        "license": (info.get("license") or {}).get("identifier", ""),
+        "license": shipped_licence((info.get("license") or {}).get("identifier")),
         "urls": urls,
         "build_backend": f"uv_build=={pinned_uv()}",
     }
+
+
+def shipped_licence(identifier: Any) -> str:
+    """The spec's licence, which must be the repository's: the client ships its LICENSE."""
+    ours = str(tomllib.loads(PYPROJECT.read_text("utf-8")).get("project", {}).get("license", ""))
+    if identifier is not None and str(identifier) != ours:
+        raise LintError(
+            f"info.license.identifier is {identifier!r}, but the repository's licence is"
+            f" {ours!r} (pyproject.toml), and its LICENSE is what the client ships: make them agree"
+        )
+    return ours if identifier is not None else ""
 
 
 def pinned_uv() -> str:

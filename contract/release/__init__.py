@@ -13,9 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from contract._git import last_commit_time, repository_of
+from contract._git import changed_files, last_commit_time, repository_of
 from contract.docs import build_site
-from contract.errors import ContractError, ToolError, UsageError
+from contract.errors import ContractError, ReleaseError, ToolError, UsageError
 from contract.generate import check as check_generated
 from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, UV, display_path
 from contract.release._archive import CHECKSUMS, tar_folder, write_checksums
@@ -25,8 +25,7 @@ from contract.spec.source import read_yaml
 
 __all__ = ["Release", "build", "changelog", "dist", "plan_release", "source_date_epoch"]
 
-# What a build writes, by the end of each file's name.
-BUILT_SUFFIXES = (".whl", ".tar.gz", ".yaml", ".json", CHECKSUMS)
+EARLIEST_EPOCH, LATEST_EPOCH = 315_532_800, 2**32 - 1
 # Caches that tools and imports leave beside the generated client; no package ships them.
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache", ".mypy_cache")
 
@@ -36,8 +35,12 @@ def source_date_epoch(repo_folder: Path) -> int:
     of the last commit: the same sources give the same timestamps on any machine."""
     given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if given:
-        if not given.isdigit():
-            raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {given!r}")
+        if not given.isdigit() or not EARLIEST_EPOCH <= int(given) <= LATEST_EPOCH:
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be seconds since 1970, from {EARLIEST_EPOCH} (1980,"
+                f" the earliest time a wheel's zip holds) to {LATEST_EPOCH} (gzip's last),"
+                f" not {given!r}"
+            )
         return int(given)
     return last_commit_time(repository_of(repo_folder))
 
@@ -46,22 +49,29 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "api"
 
 
-def _empty_output(output: Path) -> None:
-    """Start from an empty folder: files of an older build must not be published by mistake.
-    Refuse to empty a folder that holds anything but files of a build."""
-    if output.exists():
-        strangers = sorted(
-            p.name
-            for p in output.iterdir()
-            if not p.is_file() or not p.name.endswith(BUILT_SUFFIXES)
+def _check_replaceable(output: Path) -> None:
+    """`output` may be replaced: it does not exist, is empty, or holds a build, which is the
+    files its SHA256SUMS lists and nothing else. Anything else may be someone's work."""
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise UsageError(f"{display_path(output)} is not a folder: choose a folder for the build")
+    if not output.exists():
+        return
+    names = {p.name for p in output.iterdir()}
+    listed = set()
+    if (output / CHECKSUMS).is_file():
+        listed = {
+            line.split("  ", 1)[-1] for line in (output / CHECKSUMS).read_text("utf-8").split("\n")
+        }
+    strangers = sorted(
+        name
+        for name in names - {CHECKSUMS}
+        if name not in listed or not (output / name).is_file() or (output / name).is_symlink()
+    )
+    if strangers:
+        raise UsageError(
+            f"{display_path(output)} holds what no build listed in its {CHECKSUMS}"
+            f" ({', '.join(strangers)}): choose an empty or new folder"
         )
-        if strangers:
-            raise UsageError(
-                f"{display_path(output)} holds what no build writes ({', '.join(strangers)}):"
-                " choose an empty or new folder"
-            )
-        shutil.rmtree(output)
-    output.mkdir(parents=True)
 
 
 def _build_client(client: Path, output: Path, epoch: int, scratch: Path) -> list[Path]:
@@ -97,38 +107,75 @@ def _build_client(client: Path, output: Path, epoch: int, scratch: Path) -> list
 
 
 def build(output: Path, generated: Path = GENERATED_DIR, epoch: int = 0) -> list[Path]:
-    """Write the release files of `generated` into `output` (emptied first) and return them,
-    SHA256SUMS last. `epoch` stamps the archives that are ours to stamp."""
+    """Write the release files of `generated` into `output` and return them, SHA256SUMS
+    last. The files are made in a folder beside `output` that replaces it only when all are
+    there: a failed build leaves the last good one. `epoch` stamps the archives that are ours
+    to stamp."""
     spec = read_yaml(generated / "openapi.yaml")
     info = spec.get("info") or {}
     name = f"{_slug(str(info.get('title', '')))}-{info.get('version')}"
-    _empty_output(output)
-    with tempfile.TemporaryDirectory() as folder:
-        scratch = Path(folder)
-        files = _build_client(generated / "client", output, epoch, scratch)
-        for suffix in ("yaml", "json"):
-            spec_file = output / f"{name}.openapi.{suffix}"
-            files.append(Path(shutil.copyfile(generated / f"openapi.{suffix}", spec_file)))
-        site = scratch / "site"
-        build_site(generated, site, REDOCLY_CONFIG)
-        files.append(tar_folder(site, output / f"{name}.docs.tar.gz", f"{name}.docs", epoch))
-    return [*files, write_checksums(files, output / CHECKSUMS)]
+    _check_replaceable(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    except OSError as exc:
+        raise ToolError(f"cannot write beside {display_path(output)}: {exc.strerror}") from exc
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = Path(folder)
+            files = _build_client(generated / "client", staging, epoch, scratch)
+            for suffix in ("yaml", "json"):
+                spec_file = staging / f"{name}.openapi.{suffix}"
+                files.append(Path(shutil.copyfile(generated / f"openapi.{suffix}", spec_file)))
+            site = scratch / "site"
+            build_site(generated, site, REDOCLY_CONFIG)
+            files.append(tar_folder(site, staging / f"{name}.docs.tar.gz", f"{name}.docs", epoch))
+        files.append(write_checksums(files, staging / CHECKSUMS))
+        _check_replaceable(output)
+        if output.exists():
+            shutil.rmtree(output)
+        staging.rename(output)
+    except OSError as exc:
+        raise ToolError(f"cannot write {display_path(output)}: {exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [output / path.name for path in files]
 
 
-def dist(spec_root: Path, generated: Path, output: Path) -> tuple[Release, list[Path]]:
-    """Check that the spec is a release and that `generated` is what it makes, then build
-    it, stamped with the last commit's time."""
-    release = plan_release(spec_root)
+def dist(
+    spec_root: Path,
+    generated: Path,
+    output: Path,
+    *,
+    first_release: bool = False,
+    allow_dirty: bool = False,
+) -> tuple[Release, list[Path]]:
+    """Check that the spec is a release, that the work tree is its commit (unless
+    `allow_dirty`: a draft) and that `generated` is what the spec makes; then build it,
+    stamped with the last commit's time."""
+    release = plan_release(spec_root, first_release)
+    repo = repository_of(spec_root.resolve().parent)
+    edited = changed_files(repo)
+    if edited and not allow_dirty:
+        shown = ", ".join(edited[:5]) + (f" and {len(edited) - 5} more" if len(edited) > 5 else "")
+        raise ReleaseError(
+            f"the work tree has uncommitted changes ({shown}): a release is built from a commit,"
+            " whose time it carries; commit them, or build a draft (ALLOW_DIRTY=1, --allow-dirty)"
+        )
     check_generated(spec_root, generated)
     return release, build(output, generated, source_date_epoch(spec_root.resolve().parent))
 
 
-def changelog(spec_root: Path, target: Path) -> Release:
-    """Write the entry of the release the spec in the work tree would be into `target`."""
-    release = plan_release(spec_root)
+def changelog(
+    spec_root: Path, target: Path, *, first_release: bool = False
+) -> tuple[Release, bool]:
+    """Write the entry of the release the spec in the work tree would be into `target`;
+    also say whether it replaced an entry of the same version."""
+    release = plan_release(spec_root, first_release)
     try:
         old = target.read_text("utf-8") if target.exists() else None
-        target.write_text(with_entry(old, render_entry(release)), "utf-8")
+        text, replaced = with_entry(old, render_entry(release), release.version)
+        target.write_text(text, "utf-8")
     except OSError as exc:
         raise ContractError(f"{display_path(target)}: {exc.strerror}") from exc
-    return release
+    return release, replaced

@@ -5,6 +5,7 @@ The newest entry comes first; writing the entry of the same version again replac
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from contract.breaking.changes import Change, Verdict
 from contract.release._release import Release
@@ -41,13 +42,27 @@ def render_entry(release: Release) -> str:
     return text
 
 
-def with_entry(changelog: str | None, entry: str) -> str:
+def _entries(lines: list[str]) -> list[int]:
+    """Where each entry starts: its `## ` heading, outside fenced code blocks."""
+    starts, fenced = [], False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            starts.append(index)
+    return starts
+
+
+def with_entry(changelog: str | None, entry: str, version: str) -> tuple[str, bool]:
     """`changelog` (None: there is none yet) with `entry` first, in place of an older entry
-    of the same version."""
-    if not changelog:
-        return f"{TITLE}\n{INTRO}\n{entry}"
-    heading = entry.split("\n", 1)[0]
-    parts = re.split(r"(?m)^(?=## )", changelog)
-    head = parts[0].rstrip("\n") + "\n\n"
-    entries = [part for part in parts[1:] if part.split("\n", 1)[0] != heading]
-    return head + entry + ("\n" + "".join(entries) if entries else "")
+    of `version` (`## 1.2.0`, `## v1.2.0`, `## [1.2.0] - date`, ...); and whether there was
+    one. Everything else of the file is kept as it is, with line ends made `\n`."""
+    lines = (changelog or "").replace("\r\n", "\n").split("\n")
+    starts = _entries(lines)
+    head = "\n".join(lines[: starts[0]] if starts else lines).strip("\n")
+    entries = [lines[a:b] for a, b in pairwise([*starts, len(lines)])]
+    same = re.compile(rf"^## \[?v?{re.escape(version)}\]?(?=\s|$)")
+    kept = [e for e in entries if not same.match(e[0])]
+    parts = [head or f"{TITLE}\n{INTRO}".rstrip("\n"), entry.rstrip("\n")]
+    parts += ["\n".join(e).strip("\n") for e in kept]
+    return "\n\n".join(parts) + "\n", len(kept) < len(entries)

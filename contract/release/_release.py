@@ -13,6 +13,7 @@ from contract import breaking
 from contract._git import (
     changed_files,
     commit_of,
+    is_shallow,
     latest_release_tag,
     repository_of,
     tags_of_version,
@@ -49,16 +50,36 @@ def _parsed(version: str, where: str) -> Version:
         ) from exc
 
 
-def plan_release(spec_root: Path) -> Release:
+def release_version(version: str, where: str) -> Version:
+    """`version` as a release may carry it: PEP 440, in the normalised form that the wheel,
+    the sdist and the tag all show, and without a local part, which indexes refuse."""
+    parsed = _parsed(version, where)
+    if parsed.local is not None:
+        raise ReleaseError(f"{where}: {version!r} has a local part (+...), which indexes refuse")
+    if str(parsed) != version:
+        raise ReleaseError(
+            f"{where}: write {version!r} as {str(parsed)!r}, the form packages and tags carry"
+        )
+    return parsed
+
+
+def plan_release(spec_root: Path, first_release: bool = False) -> Release:
     """The release of the spec in the work tree, or a ReleaseError that says why there is
-    none. A tag of this version on HEAD itself is the release being rebuilt, not a clash."""
+    none. A tag of this version on HEAD itself is the release being rebuilt, not a clash.
+    Without an earlier release tag, only `first_release` says there is none to compare with:
+    a clone without tags must not pass for a first release."""
     repo = repository_of(spec_root.resolve().parent)
+    if is_shallow(repo):
+        raise ReleaseError(
+            "this is a shallow clone: earlier releases and their tags may be missing, so the"
+            " changes since the last release cannot be known; fetch them first"
+            " (git fetch --unshallow --tags)"
+        )
     version = spec_version(spec_root)
     where = f"{display_path(spec_root)}: info.version"
-    _parsed(version, where)
-    own_tags = tags_of_version(repo, version)
+    parsed = release_version(version, where)
     head = commit_of(repo, "HEAD")
-    for tag in own_tags:
+    for tag in tags_of_version(repo, parsed):
         tagged = commit_of(repo, tag)
         if tagged != head:
             raise ReleaseError(
@@ -72,11 +93,19 @@ def plan_release(spec_root: Path) -> Release:
                 f"tag {tag} marks this commit as release {version}, but the spec has uncommitted"
                 f" changes ({', '.join(edited)}): commit them under a new info.version"
             )
-    previous = latest_release_tag(repo, exclude=own_tags)
+    previous = latest_release_tag(repo, exclude=parsed)
     if previous is None:
+        if not first_release:
+            raise ReleaseError(
+                "no release tag (v1.2.0 or 1.2.0) is merged into HEAD, so there is nothing to"
+                " compare with: fetch the tags (git fetch --tags), or, if this is the first"
+                " release of the contract, say so (FIRST_RELEASE=1, --first-release)"
+            )
         return Release(version, None, [])
+    if first_release:
+        raise ReleaseError(f"this is no first release: {previous} was released before")
     ref, report = breaking.check(spec_root, previous)
-    if _parsed(version, where) <= _parsed(report.base_version, f"{previous}: info.version"):
+    if parsed <= _parsed(report.base_version, f"{previous}: info.version"):
         raise ReleaseError(
             f"{where} {version} is not above {report.base_version}, the version of the last"
             f" release ({previous}): bump it"

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from contract.errors import LintError
+from contract.generate._template_declarations import project_metadata
 from contract.layout import GENERATED_DIR
 from tests.support.fresh_venv import install, run, unmet_requirements
 from tests.support.spec_facts import server_url
@@ -37,3 +41,18 @@ def test_client_folder_installs_into_a_fresh_virtualenv_and_imports(tmp_path: Pa
     assert Path(where).is_relative_to(tmp_path / "venv")
     assert names == ["Client", "sync"]
     assert unmet_requirements("customer-interface-client", python, tmp_path) == []
+
+
+def test_the_metadata_of_a_spec_without_licence_contact_or_docs_is_one_line_and_no_urls() -> None:
+    meta = project_metadata({"info": {"title": "Shop API", "summary": "Reads\n  the shop."}})
+
+    assert meta["summary"] == "Python client of the Shop API. Reads the shop."
+    assert meta["license"] == ""
+    assert meta["urls"] == {}
+
+
+def test_a_spec_licence_other_than_the_repository_one_is_a_finding() -> None:
+    document = {"info": {"title": "Shop API", "license": {"name": "A", "identifier": "Apache-2.0"}}}
+
+    with pytest.raises(LintError, match=r"info\.license\.identifier is 'Apache-2\.0'"):
+        project_metadata(document)

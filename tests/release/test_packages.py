@@ -7,6 +7,8 @@ from __future__ import annotations
 import email.parser
 import hashlib
 import json
+import os
+import shutil
 import tarfile
 import tomllib
 import zipfile
@@ -27,8 +29,19 @@ VERSION = INFO["version"]
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[Path]]:
+    """The same sources built twice: from generated/ itself, then from a copy elsewhere whose
+    files all carry another time, built under another umask."""
     folder = tmp_path_factory.mktemp("dist")
-    return build(folder / "one", GENERATED_DIR, EPOCH), build(folder / "two", GENERATED_DIR, EPOCH)
+    first = build(folder / "one", GENERATED_DIR, EPOCH)
+    copy = Path(shutil.copytree(GENERATED_DIR, folder / "elsewhere" / "generated"))
+    for path in copy.rglob("*"):
+        os.utime(path, (EPOCH + 12_345, EPOCH + 12_345))
+    umask = os.umask(0o077)
+    try:
+        second = build(folder / "two", copy, EPOCH)
+    finally:
+        os.umask(umask)
+    return first, second
 
 
 @pytest.fixture(scope="module")
@@ -163,10 +176,30 @@ def test_the_package_installs_into_a_fresh_virtualenv_and_imports(
     assert unmet_requirements("customer-interface-client", python, tmp_path) == []
 
 
-def test_a_build_refuses_to_empty_a_folder_it_did_not_write(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("mine")
+@pytest.mark.parametrize(
+    "strangers",
+    [["notes.txt"], ["config.json", "settings.yaml"], ["customer_interface_client-9.9.9.tar.gz"]],
+)
+def test_a_build_refuses_to_replace_a_folder_with_files_no_build_listed(
+    tmp_path: Path, strangers: list[str]
+) -> None:
+    for name in strangers:
+        (tmp_path / name).write_text("mine")
 
-    with pytest.raises(UsageError, match=r"holds what no build writes \(notes.txt\)"):
+    with pytest.raises(UsageError, match=r"holds what no build listed in its SHA256SUMS"):
         build(tmp_path, GENERATED_DIR, EPOCH)
 
-    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(strangers)
+
+
+def test_a_build_refuses_an_output_that_is_a_file_or_a_link(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("mine")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "a-link").symlink_to(tmp_path / "real")
+
+    for name in ("a-file", "a-link"):
+        with pytest.raises(UsageError, match="is not a folder"):
+            build(tmp_path / name, GENERATED_DIR, EPOCH)
+
+    assert (tmp_path / "a-file").read_text() == "mine"
+    assert (tmp_path / "real").exists()

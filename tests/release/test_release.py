@@ -5,6 +5,7 @@ release, a break without a major bump) before they build or write anything."""
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from contract.release._release import Release
 from scripts.changelog import main as changelog_main
 from scripts.dist import main as dist_main
 from tests.conftest import edit_spec_file
-from tests.support.scratch_repo import commit_all, committed_spec_in, git
+from tests.support.scratch_repo import COMMITTED_AT, commit_all, committed_spec_in, git
 
 SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
 LIST = "resources/event_groups/paths/event-groups.yaml"
@@ -86,10 +87,11 @@ def test_a_major_bump_lists_the_breaking_changes_first(released: Path) -> None:
 
 
 def test_writing_the_same_version_again_replaces_its_entry_and_keeps_older_ones() -> None:
-    older = with_entry(None, render_entry(Release("1.0.0", None, [])))
-    first = with_entry(older, "## 1.1.0\n\nFirst draft.\n")
-    second = with_entry(first, "## 1.1.0\n\nSecond draft.\n")
+    older, _ = with_entry(None, render_entry(Release("1.0.0", None, [])), "1.0.0")
+    first, replaced_first = with_entry(older, "## 1.1.0\n\nFirst draft.\n", "1.1.0")
+    second, replaced_second = with_entry(first, "## 1.1.0\n\nSecond draft.\n", "1.1.0")
 
+    assert (replaced_first, replaced_second) == (False, True)
     assert second.count("## 1.1.0") == 1
     assert "Second draft." in second
     assert "First draft." not in second
@@ -97,6 +99,44 @@ def test_writing_the_same_version_again_replaces_its_entry_and_keeps_older_ones(
     assert second.endswith(
         "## 1.0.0\n\nThe first release: there is no earlier release tag to compare with.\n"
     )
+
+
+HAND_WRITTEN = """\
+# Changelog\r
+\r
+Our own words.\r
+\r
+## [v1.1.0] - 2026-03-01\r
+\r
+Hand-written draft.\r
+\r
+## 1.0.0\r
+\r
+An example of how to read an entry:\r
+\r
+```markdown\r
+## 1.1.0\r
+```\r
+\r
+The rest of 1.0.0.\r
+"""
+
+
+def test_an_entry_replaces_a_bracketed_heading_and_leaves_headings_in_code_alone() -> None:
+    text, replaced = with_entry(HAND_WRITTEN, "## 1.1.0\n\nGenerated.\n", "1.1.0")
+
+    assert replaced
+    assert "\r" not in text
+    assert text.startswith("# Changelog\n\nOur own words.\n\n## 1.1.0\n\nGenerated.\n\n## 1.0.0")
+    assert "Hand-written draft." not in text
+    assert text.endswith("```markdown\n## 1.1.0\n```\n\nThe rest of 1.0.0.\n")
+
+
+def test_a_changelog_without_a_title_gets_one() -> None:
+    text, _ = with_entry("## 1.0.0\n\nOld.\n", "## 1.1.0\n\nNew.\n", "1.1.0")
+
+    assert text.startswith("# Changelog\n\nChanges to the contract")
+    assert text.endswith("## 1.1.0\n\nNew.\n\n## 1.0.0\n\nOld.\n")
 
 
 def test_a_break_without_a_major_bump_is_refused_and_nothing_is_written(
@@ -135,15 +175,8 @@ def test_a_version_below_the_last_release_is_refused(released: Path) -> None:
         plan_release(released)
 
 
-def test_a_version_no_index_accepts_is_refused(released: Path) -> None:
-    edit_spec_file(released, "openapi.yaml", set_version("the next one"))
-
-    with pytest.raises(ReleaseError, match="not a version a package index accepts"):
-        plan_release(released)
-
-
 def test_the_tagged_commit_itself_rebuilds_its_release(released: Path) -> None:
-    assert plan_release(released) == Release("1.0.0", None, [])
+    assert plan_release(released, first_release=True) == Release("1.0.0", None, [])
 
 
 def test_the_tagged_commit_with_uncommitted_spec_edits_is_refused(released: Path) -> None:
@@ -153,28 +186,142 @@ def test_the_tagged_commit_with_uncommitted_spec_edits_is_refused(released: Path
         plan_release(released)
 
 
-def test_a_repository_without_a_release_tag_makes_the_first_release(tmp_path: Path) -> None:
+def test_without_a_release_tag_only_a_declared_first_release_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = committed_spec_in(tmp_path / "repo")
+    target = root.parent.parent / "CHANGELOG.md"
 
-    code, changelog = write_changelog(root)
+    refused = changelog_main(["--spec", str(root), "--changelog", str(target)])
+    err = capsys.readouterr().err
+    declared = changelog_main(["--spec", str(root), "--changelog", str(target), "--first-release"])
 
-    assert code == 0
-    assert "## 1.0.0\n\nThe first release" in changelog.read_text("utf-8")
+    assert (refused, declared) == (1, 0)
+    assert "no release tag (v1.2.0 or 1.2.0) is merged into HEAD" in err
+    assert "git fetch --tags" in err
+    assert "## 1.0.0\n\nThe first release" in target.read_text("utf-8")
+
+
+def test_a_first_release_after_a_release_is_refused(released: Path) -> None:
+    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
+
+    with pytest.raises(ReleaseError, match=r"this is no first release: v1\.0\.0 was released"):
+        plan_release(released, first_release=True)
+
+
+def test_a_shallow_clone_is_refused_rather_than_taken_for_a_first_release(
+    released: Path, tmp_path: Path
+) -> None:
+    repo = released.parent.parent
+    git(repo, "commit", "--quiet", "--allow-empty", "--message", "After the release")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "--quiet", "--depth", "1", repo.as_uri(), str(shallow))
+
+    with pytest.raises(ReleaseError, match="shallow clone"):
+        plan_release(shallow / "openapi" / "openapi.yaml", first_release=True)
+
+
+def test_the_last_release_is_the_highest_version_not_the_nearest_tag(released: Path) -> None:
+    """v1.1.0 on main, then a maintenance release v1.0.1 merged in later: the changes of the
+    next release are counted from v1.1.0."""
+    repo = released.parent.parent
+    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
+    commit_all(repo, "1.1.0")
+    git(repo, "tag", "v1.1.0")
+    git(repo, "checkout", "--quiet", "-b", "maintenance", "v1.0.0")
+    edit_spec_file(released, "openapi.yaml", set_version("1.0.1"))
+    commit_all(repo, "1.0.1")
+    git(repo, "tag", "v1.0.1")
+    git(repo, "checkout", "--quiet", "main")
+    git(repo, "merge", "--quiet", "-s", "ours", "--message", "Merge 1.0.1", "maintenance")
+    edit_spec_file(released, "openapi.yaml", set_version("1.0.2"))
+
+    with pytest.raises(ReleaseError, match=r"1\.0\.2 is not above 1\.1\.0.*\(v1\.1\.0\)"):
+        plan_release(released)
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("1.1.0-RC1", r"write '1\.1\.0-RC1' as '1\.1\.0rc1'"),
+        ("1.1.0+build.7", "has a local part"),
+        ("the next one", "not a version a package index accepts"),
+    ],
+)
+def test_a_version_that_is_not_a_release_version_is_refused(
+    released: Path, version: str, message: str
+) -> None:
+    edit_spec_file(released, "openapi.yaml", set_version(version))
+
+    with pytest.raises(ReleaseError, match=message):
+        plan_release(released)
+
+
+def test_a_tag_of_the_same_version_in_another_spelling_counts_as_released(
+    released: Path,
+) -> None:
+    repo = released.parent.parent
+    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
+    commit_all(repo, "1.1.0")
+    git(repo, "tag", "v1.1")
+    edit_spec_file(released, LIST, add_optional_filter)
+    commit_all(repo, "More, still 1.1.0")
+
+    with pytest.raises(ReleaseError, match=r"1\.1\.0 is already released \(tag v1\.1 on"):
+        plan_release(released)
 
 
 def test_the_build_time_is_the_last_commit_unless_source_date_epoch_says_otherwise(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    released: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    repo = committed_spec_in(tmp_path / "repo").parent.parent
-    committed = int(git(repo, "log", "-1", "--format=%ct"))
+    repo = released.parent.parent
 
-    assert source_date_epoch(repo) == committed
+    assert source_date_epoch(repo) == COMMITTED_AT
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
     assert source_date_epoch(repo) == 1234567890
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH must be seconds since 1970"):
-        source_date_epoch(repo)
+    for wrong in ("yesterday", "0", str(2**32)):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", wrong)
+        with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH must be seconds since 1970"):
+            source_date_epoch(repo)
+
+
+def test_a_release_is_built_stamped_with_its_commit_and_replaces_the_last_build(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole of `make dist` on a tagged commit: the checks, the freshness of generated/,
+    the build; the older build in the folder goes, files of no build stay refused."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    output = tmp_path / "dist"
+    output.mkdir()
+    (output / "customer_interface_client-0.9.0-py3-none-any.whl").write_bytes(b"old")
+    (output / "SHA256SUMS").write_text(
+        "0" * 64 + "  customer_interface_client-0.9.0-py3-none-any.whl\n"
+    )
+
+    assert dist_main(["--spec", str(released), "--output", str(output), "--first-release"]) == 0
+
+    names = sorted(p.name for p in output.iterdir())
+    assert not any("0.9.0" in name for name in names)
+    with tarfile.open(next(output.glob("*.docs.tar.gz"))) as docs:
+        assert {member.mtime for member in docs.getmembers()} == {COMMITTED_AT}
+    listed = (output / "SHA256SUMS").read_text("utf-8")
+    assert sorted(line.split("  ")[1] for line in listed.splitlines()) == sorted(
+        set(names) - {"SHA256SUMS"}
+    )
+
+
+def test_a_dirty_work_tree_builds_only_as_a_declared_draft(
+    released: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (released.parent.parent / "notes.md").write_text("not committed")
+    output = tmp_path / "dist"
+
+    refused = dist_main(["--spec", str(released), "--output", str(output), "--first-release"])
+
+    assert refused == 1
+    assert "uncommitted changes (notes.md)" in capsys.readouterr().err
+    assert not output.exists()
 
 
 def test_a_bump_alone_says_that_nothing_changed(released: Path) -> None:

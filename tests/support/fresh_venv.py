@@ -1,6 +1,8 @@
 """Install a package into a fresh virtualenv the way a consumer would, but offline: uv
 installs the package alone, and a .pth file lends it this repository's locked virtualenv for
-its dependencies, which must then satisfy the package's requirements."""
+its dependencies, which must then satisfy the package's requirements. (Offline with an empty
+uv cache there is no other source of them. The price: an import of a package the client does
+not declare would still succeed here if the locked virtualenv holds it.)"""
 
 from __future__ import annotations
 

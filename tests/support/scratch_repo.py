@@ -3,22 +3,29 @@ make changelog): one commit on main that holds a copy of our spec."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from tests.conftest import copy_spec
 
 IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.com")
+# No global or system settings (signing, hooks, default branch) reach these repositories.
+ISOLATED = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, **env: str) -> str:
     result = subprocess.run(
         ["git", "-C", str(repo), *IDENTITY, *args],
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **ISOLATED, **env},
     )
     return result.stdout.strip()
+
+
+COMMITTED_AT = 1_767_323_045  # 2026-01-02 03:04:05 UTC, the commit time of the spec
 
 
 def committed_spec_in(folder: Path) -> Path:
@@ -28,7 +35,14 @@ def committed_spec_in(folder: Path) -> Path:
     git(folder, "init", "--quiet", "--initial-branch=main")
     root = copy_spec(folder)
     git(folder, "add", "openapi")
-    git(folder, "commit", "--quiet", "--message", "Release the spec")
+    git(
+        folder,
+        "commit",
+        "--quiet",
+        "--message",
+        "Release the spec",
+        GIT_COMMITTER_DATE=f"@{COMMITTED_AT} +0000",
+    )
     return root
 
 

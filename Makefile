@@ -80,8 +80,11 @@ breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: la
 	$(PY) -m scripts.breaking $(if $(BASE),--base '$(BASE)')
 
 .PHONY: test
+# TEST_WORKERS: pytest processes (pytest-xdist): auto = one per core; 0 runs them in this one.
+TEST_WORKERS ?= auto
+
 test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest (docs in Chromium included)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # `make serve` options. API_USER/API_PASSWORD, not USER, which the shell already sets. They
 # reach the server in its environment (exported below), so neither make's echo of the recipe

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from contract import cli
-from contract.layout import CHANGELOG, SPEC_ROOT, display_path
+from contract.layout import CHANGELOG, display_path
 from contract.release import changelog
+from scripts.dist import add_release_options
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,13 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         " changelog: each change since the last release tag, breaking or compatible, with its"
         " JSON pointer and reason. Refuses what `make dist` refuses.",
     )
-    parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
+    add_release_options(parser)
     parser.add_argument("--changelog", type=Path, default=CHANGELOG, help="file to write")
-    parser.add_argument(
-        "--first-release",
-        action="store_true",
-        help="there is no earlier release tag, and that is right: nothing to compare with",
-    )
     args = parser.parse_args(argv)
 
     def command() -> None:

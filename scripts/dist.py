@@ -12,15 +12,21 @@ from contract.layout import DIST_DIR, GENERATED_DIR, SPEC_ROOT, display_path
 from contract.release import dist
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.dist", description=core.__doc__)
+def add_release_options(parser: argparse.ArgumentParser) -> None:
+    """The options `make dist` and `make changelog` share: which spec, and whether a missing
+    release tag is right."""
     parser.add_argument("--spec", type=Path, default=SPEC_ROOT, help="root spec file")
-    parser.add_argument("--output", type=Path, default=DIST_DIR, help="folder of the release files")
     parser.add_argument(
         "--first-release",
         action="store_true",
         help="there is no earlier release tag, and that is right: nothing to compare with",
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.dist", description=core.__doc__)
+    add_release_options(parser)
+    parser.add_argument("--output", type=Path, default=DIST_DIR, help="folder of the release files")
     parser.add_argument(
         "--allow-dirty",
         action="store_true",

@@ -118,6 +118,7 @@ def build(output: Path, generated: Path = GENERATED_DIR, epoch: int = 0) -> list
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+        staging.chmod(0o755)  # mkdtemp's 0700 would become dist/'s own
     except OSError as exc:
         raise ToolError(f"cannot write beside {display_path(output)}: {exc.strerror}") from exc
     try:

@@ -20,6 +20,7 @@ from contract.spec import assumptions
 from contract.spec.source import read_yaml
 
 __all__ = [
+    "CACHE_DIRS",
     "bundle",
     "bundle_each",
     "check",

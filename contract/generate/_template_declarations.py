@@ -102,6 +102,7 @@ def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
     summary = " ".join(
         f"Python client of the {info.get('title') or 'API'}. {info.get('summary') or ''}".split()
     )
+    repository = tomllib.loads(PYPROJECT.read_text("utf-8"))
     urls = {}
     if (info.get("contact") or {}).get("url"):
         urls["Homepage"] = info["contact"]["url"]
@@ -109,15 +110,16 @@ def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
         urls["Documentation"] = document["externalDocs"]["url"]
     return {
         "summary": summary,
-        "license": shipped_licence((info.get("license") or {}).get("identifier")),
+        "license": shipped_licence((info.get("license") or {}).get("identifier"), repository),
         "urls": urls,
-        "build_backend": f"uv_build=={pinned_uv()}",
+        "build_backend": f"uv_build=={pinned_uv(repository)}",
     }
 
 
-def shipped_licence(identifier: Any) -> str:
-    """The spec's licence, which must be the repository's: the client ships its LICENSE."""
-    ours = str(tomllib.loads(PYPROJECT.read_text("utf-8")).get("project", {}).get("license", ""))
+def shipped_licence(identifier: Any, repository: Mapping[str, Any]) -> str:
+    """The spec's licence, which must be the repository's (`repository`: its pyproject.toml):
+    the client ships its LICENSE."""
+    ours = str(repository.get("project", {}).get("license", ""))
     if identifier is not None and str(identifier) != ours:
         raise LintError(
             f"info.license.identifier is {identifier!r}, but the repository's licence is"
@@ -126,9 +128,9 @@ def shipped_licence(identifier: Any) -> str:
     return ours if identifier is not None else ""
 
 
-def pinned_uv() -> str:
+def pinned_uv(repository: Mapping[str, Any]) -> str:
     """The exact uv version of pyproject.toml's `[tool.uv] required-version`."""
-    pinned = tomllib.loads(PYPROJECT.read_text("utf-8")).get("tool", {}).get("uv", {})
+    pinned = repository.get("tool", {}).get("uv", {})
     version = str(pinned.get("required-version", ""))
     if not re.fullmatch(r"==\d+\.\d+\.\d+", version):
         raise ToolError(

@@ -16,9 +16,10 @@ from pathlib import Path
 from contract._git import changed_files, last_commit_time, repository_of
 from contract.docs import build_site
 from contract.errors import ContractError, ReleaseError, ToolError, UsageError
+from contract.generate import CACHE_DIRS
 from contract.generate import check as check_generated
 from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, UV, display_path
-from contract.release._archive import CHECKSUMS, tar_folder, write_checksums
+from contract.release._archive import CHECKSUMS, read_checksums, tar_folder, write_checksums
 from contract.release._changelog import render_entry, with_entry
 from contract.release._release import Release, plan_release
 from contract.spec.source import read_yaml
@@ -27,7 +28,7 @@ __all__ = ["Release", "build", "changelog", "dist", "plan_release", "source_date
 
 EARLIEST_EPOCH, LATEST_EPOCH = 315_532_800, 2**32 - 1
 # Caches that tools and imports leave beside the generated client; no package ships them.
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache", ".mypy_cache")
+IGNORED = shutil.ignore_patterns(*CACHE_DIRS)
 
 
 def source_date_epoch(repo_folder: Path) -> int:
@@ -57,11 +58,7 @@ def _check_replaceable(output: Path) -> None:
     if not output.exists():
         return
     names = {p.name for p in output.iterdir()}
-    listed = set()
-    if (output / CHECKSUMS).is_file():
-        listed = {
-            line.split("  ", 1)[-1] for line in (output / CHECKSUMS).read_text("utf-8").split("\n")
-        }
+    listed = read_checksums(output / CHECKSUMS) if (output / CHECKSUMS).is_file() else {}
     strangers = sorted(
         name
         for name in names - {CHECKSUMS}

@@ -52,3 +52,9 @@ def write_checksums(files: Iterable[Path], target: Path) -> Path:
     lines = [f"{sha256(path)}  {path.name}\n" for path in sorted(files, key=lambda p: p.name)]
     target.write_text("".join(lines), "utf-8")
     return target
+
+
+def read_checksums(path: Path) -> dict[str, str]:
+    """File name -> digest, from a file write_checksums() wrote."""
+    lines = path.read_text("utf-8").splitlines()
+    return {name: digest for digest, _, name in (line.partition("  ") for line in lines) if name}

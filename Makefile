@@ -130,13 +130,13 @@ ALLOW_PARTIAL ?=
 
 .PHONY: conformance
 conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, ALLOW_PARTIAL)
-	$(PY) -m scripts.conformance $(if $(SPEC),--spec '$(SPEC)') \
+	$(PY) -m scripts.conformance $(strip $(if $(SPEC),--spec '$(SPEC)') \
 		$(if $(MAX_EXAMPLES),--max-examples '$(MAX_EXAMPLES)') $(if $(SEED),--seed '$(SEED)') \
 		$(if $(RATE_LIMIT),--rate-limit '$(RATE_LIMIT)') \
 		$(if $(MAX_REQUESTS),--max-requests '$(MAX_REQUESTS)') \
 		$(if $(REPORTS),--reports '$(REPORTS)') \
 		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH_FILE),--auth-file '$(AUTH_FILE)') \
-		$(if $(ALLOW_PARTIAL),--allow-partial)
+		$(if $(ALLOW_PARTIAL),--allow-partial))
 
 # `make bench` options for benchmarks/run.py, e.g. BENCH_ARGS="--only server --seconds 10", or
 # BENCH_ARGS=--large to measure 1,000,000 groups too (seeding them takes about two minutes).

@@ -38,6 +38,12 @@ class StaleOutputError(FindingsError):
     """Committed generated output no longer matches what the spec produces."""
 
 
+class SetupError(UsageError):
+    """What a run was pointed at cannot be tested: the server is unreachable, refuses the
+    credentials, or answers nowhere under the URL. The message names the variable to fix; it
+    is never a finding about the contract."""
+
+
 class BudgetExhaustedError(ContractError):
     """A conformance run spent its request budget; the remaining checks did not run."""
 

@@ -11,12 +11,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from contract.errors import DeclarationError, SpecLoadError
 from contract.layout import BUNDLED_SPEC
 from contract.spec.declarations import ListResource, list_resources
-from contract.spec.source import deref, inline, operations, parameters, read_yaml
+from contract.spec.source import (
+    deref,
+    inline,
+    operations,
+    parameters,
+    read_yaml,
+    server_prefix,
+)
 from reference_server.errors import SpecRulesError
 from reference_server.parameters import InvalidParametersError, ParameterRule, Rejection
 
@@ -102,16 +108,6 @@ class SpecRules:
             if operation.operation_id == operation_id:
                 return operation
         raise SpecRulesError(f"the spec has no operation {operation_id!r}")
-
-
-def server_prefix(document: Mapping[str, Any]) -> str:
-    """The path of the first server URL, its variables set to their defaults: the API's base
-    path (OpenAPI's default server is `/`, so no servers means no prefix)."""
-    servers = document.get("servers") or [{"url": "/"}]
-    url = str(servers[0]["url"])
-    for name, variable in (servers[0].get("variables") or {}).items():
-        url = url.replace("{" + name + "}", str(variable.get("default", "")))
-    return urlsplit(url).path.rstrip("/")
 
 
 def parameter_rules(

@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def command() -> int:
         auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None
-        passed = conformance(args.base_url, auth, settings, args.allow_partial)
+        source = "AUTH_FILE" if args.auth_file else "AUTH"
+        passed = conformance(args.base_url, auth, settings, args.allow_partial, source)
         return cli.OK if passed else cli.FINDINGS
 
     return cli.run(command)

@@ -13,7 +13,6 @@ environment: neither `ps` nor the reports show them."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -23,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from contract.conformance._preflight import check_base_url, preflight
+from contract.conformance._schemathesis_output import stream
 from contract.conformance._verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 from contract.conformance.live_server import start_live_server
 from contract.conformance.properties import REQUEST_BUDGET, Finding, Probe, check_labels, run_checks
-from contract.errors import ContractError, ToolError
+from contract.errors import ContractError, SetupError, ToolError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from contract.secret_file import write_secret_file
 
@@ -51,6 +52,7 @@ class Target:
     user: str
     password: str = field(repr=False)
     is_reference: bool
+    credentials_variable: str = "AUTH"  # where the user set them: named when they are refused
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,26 @@ TUNABLE = (
 
 
 @contextmanager
-def target(base_url: str | None, auth: str | None, spec: Path = BUNDLED_SPEC) -> Iterator[Target]:
+def target(
+    base_url: str | None,
+    auth: str | None,
+    spec: Path = BUNDLED_SPEC,
+    credentials_variable: str = "AUTH",
+) -> Iterator[Target]:
     """The server under test: the one named, or a reference server serving `spec` for the
-    block's duration."""
+    block's duration. `credentials_variable` says where `auth` came from (AUTH or
+    AUTH_FILE), for the message that asks to fix it."""
     if base_url:
+        check_base_url(base_url, spec)
         user, colon, password = (auth or "").partition(":")
         if not colon:
-            raise ContractError(
-                "AUTH (or the first line of --auth-file) must be user:password "
-                "when BASE_URL is given"
+            raise SetupError(
+                "AUTH_FILE: its first line must be user:password"
+                if credentials_variable == "AUTH_FILE"
+                else "AUTH must be user:password when BASE_URL is given "
+                "(export AUTH=user:password, or name a 0600 file holding it in AUTH_FILE)"
             )
-        yield Target(base_url.rstrip("/"), user, password, is_reference=False)
+        yield Target(base_url.rstrip("/"), user, password, False, credentials_variable)
         return
     with (
         tempfile.TemporaryDirectory() as logs,
@@ -151,10 +162,15 @@ def schemathesis_command(server: Target, settings: Settings, config: Path) -> li
 def run_schemathesis(server: Target, settings: Settings) -> bool:
     """Run the schemathesis CLI with its own readable report on stdout; True if it passed."""
     with schemathesis_invocation(server, settings) as (command, env):
-        result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
-    if result.returncode not in (0, 1):
-        raise ToolError(f"schemathesis stopped with exit code {result.returncode}")
-    return result.returncode == 0
+        code = stream(command, env, str(REPO_ROOT), echo)
+    if code not in (0, 1):
+        raise ToolError(f"schemathesis stopped with exit code {code}")
+    return code == 0
+
+
+def echo(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def write_junit(
@@ -213,13 +229,15 @@ def run_properties(server: Target, settings: Settings) -> PropertyResult:
         max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
     )  # fmt: skip
     labels = check_labels(settings.spec)
+    print(f"\nRunning the property checks ({len(labels)}, up to {settings.max_requests} requests)",
+          flush=True)  # fmt: skip
     try:
         findings, unchecked = run_checks(probe, settings.spec)
     finally:
         probe.close()
     found = verdicts(settings.spec, findings, unchecked)
     write_junit(labels, findings, unchecked, found, settings.reports / "properties-junit.xml")
-    print(f"\nProperty checks: {len(labels)} checks, {probe.sent} requests")
+    print(f"Property checks: {len(labels)} checks, {probe.sent} requests")
     for finding in findings:
         print(f"  FAIL {finding}")
     for entry in unchecked:
@@ -233,13 +251,22 @@ def run_properties(server: Target, settings: Settings) -> PropertyResult:
 
 
 def conformance(
-    base_url: str | None, auth: str | None, settings: Settings, allow_partial: bool = False
+    base_url: str | None,
+    auth: str | None,
+    settings: Settings,
+    allow_partial: bool = False,
+    credentials_variable: str = "AUTH",
 ) -> bool:
     """Run the whole suite against one server; True when nothing failed and everything was
-    checked (or `allow_partial` accepts what could not be)."""
-    with target(base_url, auth, settings.spec) as server:
+    checked (or `allow_partial` accepts what could not be). A server that cannot be tested
+    at all (SetupError from the preflight) gets no verdict."""
+    with target(base_url, auth, settings.spec, credentials_variable) as server:
         kind = "reference server" if server.is_reference else "server"
-        print(f"Testing the {kind} at {server.base_url}")
+        print(f"Testing the {kind} at {server.base_url}", flush=True)
+        preflight(
+            server.base_url, server.user, server.password, settings.spec,
+            server.credentials_variable,
+        )  # fmt: skip
         schema_ok = run_schemathesis(server, settings)
         result = run_properties(server, settings)
     print(f"\nReports: {display_path(settings.reports)}/")

@@ -4,11 +4,12 @@ written. Redocly bundles for the generators; this loader exists only for precise
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -152,6 +153,16 @@ def parameters(item: Any, operation: Any, document: Any) -> list[Any]:
     taken = {(p.get("in"), p.get("name")) for p in own if isinstance(p, dict)}
     shared = [deref(p, document) for p in item.get("parameters") or []]
     return own + [p for p in shared if (p.get("in"), p.get("name")) not in taken]
+
+
+def server_prefix(document: Mapping[str, Any]) -> str:
+    """The path of the first server URL, its variables set to their defaults: the API's base
+    path (OpenAPI's default server is `/`, so no servers means no prefix)."""
+    servers = document.get("servers") or [{"url": "/"}]
+    url = str(servers[0]["url"])
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return urlsplit(url).path.rstrip("/")
 
 
 def resolve_pointer(document: Any, pointer: str, location: Location) -> Any:

@@ -127,9 +127,3 @@ def test_each_fault_of_a_broken_server_is_reported_by_the_property_checks(
     assert result.findings
     assert EXPECTED_REPORTS[fault] in capfd.readouterr().out
 
-
-def test_auth_without_a_colon_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("AUTH", "nocolon")
-    assert main(["--base-url", "http://127.0.0.1:9"]) == 2

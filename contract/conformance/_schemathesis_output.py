@@ -1,0 +1,111 @@
+"""schemathesis's report, passed through line by line and told in our terms: its curl replay
+commands read the credentials from $AUTH (its own show `[Filtered]`, which no server accepts,
+and its `st replay` lines are left out), its hints name our variables instead of its flags,
+stateful sequences that stopped at an empty list (the spec's link had no item to follow,
+which is no failure) are counted in one line instead of a section titled "Failed to extract
+data", and a silent phase shows that it is still running."""
+
+from __future__ import annotations
+
+import queue
+import re
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+# (schemathesis's text, ours); the replay then works as printed once AUTH=user:password is
+# exported, and -si shows the status line the finding reports.
+REPLACEMENTS = (
+    ("curl -X ", "curl -si -X "),
+    ("-H 'Authorization: [Filtered]'", '-u "$AUTH"'),
+    ("`--auth` or `-H`", "`AUTH` or `AUTH_FILE`"),
+    ("try `--url ", "try `BASE_URL="),
+    ("`--url`", "`BASE_URL`"),
+)
+BANNER = re.compile(r"^=+ (.+?) =+$")
+EXTRACTION_SECTION = "Stateful tests"
+EMPTY_LIST = re.compile(r"Path `[^`]*` not found in response")
+CASE = re.compile(r"^\s+\d+\. Test Case ID: ")
+# `st replay ID` replays crash files that schemathesis stored, with a tool not on PATH and
+# credentials it was not given: the curl line above it is the replay that works as printed.
+OWN_REPLAY = re.compile(r"^\s+st replay \S+\s*$")
+HEARTBEAT_SECONDS = 15.0
+
+
+def translate(line: str) -> str:
+    for theirs, ours in REPLACEMENTS:
+        line = line.replace(theirs, ours)
+    return line
+
+
+def filtered(lines: Iterable[str]) -> Iterator[str]:
+    """The report with REPLACEMENTS applied and the extraction section summarised when every
+    entry in it is a link that found no item; any other entry keeps the whole section."""
+    section: list[str] | None = None
+    for line in lines:
+        banner = BANNER.match(line.rstrip("\n"))
+        if section is not None and banner:
+            yield from summarised(section)
+            section = None
+        if banner and banner.group(1) == EXTRACTION_SECTION:
+            section = [line]
+            continue
+        if section is not None:
+            section.append(line)
+        elif not OWN_REPLAY.match(line):
+            yield translate(line)
+    if section is not None:
+        yield from summarised(section)
+
+
+def summarised(section: list[str]) -> Iterator[str]:
+    entries = sum(bool(CASE.match(line)) for line in section)
+    empty = sum(bool(EMPTY_LIST.search(line)) for line in section)
+    if entries and empty == entries:
+        yield (
+            f"({entries} stateful sequence(s) stopped at a list with no item for the spec's "
+            "link to follow: nothing to test there, not a failure)\n\n"
+        )
+    else:
+        yield from (translate(line) for line in section)
+
+
+def stream(command: list[str], env: dict[str, str], cwd: str, write: Callable[[str], None]) -> int:
+    """Run `command`, writing its filtered output as it comes, and a line whenever it has
+    been silent for HEARTBEAT_SECONDS; returns its exit code."""
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env | {"PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    assert process.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read(source: Iterable[str]) -> None:
+        for line in source:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, args=(process.stdout,), daemon=True).start()
+    started = time.monotonic()
+
+    def received() -> Iterator[str]:
+        while True:
+            try:
+                line = lines.get(timeout=HEARTBEAT_SECONDS)
+            except queue.Empty:
+                write(f"  ... still testing ({time.monotonic() - started:.0f} s so far)\n")
+                continue
+            if line is None:
+                return
+            yield line
+
+    for line in filtered(received()):
+        write(line)
+    return process.wait()

@@ -1,25 +1,26 @@
 """The conformance harness: it passes the reference server and reports every fault of the
 deliberately broken variants, through schemathesis or through our property checks.
 
-Three whole runs (schemathesis, the property checks, the verdict) prove the command: correct
-servers pass, a faulty one fails. Each fault is then shown only to the half of the run whose
-report must name it, schemathesis or the property checks, without paying for the other."""
+Three whole runs (schemathesis, the property checks, the verdict) prove the command CI runs,
+`python -m scripts.conformance`, and its exit codes: correct servers pass with 0, a faulty one
+fails with 1, a server that is down is a setup error, 2. Each fault is then shown only to the
+half of the run whose report must name it, schemathesis or the property checks, without paying
+for the other."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from contract.conformance import (
-    Settings,
-    Target,
-    conformance,
-    run_properties,
-    run_schemathesis,
-)
-from scripts.conformance import main
+from contract.conformance import Settings, Target, run_properties, run_schemathesis
+from contract.conformance.live_server import free_port
+from contract.layout import REPO_ROOT
 from tests.support.faults import DECLARED_FAULTS, FAULTS, PASSWORD, USER, reference_app, serve
+from tests.support.spec_facts import PREFIX
 
 ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS}
 # What the report must say for each fault: a schemathesis check or one of our properties.
@@ -60,43 +61,62 @@ def test_every_fault_has_an_expected_report() -> None:
     assert all(report.startswith(("ST", "FAIL [")) for report in EXPECTED_REPORTS.values())
 
 
-def test_the_reference_server_started_by_the_harness_passes_the_whole_suite(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
-    assert conformance(None, None, settings(tmp_path)) is True
+def conformance_command(
+    tmp_path: Path, *options: str, auth: str = f"{USER}:{PASSWORD}"
+) -> subprocess.CompletedProcess[str]:
+    """The command the README gives CI, which passes 0, 1 and 2 through (make turns every
+    failure into 2); its output as the user sees it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.conformance", "--max-examples", "20", "--seed", "1",
+         "--reports", str(tmp_path / "reports"), *options],
+        cwd=REPO_ROOT, env={**os.environ, "AUTH": auth}, capture_output=True, text=True,
+        check=False, timeout=600,
+    )  # fmt: skip
 
-    out = capfd.readouterr().out
-    assert "Conformance PASSED" in out
+
+def test_the_reference_server_started_by_the_harness_passes_the_whole_suite_with_exit_0(
+    tmp_path: Path,
+) -> None:
+    run = conformance_command(tmp_path)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Conformance PASSED" in run.stdout
     assert (tmp_path / "reports" / "schemathesis-junit.xml").exists()
     assert 'failures="0"' in (tmp_path / "reports" / "properties-junit.xml").read_text()
 
 
-def test_a_correct_server_given_by_url_passes(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_a_passing_run_prints_nothing_alarming(tmp_path: Path) -> None:
+    """A correct server given by URL: no failure words, no tracebacks, no schemathesis flags."""
     with serve(reference_app()) as base_url:
-        assert conformance(base_url, f"{USER}:{PASSWORD}", settings(tmp_path)) is True
+        run = conformance_command(tmp_path, "--base-url", base_url)
 
-    assert "all properties hold" in capfd.readouterr().out
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "all properties hold" in run.stdout
+    for alarming in ("Failed", "FAIL", "error:", "Error:", "Traceback", "--auth", "--url"):
+        assert alarming not in run.stdout + run.stderr
 
 
 def test_a_whole_run_against_a_faulty_server_fails_with_exit_code_1_and_names_the_fault(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     """The command from end to end, credentials from $AUTH: the verdict follows the findings
     even when schemathesis has nothing to report."""
-    monkeypatch.setenv("AUTH", f"{USER}:{PASSWORD}")
-    reports = tmp_path / "reports"
     with serve(ALL_FAULTS[WHOLE_RUN_FAULT](reference_app())) as base_url:
-        argv = ["--base-url", base_url, "--max-examples", "20", "--seed", "1"]
-        code = main([*argv, "--reports", str(reports)])
+        run = conformance_command(tmp_path, "--base-url", base_url)
 
-    out = capfd.readouterr().out
-    assert code == 1
-    assert EXPECTED_REPORTS[WHOLE_RUN_FAULT] in out
-    assert "Conformance FAILED: schemathesis passed, " in out
-    assert (reports / "schemathesis-junit.xml").exists()
-    assert 'failures="0"' not in (reports / "properties-junit.xml").read_text()
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert EXPECTED_REPORTS[WHOLE_RUN_FAULT] in run.stdout
+    assert "Conformance FAILED: schemathesis passed, " in run.stdout
+    assert (tmp_path / "reports" / "schemathesis-junit.xml").exists()
+    assert 'failures="0"' not in (tmp_path / "reports" / "properties-junit.xml").read_text()
+
+
+def test_a_server_that_is_down_exits_2_before_any_test(tmp_path: Path) -> None:
+    run = conformance_command(tmp_path, "--base-url", f"http://127.0.0.1:{free_port()}{PREFIX}")
+
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: BASE_URL: cannot reach")
+    assert "Schemathesis" not in run.stdout
 
 
 def faulty_target(base_url: str) -> Target:
@@ -126,4 +146,3 @@ def test_each_fault_of_a_broken_server_is_reported_by_the_property_checks(
 
     assert result.findings
     assert EXPECTED_REPORTS[fault] in capfd.readouterr().out
-

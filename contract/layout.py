@@ -16,6 +16,7 @@ SITE_DIR = BUILD_DIR / "site"
 README = REPO_ROOT / "README.md"
 DOCS_DIR = REPO_ROOT / "docs"  # the task pages that README.md links to
 ASSUMPTIONS_PAGE = DOCS_DIR / "assumptions.md"  # its table: make generate
+BENCHMARKS_PAGE = DOCS_DIR / "benchmarks.md"  # its results: make bench
 LICENSE = REPO_ROOT / "LICENSE"
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 CHANGELOG = REPO_ROOT / "CHANGELOG.md"

@@ -41,7 +41,7 @@ lint: $(VENV) $(NODE) ## Check the spec: openapi-spec-validator, Redocly and the
 	$(PY) -m scripts.lint
 
 .PHONY: generate
-generate: $(GENERATED) ## Lint the spec, then regenerate generated/ and the README's assumptions table
+generate: $(GENERATED) ## Lint the spec, then regenerate generated/ and docs/assumptions.md
 
 $(GENERATED): $(GENERATOR_INPUTS) | $(VENV) $(NODE)
 	$(PY) -m scripts.generate
@@ -52,7 +52,7 @@ docs: $(GENERATED) | $(VENV) $(NODE) ## Build the static reference site in build
 	$(PY) -m scripts.docs
 
 .PHONY: check-generated
-check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or the README table is stale
+check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or docs/assumptions.md is stale
 	$(PY) -m scripts.generate --check
 
 .PHONY: typecheck
@@ -143,7 +143,7 @@ conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH
 BENCH_ARGS ?=
 
 .PHONY: bench
-bench: $(GENERATED) | $(VENV) $(NODE) ## Measure generate, the reference server against Prism (wrk), conformance and the client; write benchmarks/results/ and the README table
+bench: $(GENERATED) | $(VENV) $(NODE) ## Measure generate, the reference server against Prism (wrk), conformance and the client; write benchmarks/results/ and docs/benchmarks.md
 	@if ! command -v wrk >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing wrk (Debian package) for the server benchmarks"; \

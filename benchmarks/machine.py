@@ -53,7 +53,7 @@ def commit() -> str:
     # The files a run writes itself do not count: they differ after every run.
     dirty = _output(
         "git", "status", "--porcelain", "--untracked-files=no", "--",
-        ".", ":!benchmarks/results", ":!README.md",
+        ".", ":!benchmarks/results", ":!docs/benchmarks.md",
     )  # fmt: skip
     return f"{head} with uncommitted changes" if dirty else head
 

@@ -176,7 +176,7 @@ def section(results: PipelineResults) -> Section:
             table.notes.append(f"{step.name}: {step.note}")
     table.notes.append(
         "Cold: `make generate` in a fresh copy of the work tree with the installed .venv and "
-        "node_modules linked in (lint, bundle, models, client, README table). The tools run "
+        "node_modules linked in (lint, bundle, models, client, assumptions table). The tools run "
         "alone as the pipeline calls them. The installs are what a fresh clone adds to its "
         "first `make generate`."
     )

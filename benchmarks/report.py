@@ -1,5 +1,5 @@
-"""The results of one run as JSON (for tools) and Markdown (for people and the README), from
-the same sections, so the two never disagree."""
+"""The results of one run as JSON (for tools) and Markdown (for people and
+docs/benchmarks.md), from the same sections, so the two never disagree."""
 
 from __future__ import annotations
 
@@ -111,5 +111,5 @@ def write(report: Report, folder: Path) -> tuple[Path, Path]:
 
 
 def replace_block(text: str, markdown: str, where: Path) -> str:
-    """`text` (the README) with the results between the benchmark markers replaced."""
+    """`text` (docs/benchmarks.md) with the results between the benchmark markers replaced."""
     return replace_marked_block(text, BLOCK_START, BLOCK_END, markdown, where, BenchmarkError)

@@ -1,6 +1,6 @@
 """`make bench`: run every area (or those named with --only), print each table as it is done,
-and write the results as JSON and Markdown to benchmarks/results/ and into the README. An
-area that fails is reported in its table and the others still run; the exit status is then 1."""
+and write the results as JSON and Markdown to benchmarks/results/ and into docs/benchmarks.md.
+An area that fails is reported in its table and the others still run; the exit status is then 1."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from benchmarks.servers import Servers
 from benchmarks.wrk import Load
 from contract.conformance.live_server import LiveServerError
 from contract.errors import ContractError
-from contract.layout import README, REPO_ROOT, display_path
+from contract.layout import BENCHMARKS_PAGE, REPO_ROOT, display_path
 from reference_server.spec_rules import load_rules
 
 AREAS = ("pipeline", "server", "conformance", "client")
@@ -38,7 +38,7 @@ class Options:
     same_case_examples: int
     calls: int
     output: Path
-    readme: bool
+    page: bool
     large: bool
 
 
@@ -55,7 +55,9 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--calls", type=int, default=2000, help="client calls each way")
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder of latest.*")
     parser.add_argument(
-        "--no-readme", action="store_true", help="leave the README's table as it is"
+        "--no-page",
+        action="store_true",
+        help=f"leave the results in {display_path(BENCHMARKS_PAGE)} as they are",
     )
     parser.add_argument(
         "--large",
@@ -65,7 +67,7 @@ def parse(argv: list[str] | None) -> Options:
     args = parser.parse_args(argv)
     return Options(
         tuple(args.only or AREAS), args.seconds, args.groups, args.repeats, args.max_examples,
-        args.same_case_examples, args.calls, args.output.resolve(), not args.no_readme,
+        args.same_case_examples, args.calls, args.output.resolve(), not args.no_page,
         args.large,
     )  # fmt: skip
 
@@ -187,11 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     report = Report(started_at, machine.describe(), tables, elapsed)
     json_path, markdown_path = write(report, options.output)
     print(f"\nwrote {display_path(json_path)} and {display_path(markdown_path)}")
-    if options.readme:
-        text = README.read_text("utf-8")
+    if options.page:
+        text = BENCHMARKS_PAGE.read_text("utf-8")
         markdown = markdown_path.read_text("utf-8")
-        README.write_text(replace_block(text, markdown, README), "utf-8")
-        print(f"updated the table in {display_path(README)}")
+        BENCHMARKS_PAGE.write_text(replace_block(text, markdown, BENCHMARKS_PAGE), "utf-8")
+        print(f"updated the results in {display_path(BENCHMARKS_PAGE)}")
     return 1 if outcome.failures else 0
 
 

@@ -1,5 +1,6 @@
-"""Generated blocks inside handwritten files (the README's tables): the text between two
-marker comments is replaced, everything else is kept."""
+"""Generated blocks inside handwritten files (the tables of docs/assumptions.md and
+docs/benchmarks.md): the text between two marker comments is replaced, everything else is
+kept."""
 
 from __future__ import annotations
 

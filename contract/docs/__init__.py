@@ -66,7 +66,7 @@ def build_site(
 
 
 def table_page(spec: dict[str, Any]) -> str:
-    """The README's documented-vs-assumed table as a page of its own."""
+    """The documented-vs-assumed table of docs/assumptions.md as a page of the site."""
     info = spec.get("info", {})
     return (
         f"# Documented and assumed: {info.get('title')} {info.get('version')}\n\n"

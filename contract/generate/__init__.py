@@ -1,7 +1,7 @@
 """`make generate`: lint the spec, then write everything derived from it into generated/
 (the bundled spec, Pydantic models, the client package) and the documented-vs-assumed table
-into the README. `--check` regenerates into a temporary folder and fails with a diff when the
-committed output is stale."""
+into docs/assumptions.md. `--check` regenerates into a temporary folder and fails with a diff
+when the committed output is stale."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from contract.errors import LintError, StaleOutputError
 from contract.generate._bundle import bundle, bundle_each
 from contract.generate._codegen import generate_client, generate_models
-from contract.layout import README, display_path
+from contract.layout import ASSUMPTIONS_PAGE, display_path
 from contract.lint import lint
 from contract.spec import assumptions
 from contract.spec.source import read_yaml
@@ -28,7 +28,7 @@ __all__ = [
     "generate",
     "generate_client",
     "generate_models",
-    "refresh_readme_table",
+    "refresh_assumptions_table",
 ]
 
 
@@ -44,12 +44,13 @@ def generate(root: Path, output_dir: Path) -> None:
     generate_client(bundled, output_dir / "client")
 
 
-def refresh_readme_table(output_dir: Path) -> None:
-    """Write the documented-vs-assumed table of the bundle in `output_dir` into the README,
-    which documents the contract: call it for the contract's own output, not a fixture's."""
+def refresh_assumptions_table(output_dir: Path) -> None:
+    """Write the documented-vs-assumed table of the bundle in `output_dir` into
+    docs/assumptions.md, which documents the contract: call it for the contract's own output,
+    not a fixture's."""
     table = assumptions.render_table(read_yaml(output_dir / "openapi.yaml"))
-    text = README.read_text("utf-8")
-    README.write_text(assumptions.replace_block(text, table, README), "utf-8")
+    text = ASSUMPTIONS_PAGE.read_text("utf-8")
+    ASSUMPTIONS_PAGE.write_text(assumptions.replace_block(text, table, ASSUMPTIONS_PAGE), "utf-8")
 
 
 # Caches that tools and imports leave beside generated code; git ignores them too.
@@ -96,13 +97,13 @@ def check(root: Path, committed: Path) -> None:
 
 
 def check_against(fresh: Path, committed: Path) -> None:
-    """Fail with a diff when `committed` or the README's table differs from `fresh`, the output
-    of a generation run."""
+    """Fail with a diff when `committed` or the table of docs/assumptions.md differs from
+    `fresh`, the output of a generation run."""
     report = compare_trees(fresh, committed, display_path(committed))
     table = assumptions.render_table(read_yaml(fresh / "openapi.yaml"))
-    readme = README.read_text("utf-8")
-    if assumptions.replace_block(readme, table, README) != readme:
-        report.append(f"stale: {display_path(README)} (documented-vs-assumed table)")
+    page = ASSUMPTIONS_PAGE.read_text("utf-8")
+    if assumptions.replace_block(page, table, ASSUMPTIONS_PAGE) != page:
+        report.append(f"stale: {display_path(ASSUMPTIONS_PAGE)} (documented-vs-assumed table)")
     if report:
         raise StaleOutputError(
             "\n".join(report) + "\ngenerated output is stale: run `make generate` and commit it"

@@ -1,7 +1,7 @@
 """The client templates cannot see a spec's `x-` extensions, so the declarations they need are
 written as a Jinja file beside them, keyed by `method path`: PAGING, which the facade
-(api_init.py.jinja) pages with, BEHAVIOUR, the rules the README shows, QUICK_START, what
-the README's example calls, and PROJECT, the package metadata pyproject.toml carries. Paging
+(api_init.py.jinja) pages with, BEHAVIOUR, the rules the client's README shows, QUICK_START,
+what that README's example calls, and PROJECT, the package metadata pyproject.toml carries. Paging
 names come from the spec alone, never from a template."""
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _missing_key(schema: Mapping[str, Any]) -> str | int | None:
 
 
 def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """`method path` of each paged list operation -> what the README's example needs: the
+    """`method path` of each paged list operation -> what the client README's example needs: the
     page size to ask for, the `method path` of the detail operation, the item property that
     fills its path parameter, where its 200 body holds the item, and a key that names no item
     (left out when the parameter's schema suggests none: JSON's null is no Jinja literal)."""

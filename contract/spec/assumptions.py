@@ -1,6 +1,6 @@
 """The spec marks each decision the provider's page leaves open with an `x-assumption`
 object. This module checks those objects and renders the documented-vs-assumed table that
-the README and the docs site show."""
+docs/assumptions.md and the docs site show."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ from benchmarks.wrk import (
 from contract.conformance.live_server import LiveServer
 from contract.conformance.properties import basic
 from contract.errors import BenchmarkError
-from contract.layout import README, REPO_ROOT
+from contract.layout import BENCHMARKS_PAGE, REPO_ROOT
 from reference_server.spec_rules import load_rules
 
 WRK_OUTPUT = """\
@@ -161,14 +161,14 @@ def test_results_are_written_as_json_and_markdown(tmp_path: Path) -> None:
     assert "| 1.50 |" in markdown_path.read_text("utf-8")
 
 
-def test_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
+def test_results_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
     text = f"before\n{BLOCK_START}\nold\n{BLOCK_END}\nafter\n"
 
-    assert replace_block(text, "new\n", tmp_path / "README.md") == (
+    assert replace_block(text, "new\n", tmp_path / "benchmarks.md") == (
         f"before\n{BLOCK_START}\nnew\n{BLOCK_END}\nafter\n"
     )
     with pytest.raises(BenchmarkError, match="markers"):
-        replace_block("no markers", "new\n", tmp_path / "README.md")
+        replace_block("no markers", "new\n", tmp_path / "benchmarks.md")
 
 
 def wrk(p99_ms: float, rate: float = 100.0) -> WrkResult:
@@ -357,8 +357,8 @@ def test_without_wrk_the_server_table_says_how_to_install_it(
     assert latency_aim(results, [])[1] == "not measured"
 
 
-def test_readme_shows_the_latest_committed_results() -> None:
+def test_benchmarks_page_shows_the_latest_committed_results() -> None:
     latest = (REPO_ROOT / "benchmarks" / "results" / "latest.md").read_text("utf-8")
-    readme = README.read_text("utf-8")
+    page = BENCHMARKS_PAGE.read_text("utf-8")
 
-    assert replace_block(readme, latest, README) == readme
+    assert replace_block(page, latest, BENCHMARKS_PAGE) == page

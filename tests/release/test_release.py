@@ -40,8 +40,8 @@ def add_optional_filter(path_item: Any) -> None:
 
 @pytest.fixture
 def released(tmp_path: Path) -> Path:
-    """A repository whose spec, at info.version 1.0.0, is tagged v1.0.0 (annotated, as the
-    README says to tag; other tests tag lightweight); returns its root."""
+    """A repository whose spec, at info.version 1.0.0, is tagged v1.0.0 (annotated, as
+    docs/releases.md says to tag; other tests tag lightweight); returns its root."""
     root = committed_spec_in(tmp_path / "repo")
     git(root.parent.parent, "tag", "--annotate", "--message", "Contract 1.0.0", "v1.0.0")
     return root

@@ -54,9 +54,9 @@ def test_pipes_in_decisions_do_not_break_the_markdown_table() -> None:
 
 def test_replace_block_needs_both_markers(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match="markers"):
-        replace_block("no markers here", "table", tmp_path / "README.md")
+        replace_block("no markers here", "table", tmp_path / "assumptions.md")
 
     text = f"before\n{TABLE_START}\nold\n{TABLE_END}\nafter\n"
-    assert replace_block(text, "new\n", tmp_path / "README.md") == (
+    assert replace_block(text, "new\n", tmp_path / "assumptions.md") == (
         f"before\n{TABLE_START}\nnew\n{TABLE_END}\nafter\n"
     )

@@ -1,0 +1,129 @@
+"""The README's Quick start works as pasted: its block runs through bash in a fresh copy of the
+repository, with plain pip installing the client from the package index and curl calling the
+server, and each step shows what the README says it does. Two things change, so that the run
+takes nothing of the machine's: the port (8080 may be taken) and the client's folder under
+/tmp."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contract.conformance.live_server import free_port
+from contract.layout import README, REPO_ROOT
+from tests.support.scratch_repo import commit_all, git
+
+MARKER = "<!-- quick-start: a test runs this block as it is -->"
+PORT = "8080"
+CLIENT_FOLDER = "/tmp/event-groups-client"
+# Bootstrapped tools the copy borrows: `make` finds them up to date and installs nothing.
+BORROWED = (".venv", ".tools", "node_modules")
+
+
+def quick_start_block() -> str:
+    text = README.read_text("utf-8")
+    after = text[text.index(MARKER) + len(MARKER) :]
+    match = re.match(r"\s*```sh\n(.*?)\n```", after, re.S)
+    assert match, "the Quick start marker is not followed by a ```sh block"
+    return match.group(1)
+
+
+def fresh_copy(folder: Path) -> Path:
+    """The repository's files as a clone has them (tracked and new, not ignored), with their
+    times, in a repository of its own whose HEAD holds them all."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO_ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = REPO_ROOT / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    for name in BORROWED:
+        (folder / name).symlink_to(REPO_ROOT / name)
+    git(folder, "init", "--quiet", "--initial-branch=main")
+    commit_all(folder, "The repository as cloned")
+    return folder
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="module")
+def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
+    """The block's output (stdout and stderr, in order), the copy it ran in, and its port."""
+    if shutil.which("curl") is None:
+        pytest.fail("curl is not installed: the Quick start calls the server with it")
+    folder = fresh_copy(tmp_path_factory.mktemp("clone"))
+    port = free_port()
+    script = quick_start_block().replace(PORT, str(port))
+    script = script.replace(CLIENT_FOLDER, str(tmp_path_factory.mktemp("client")))
+    env = {k: v for k, v in os.environ.items() if k not in ("AUTH", "BASE_URL", "MAKEFLAGS")}
+    process = subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=folder, env={**env, "PORT": str(port)}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        out, _ = process.communicate(timeout=900)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    yield out, folder, port
+    try:  # whatever the block left running in its session
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+def test_the_server_answers_curl_with_the_documented_envelope(
+    quick_start: tuple[str, Path, int],
+) -> None:
+    out, _, _ = quick_start
+    assert '{"data":{"event_groups":[{' in out
+
+
+def test_plain_pip_installs_the_client_and_it_pages_through_every_match(
+    quick_start: tuple[str, Path, int],
+) -> None:
+    out, _, _ = quick_start
+    assert "Successfully installed" in out
+    assert "customer-interface-client" in out
+    printed = [line for line in out.splitlines() if re.search(r"\bcart\b", line, re.I)]
+    assert len(printed) > 2, out[-3000:]
+
+
+def test_conformance_passes_against_the_server(quick_start: tuple[str, Path, int]) -> None:
+    out, _, _ = quick_start
+    assert "Conformance PASSED" in out, out[-5000:]
+
+
+def test_the_docs_are_built(quick_start: tuple[str, Path, int]) -> None:
+    _, folder, _ = quick_start
+    assert (folder / "build" / "site" / "index.html").stat().st_size > 100_000
+
+
+def test_the_spec_edit_is_reported_as_breaking_and_then_undone(
+    quick_start: tuple[str, Path, int],
+) -> None:
+    out, folder, _ = quick_start
+    assert re.search(r"^breaking\s+/paths/", out, re.M), out[-3000:]
+    assert "without a major version bump" in out
+    assert git(folder, "status", "--porcelain", "openapi") == ""
+
+
+def test_the_server_is_stopped_at_the_end(quick_start: tuple[str, Path, int]) -> None:
+    _, _, port = quick_start
+    assert port_is_free(port)

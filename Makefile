@@ -105,9 +105,9 @@ SPEC ?=
 
 .PHONY: serve
 serve: $(VENV) ## Run the reference server (HOST, PORT, API_USER, API_PASSWORD, PASSWORD_FILE, DB, SPEC, SERVE_ARGS)
-	$(PY) -m reference_server --host '$(HOST)' --port '$(PORT)' $(SERVE_ARGS) \
+	$(PY) -m reference_server $(strip --host '$(HOST)' --port '$(PORT)' $(SERVE_ARGS) \
 		$(if $(SPEC),--spec '$(SPEC)') \
-		$(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') $(if $(DB),--db '$(DB)')
+		$(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') $(if $(DB),--db '$(DB)'))
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps generated/, which is committed)

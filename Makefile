@@ -5,7 +5,8 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-builtin-rules
 
 PYTHON ?= python3
-# The one pin of uv: pyproject.toml's [tool.uv] required-version (the client's build backend too).
+# The one pin of uv: pyproject.toml's [tool.uv] required-version. The client's build requirement,
+# a uv_build range from the uv-build of uv.lock, holds it, so `uv build` needs no download.
 UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"$$/\1/p' pyproject.toml)
 UV := .tools/bin/uv
 PY := .venv/bin/python

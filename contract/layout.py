@@ -19,6 +19,7 @@ ASSUMPTIONS_PAGE = DOCS_DIR / "assumptions.md"  # its table: make generate
 BENCHMARKS_PAGE = DOCS_DIR / "benchmarks.md"  # its results: make bench
 LICENSE = REPO_ROOT / "LICENSE"
 PYPROJECT = REPO_ROOT / "pyproject.toml"
+UV_LOCK = REPO_ROOT / "uv.lock"
 CHANGELOG = REPO_ROOT / "CHANGELOG.md"
 DIST_DIR = REPO_ROOT / "dist"
 UV = REPO_ROOT / ".tools" / "bin" / "uv"

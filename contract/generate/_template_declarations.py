@@ -15,16 +15,19 @@ from pathlib import Path
 from typing import Any, Final
 
 from jsonschema import Draft202012Validator
+from packaging.requirements import Requirement
+from packaging.version import InvalidVersion, Version
 
 from contract.docs import behaviour_rules
 from contract.errors import LintError, ToolError
-from contract.layout import PYPROJECT
+from contract.layout import PYPROJECT, UV_LOCK
 from contract.spec.declarations import ListResource, list_operations
 
 DECLARATIONS_TEMPLATE: Final = "declarations.jinja"
 EXAMPLE_PAGE_SIZE: Final = 2
 MISSING_TEXT: Final = "no-such-id"
 MISSING_NUMBER: Final = 2**31 - 1
+BUILD_BACKEND: Final = "uv-build"  # its name in uv.lock
 
 
 def declared_paging(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -97,7 +100,7 @@ def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
     """The client package's metadata from the spec's info: a one-line summary, the licence's
     SPDX identifier and the project URLs (info.contact.url, externalDocs.url), and the build
-    backend of the uv this repository pins, so `uv build` needs no download."""
+    requirement: a uv_build range that plain pip can fetch and the pinned uv falls in."""
     info = document.get("info") or {}
     summary = " ".join(
         f"Python client of the {info.get('title') or 'API'}. {info.get('summary') or ''}".split()
@@ -112,7 +115,12 @@ def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
         "summary": summary,
         "license": shipped_licence((info.get("license") or {}).get("identifier"), repository),
         "urls": urls,
-        "build_backend": f"uv_build=={pinned_uv(repository)}",
+        "build_requirement": build_requirement(
+            str(
+                locked_package(tomllib.loads(UV_LOCK.read_text("utf-8")), BUILD_BACKEND)["version"]
+            ),
+            pinned_uv(repository),
+        ),
     }
 
 
@@ -137,6 +145,39 @@ def pinned_uv(repository: Mapping[str, Any]) -> str:
             f"pyproject.toml: [tool.uv] required-version must pin one uv (==X.Y.Z), not {version!r}"
         )
     return version.removeprefix("==")
+
+
+def locked_package(lock: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """The entry of `name` in uv.lock (`lock`, parsed): its version and where it came from."""
+    found: list[Mapping[str, Any]] = [
+        entry for entry in lock.get("package", []) if entry.get("name") == name
+    ]
+    if len(found) != 1:
+        raise ToolError(
+            f"uv.lock holds {len(found)} versions of {name}, not one: add {name}==X.Y.Z to the"
+            " dev group of pyproject.toml and run `.tools/bin/uv lock`"
+        )
+    return found[0]
+
+
+def build_requirement(locked: str, pinned: str) -> str:
+    """The client's build-system requirement: uv_build from the `locked` version, which the
+    package index serves (plain pip installs it), to the next minor, as uv's docs advise. The
+    pinned uv must lie in it, else `uv build` would fetch that uv_build instead of using its
+    own backend, offline and byte for byte the same (make dist)."""
+    try:
+        major, minor = (*Version(locked).release, 0)[:2]
+    except InvalidVersion as exc:
+        raise ToolError(f"uv.lock: {BUILD_BACKEND} {locked!r} is no version") from exc
+    requirement = f"uv_build>={locked},<{major}.{minor + 1}"
+    if not Requirement(requirement).specifier.contains(pinned):
+        raise ToolError(
+            f"the client's build requirement {requirement} (from {BUILD_BACKEND} {locked} in"
+            f" uv.lock) leaves out uv {pinned}, which pyproject.toml's [tool.uv] required-version"
+            f" pins: lock a {BUILD_BACKEND} of uv {pinned}'s minor version, not above it"
+            " (pyproject.toml's dev group, then `.tools/bin/uv lock`)"
+        )
+    return requirement
 
 
 def declarations_template(document: Mapping[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """What `make dist` writes: the client's wheel and sdist at the spec's version with the
-metadata the spec gives, installable offline into fresh virtualenvs; the bundled spec; the
-docs archive; SHA256SUMS; and all of it byte-identical from one build to the next."""
+metadata the spec gives, installable offline into fresh virtualenvs, by uv and by plain pip
+(which also installs the client's folder); the bundled spec; the docs archive; SHA256SUMS;
+and all of it byte-identical from one build to the next."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import shutil
 import tarfile
 import tomllib
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ import pytest
 from contract.errors import UsageError
 from contract.layout import GENERATED_DIR, LICENSE
 from contract.release import build
-from tests.support.fresh_venv import install, run, unmet_requirements, uv
+from tests.support.fresh_venv import install, pip_install, run, unmet_requirements, uv, venv
 from tests.support.spec_facts import SPEC
 
 EPOCH = 1_700_000_000
@@ -174,6 +176,42 @@ def test_the_package_installs_into_a_fresh_virtualenv_and_imports(
     assert Path(found["file"]).is_relative_to(tmp_path / "venv")
     assert found["version"] == VERSION
     assert unmet_requirements("customer-interface-client", python, tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def pip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a virtualenv with the pip that `python -m venv` gives, made once: it
+    installs into fresh virtualenvs without pip, which take a fraction of the time to make."""
+    return venv(tmp_path_factory.mktemp("pip") / "venv", with_pip=True)
+
+
+WHEEL_GENERATOR = """
+import importlib.metadata, email.parser
+wheel = importlib.metadata.distribution("customer-interface-client").read_text("WHEEL")
+print(email.parser.Parser().parsestr(wheel)["Generator"])
+"""
+
+
+@pytest.mark.parametrize("kind", ["folder", ".tar.gz", ".whl"])
+def test_plain_pip_installs_the_client_offline_and_builds_it_with_the_locked_uv_build(
+    kind: str, files: dict[str, Path], pip: Path, tmp_path: Path
+) -> None:
+    """What a consumer without uv gets: pip, not uv, builds the folder and the sdist with the
+    uv_build package (the PEP 517 backend pip fetches from the index), not the pinned uv's own
+    backend, and installs them and the wheel."""
+    package = GENERATED_DIR / "client" if kind == "folder" else files[kind]
+
+    python = pip_install(pip, package, tmp_path / "venv")
+
+    result = run(python, IMPORT_CHECK, tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert Path(found["file"]).is_relative_to(tmp_path / "venv")
+    assert found["version"] == VERSION
+    assert unmet_requirements("customer-interface-client", python, tmp_path) == []
+    if kind != ".whl":
+        built_by = run(python, WHEEL_GENERATOR, tmp_path).stdout.strip()
+        assert built_by == f"uv {metadata.version('uv-build')}"
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,13 @@
-"""Install a package into a fresh virtualenv the way a consumer would, but offline: uv
-installs the package alone, and a .pth file lends it this repository's locked virtualenv for
-its dependencies, which must then satisfy the package's requirements. (Offline with an empty
-uv cache there is no other source of them. The price: an import of a package the client does
-not declare would still succeed here if the locked virtualenv holds it.)"""
+"""Install a package into a fresh virtualenv the way a consumer would, but offline: uv, or
+plain pip, installs the package alone, and a .pth file lends it this repository's locked
+virtualenv for its dependencies, which must then satisfy the package's requirements. (Offline
+with an empty uv cache there is no other source of them. The price: an import of a package the
+client does not declare would still succeed here if the locked virtualenv holds it.)"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -33,6 +34,12 @@ def install(package: Path, folder: Path) -> Path:
     uv("venv", "--python", sys.executable, str(folder))
     python = folder / "bin" / "python"
     uv("pip", "install", "--no-deps", "--python", str(python), str(package))
+    lend_locked_packages(python)
+    return python
+
+
+def lend_locked_packages(python: Path) -> None:
+    """Make this repository's locked packages importable in `python`'s virtualenv."""
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
@@ -40,6 +47,52 @@ def install(package: Path, folder: Path) -> Path:
         text=True,
     ).stdout.strip()
     (Path(site) / "locked_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+
+
+def venv(folder: Path, *, with_pip: bool = False) -> Path:
+    """A new virtualenv in `folder` made by `python -m venv`, as a consumer makes one; returns
+    its python. Bootstrapping pip takes seconds, so it is left out unless asked for."""
+    subprocess.run(
+        [sys.executable, "-m", "venv", *([] if with_pip else ["--without-pip"]), str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    return folder / "bin" / "python"
+
+
+def pip_install(pip: Path, package: Path, folder: Path) -> Path:
+    """A new virtualenv in `folder` into which plain pip (the one in `pip`'s virtualenv, see
+    venv()) installs `package`; returns its python. Offline, so pip builds with what it finds
+    in that virtualenv rather than in an isolated one: the locked uv_build, lent as the locked
+    packages are, and its uv-build program on PATH as an activated virtualenv has it. pip
+    checks that they meet the package's build requirement."""
+    python = venv(folder)
+    lend_locked_packages(python)
+    (folder / "bin" / "uv-build").symlink_to(Path(sysconfig.get_paths()["scripts"]) / "uv-build")
+    result = subprocess.run(
+        [
+            str(pip),
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-index",
+            "--no-build-isolation",
+            "--check-build-dependencies",
+            "--no-deps",
+            "--no-cache-dir",
+            "--disable-pip-version-check",
+            str(package),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=folder,
+        env={"PATH": f"{folder / 'bin'}:/usr/bin:/bin", "PIP_CONFIG_FILE": os.devnull},
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"pip install {package} failed:\n{result.stdout}{result.stderr}")
     return python
 
 

@@ -6,6 +6,7 @@ takes nothing of the machine's: the port (8080 may be taken) and the client's fo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -82,10 +83,8 @@ def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     yield out, folder, port
-    try:  # whatever the block left running in its session
+    with contextlib.suppress(ProcessLookupError):  # whatever the block left running
         os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
 
 
 def test_the_server_answers_curl_with_the_documented_envelope(

@@ -3,7 +3,9 @@ all phases, stateful through the spec's links) and with the property checks of
 contract/conformance/properties.py, both reading the spec given with --spec (default: the
 bundled one).
 Without a base URL it starts the reference server for that spec on a free loopback port and
-stops it afterwards; with one it tests that server, sending only the spec's GETs.
+stops it afterwards; with one it tests that server, sending only the spec's GETs. A preflight
+of one request per operation comes first: a server that cannot be tested at all (down, refusing
+the credentials, nothing under the URL) is a setup error naming the variable to fix.
 
 Credentials for a server given by URL come from $AUTH (user:password) or the first line of
 --auth-file (readable by its owner only), never from the command line. schemathesis gets them
@@ -229,8 +231,8 @@ def run_properties(server: Target, settings: Settings) -> PropertyResult:
         max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
     )  # fmt: skip
     labels = check_labels(settings.spec)
-    print(f"\nRunning the property checks ({len(labels)}, up to {settings.max_requests} requests)",
-          flush=True)  # fmt: skip
+    print(f"\nRunning the property checks: {len(labels)} checks, at most "
+          f"{settings.max_requests} requests", flush=True)  # fmt: skip
     try:
         findings, unchecked = run_checks(probe, settings.spec)
     finally:

@@ -17,6 +17,7 @@ README = REPO_ROOT / "README.md"
 DOCS_DIR = REPO_ROOT / "docs"  # the task pages that README.md links to
 ASSUMPTIONS_PAGE = DOCS_DIR / "assumptions.md"  # its table: make generate
 BENCHMARKS_PAGE = DOCS_DIR / "benchmarks.md"  # its results: make bench
+BREAKING_PAGE = DOCS_DIR / "breaking-changes.md"  # its table of behaviour rules: make generate
 LICENSE = REPO_ROOT / "LICENSE"
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 UV_LOCK = REPO_ROOT / "uv.lock"

@@ -29,6 +29,8 @@ def summary(ref: str, report: Report, spec_root: Path) -> str:
     """The closing line: what was compared, how many changes of each kind, and the verdict."""
     versions = f"info.version {report.base_version} -> {report.head_version}"
     counted = f"{len(report.breaking)} breaking, {len(report.compatible)} compatible change(s)"
+    if report.review:
+        counted += f", {len(report.review)} to review"
     against = f"{display_path(spec_root)} against {ref}"
     if not report.changes:
         return f"no changes to the contract: {against} ({versions})"

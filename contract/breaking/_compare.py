@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract.breaking._behaviour import behaviour_changes
 from contract.breaking._diff_reasons import describe
 from contract.breaking._optic import Diff, OpticReport, run_optic
 from contract.breaking.changes import Change, Kind, Verdict
@@ -36,6 +37,10 @@ class Report:
     @property
     def compatible(self) -> list[Change]:
         return [c for c in self.changes if c.verdict is Verdict.COMPATIBLE]
+
+    @property
+    def review(self) -> list[Change]:
+        return [c for c in self.changes if c.verdict is Verdict.REVIEW]
 
     @property
     def major_bump(self) -> bool:
@@ -70,7 +75,13 @@ def compare_all(pairs: Sequence[tuple[Path, Path]]) -> list[Report]:
 def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
     """Merge Optic's verdicts with our rules' and list each change once."""
     before, after = client_view(base_doc), client_view(head_doc)
-    found = set(optic.breaking) | set(contract_changes(before, after))
+    behaviour = behaviour_changes(before, after)
+    judged = [c for c in behaviour if c.verdict is not Verdict.BREAKING]
+    found = (
+        set(optic.breaking)
+        | set(contract_changes(before, after))
+        | {c for c in behaviour if c.verdict is Verdict.BREAKING}
+    )
     # The parts of a removed node are not news of their own.
     breaking = [
         change
@@ -89,7 +100,7 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
         ):
             continue
         places = (diff.pointer, *_required_property(diff, before, after))
-        if any(change.covers(place) for change in breaking for place in places):
+        if any(change.covers(place) for change in (*breaking, *judged) for place in places):
             continue
         compatible.add(
             Change(
@@ -101,7 +112,7 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
             )
         )
     return Report(
-        sorted(breaking) + sorted(compatible),
+        sorted(breaking) + sorted(compatible | set(judged)),
         str((base_doc.get("info") or {}).get("version", "")),
         str((head_doc.get("info") or {}).get("version", "")),
     )

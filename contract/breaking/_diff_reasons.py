@@ -34,7 +34,9 @@ REQUEST_SIDE = frozenset({"parameters", "requestBody"})
 
 
 def show(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    if value is MISSING:
+        return "none"
+    text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 class Verdict(StrEnum):
     BREAKING = "breaking"
     COMPATIBLE = "compatible"
+    REVIEW = "review"  # no rule can tell (an assumption's prose): a person decides
 
 
 class Kind(StrEnum):

@@ -14,9 +14,9 @@ from pathlib import Path
 from contract.errors import LintError, StaleOutputError
 from contract.generate._bundle import bundle, bundle_each
 from contract.generate._codegen import generate_client, generate_models
-from contract.layout import ASSUMPTIONS_PAGE, display_path
+from contract.layout import ASSUMPTIONS_PAGE, BREAKING_PAGE, display_path
 from contract.lint import lint
-from contract.spec import assumptions
+from contract.spec import assumptions, change_rules
 from contract.spec.source import read_yaml
 
 __all__ = [
@@ -51,6 +51,9 @@ def refresh_assumptions_table(output_dir: Path) -> None:
     table = assumptions.render_table(read_yaml(output_dir / "openapi.yaml"))
     text = ASSUMPTIONS_PAGE.read_text("utf-8")
     ASSUMPTIONS_PAGE.write_text(assumptions.replace_block(text, table, ASSUMPTIONS_PAGE), "utf-8")
+    text = BREAKING_PAGE.read_text("utf-8")
+    rules = change_rules.rules_table()
+    BREAKING_PAGE.write_text(change_rules.replace_block(text, rules, BREAKING_PAGE), "utf-8")
 
 
 # Caches that tools and imports leave beside generated code; git ignores them too.
@@ -104,6 +107,9 @@ def check_against(fresh: Path, committed: Path) -> None:
     page = ASSUMPTIONS_PAGE.read_text("utf-8")
     if assumptions.replace_block(page, table, ASSUMPTIONS_PAGE) != page:
         report.append(f"stale: {display_path(ASSUMPTIONS_PAGE)} (documented-vs-assumed table)")
+    page = BREAKING_PAGE.read_text("utf-8")
+    if change_rules.replace_block(page, change_rules.rules_table(), BREAKING_PAGE) != page:
+        report.append(f"stale: {display_path(BREAKING_PAGE)} (rules of behaviour changes)")
     if report:
         raise StaleOutputError(
             "\n".join(report) + "\ngenerated output is stale: run `make generate` and commit it"

@@ -17,7 +17,11 @@ entry from `make breaking`'s classification of the spec against the previous rel
 """
 # The entry's heading is the version: its change is no news of its own.
 VERSION_POINTER = "/info/version"
-SECTIONS = ((Verdict.BREAKING, "Breaking"), (Verdict.COMPATIBLE, "Compatible"))
+SECTIONS = (
+    (Verdict.BREAKING, "Breaking"),
+    (Verdict.COMPATIBLE, "Compatible"),
+    (Verdict.REVIEW, "To review"),
+)
 
 
 def _line(change: Change) -> str:

@@ -1,0 +1,171 @@
+"""Changes of declared behaviour, which no structural checker sees: each field of each
+declaration (x-pagination, x-sorting, x-filtering, x-query-policy, x-filter), judged by the
+`x-change` rule its JSON Schema gives it (contract/spec/declarations.schema.yaml); the detail
+link, whose parameter names the item property that fetches an item; and the decision of each
+x-assumption, whose prose no rule can read, listed for review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from contract.breaking.changes import Change, Kind, Verdict
+from contract.spec.change_rules import change_rules, field_rule
+from contract.spec.client_view import pointer
+from contract.spec.source import operations
+
+OPERATION_DECLARATIONS = ("x-pagination", "x-sorting", "x-filtering", "x-query-policy")
+PARAMETER_DECLARATIONS = ("x-filter",)
+RULE = "behaviour"
+
+
+def show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def behaviour_changes(before: Any, after: Any) -> list[Change]:
+    """Every change of declared behaviour between two client views, with its verdict."""
+    schemas = change_rules()
+    found: list[Change] = []
+    current = {(path, method): (item, op) for path, method, item, op in operations(after)}
+    for path, method, _, old in operations(before):
+        if (path, method) not in current:
+            continue  # a removed operation is a structural change, found elsewhere
+        _, new = current[(path, method)]
+        at = ("paths", path, method)
+        for name in OPERATION_DECLARATIONS:
+            found += declaration(schemas, name, old.get(name), new.get(name), (*at, name))
+        olds = {
+            (p.get("in"), p.get("name")): (i, p) for i, p in enumerate(old.get("parameters", []))
+        }
+        for j, parameter in enumerate(new.get("parameters", [])):
+            key = (parameter.get("in"), parameter.get("name"))
+            if key not in olds:
+                continue  # a new parameter brings its declaration with it
+            _, was = olds[key]
+            for name in PARAMETER_DECLARATIONS:
+                found += declaration(
+                    schemas, name, was.get(name), parameter.get(name), (*at, "parameters", j, name)
+                )
+        found += link_changes(old, new, at)
+    found += assumption_changes(before, after)
+    return sorted(set(found))
+
+
+def declaration(
+    schemas: Mapping[str, Any], name: str, old: Any, new: Any, at: tuple[str | int, ...]
+) -> Iterator[Change]:
+    if old == new:
+        return
+    schema = schemas[name]
+    rule = schema.get("x-change") or {}
+    where = pointer(*at)
+    if old is None:
+        verdict = Verdict(rule.get("added", "compatible"))
+        yield Change(where, verdict, Kind.ADDED, f"{name} declared", RULE)
+        return
+    if new is None:
+        verdict = Verdict(rule.get("removed", "breaking"))
+        yield Change(
+            where, verdict, Kind.REMOVED, f"{name} no longer declared: {rule['why']}", RULE
+        )
+        return
+    for field, field_schema in (schema.get("properties") or {}).items():
+        if field.startswith("x-"):
+            continue  # an x-assumption inside: its prose is compared on its own
+        yield from field_change(
+            schemas, f"{name}.{field}", field_schema, old.get(field), new.get(field), (*at, field)
+        )
+
+
+def field_change(
+    schemas: Mapping[str, Any],
+    label: str,
+    schema: Mapping[str, Any],
+    old: Any,
+    new: Any,
+    at: tuple[str | int, ...],
+) -> Iterator[Change]:
+    if old == new:
+        return
+    rule = field_rule(dict(schemas), dict(schema)) or {
+        "breaks": "any",
+        "why": "no rule of ours knows this field",
+    }
+    where = pointer(*at)
+    kind = Kind.ADDED if old is None else Kind.REMOVED if new is None else Kind.CHANGED
+    said = f"{label} {show(old)} -> {show(new)}"
+    if rule["breaks"] == "never":
+        yield Change(where, Verdict.COMPATIBLE, kind, f"{said}: {rule['why']}", RULE)
+    elif rule["breaks"] == "removed" and isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) == new.get(key):
+                continue
+            if key not in old:
+                text = f"{label} gains {key!r}"
+                yield Change(pointer(*at, key), Verdict.COMPATIBLE, Kind.ADDED, text, RULE)
+            else:
+                text = f"{label} {key!r}: {show(old[key])} -> {show(new.get(key))}: {rule['why']}"
+                gone = Kind.REMOVED if key not in new else Kind.CHANGED
+                yield Change(pointer(*at, key), Verdict.BREAKING, gone, text, RULE)
+    elif [old, new] in (rule.get("compatible") or []):
+        yield Change(where, Verdict.COMPATIBLE, kind, f"{said}: no client relied on it", RULE)
+    else:
+        yield Change(where, Verdict.BREAKING, kind, f"{said}: {rule['why']}", RULE)
+
+
+def link_changes(old: Any, new: Any, at: tuple[str | int, ...]) -> Iterator[Change]:
+    """A link's parameters say which item property fills the linked operation's parameter:
+    clients fetch an item by what the link names."""
+    links = ("responses", "200", "links")
+    was, now = links_of(old), links_of(new)
+    for name, link in was.items():
+        if name in now and link.get("parameters") != now[name].get("parameters"):
+            yield Change(
+                pointer(*at, *links, name, "parameters"),
+                Verdict.BREAKING,
+                Kind.CHANGED,
+                f"link {name!r} fills its parameters from elsewhere: "
+                f"{show(link.get('parameters'))} -> {show(now[name].get('parameters'))}",
+                RULE,
+            )
+
+
+def links_of(operation: Any) -> dict[str, Any]:
+    found = ((operation.get("responses") or {}).get("200") or {}).get("links") or {}
+    return found if isinstance(found, dict) else {}
+
+
+def assumption_changes(before: Any, after: Any) -> Iterator[Change]:
+    """An assumption whose decision reads otherwise may change what clients rely on; only a
+    person can tell, so it is listed for review."""
+    was, now = assumptions(before), assumptions(after)
+    for key, (decision, where) in sorted(now.items()):
+        if key in was and was[key][0] != decision:
+            yield Change(
+                where,
+                Verdict.REVIEW,
+                Kind.CHANGED,
+                f"the decision of assumption {key!r} reads otherwise: is the behaviour the same?",
+                "assumption text",
+            )
+
+
+def assumptions(document: Any) -> dict[str, tuple[str, str]]:
+    """id -> (decision, pointer of the x-assumption) of each assumption, where first met."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def walk(node: Any, at: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            assumption = node.get("x-assumption")
+            if isinstance(assumption, dict) and isinstance(assumption.get("id"), str):
+                decision = str(assumption.get("decision", ""))
+                found.setdefault(assumption["id"], (decision, pointer(*at, "x-assumption")))
+            for key, value in node.items():
+                walk(value, (*at, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*at, index))
+
+    walk(document, ())
+    return found

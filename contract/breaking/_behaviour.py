@@ -12,10 +12,9 @@ from typing import Any
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.spec.change_rules import change_rules, field_rule
 from contract.spec.client_view import pointer
+from contract.spec.declarations import FILTER, OPERATION_DECLARATIONS
 from contract.spec.source import operations
 
-OPERATION_DECLARATIONS = ("x-pagination", "x-sorting", "x-filtering", "x-query-policy")
-PARAMETER_DECLARATIONS = ("x-filter",)
 RULE = "behaviour"
 
 
@@ -43,10 +42,13 @@ def behaviour_changes(before: Any, after: Any) -> list[Change]:
             if key not in olds:
                 continue  # a new parameter brings its declaration with it
             _, was = olds[key]
-            for name in PARAMETER_DECLARATIONS:
-                found += declaration(
-                    schemas, name, was.get(name), parameter.get(name), (*at, "parameters", j, name)
-                )
+            found += declaration(
+                schemas,
+                FILTER,
+                was.get(FILTER),
+                parameter.get(FILTER),
+                (*at, "parameters", j, FILTER),
+            )
         found += link_changes(old, new, at)
     found += assumption_changes(before, after)
     return sorted(set(found))

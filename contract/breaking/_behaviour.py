@@ -26,22 +26,19 @@ def behaviour_changes(before: Any, after: Any) -> list[Change]:
     """Every change of declared behaviour between two client views, with its verdict."""
     schemas = change_rules()
     found: list[Change] = []
-    current = {(path, method): (item, op) for path, method, item, op in operations(after)}
+    current = {(path, method): op for path, method, _, op in operations(after)}
     for path, method, _, old in operations(before):
-        if (path, method) not in current:
+        new = current.get((path, method))
+        if new is None:
             continue  # a removed operation is a structural change, found elsewhere
-        _, new = current[(path, method)]
         at = ("paths", path, method)
         for name in OPERATION_DECLARATIONS:
             found += declaration(schemas, name, old.get(name), new.get(name), (*at, name))
-        olds = {
-            (p.get("in"), p.get("name")): (i, p) for i, p in enumerate(old.get("parameters", []))
-        }
+        olds = {(p.get("in"), p.get("name")): p for p in old.get("parameters", [])}
         for j, parameter in enumerate(new.get("parameters", [])):
-            key = (parameter.get("in"), parameter.get("name"))
-            if key not in olds:
+            was = olds.get((parameter.get("in"), parameter.get("name")))
+            if was is None:
                 continue  # a new parameter brings its declaration with it
-            _, was = olds[key]
             found += declaration(
                 schemas,
                 FILTER,

@@ -75,10 +75,14 @@ changelog: $(VENV) $(NODE) ## Prepend this release's entry to CHANGELOG.md, from
 	$(PY) -m scripts.changelog $(if $(FIRST_RELEASE),--first-release)
 
 BASE ?=
+# OLD=path NEW=path: compare two spec files instead of the work tree with a git reference.
+OLD ?=
+NEW ?=
 
 .PHONY: breaking
-breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: latest release tag, else main); fail on an unannounced break
-	$(PY) -m scripts.breaking $(if $(BASE),--base '$(BASE)')
+breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: latest release tag, else main), or from OLD=<file> to NEW=<file>; fail on an unannounced break
+	$(PY) -m scripts.breaking $(strip $(if $(BASE),--base '$(BASE)') \
+		$(if $(OLD),--old '$(OLD)') $(if $(NEW),--new '$(NEW)'))
 
 .PHONY: test
 # TEST_WORKERS: pytest processes (pytest-xdist): auto = one per core; 0 runs them in this one.

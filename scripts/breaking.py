@@ -8,7 +8,7 @@ from pathlib import Path
 
 import contract.breaking as core
 from contract import cli
-from contract.breaking import check, summary
+from contract.breaking import check, check_files, summary
 from contract.errors import BreakingChangeError
 from contract.layout import SPEC_ROOT
 
@@ -21,15 +21,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--spec", type=Path, default=SPEC_ROOT, help="root spec file in the work tree"
     )
+    parser.add_argument(
+        "--old", type=Path, help="compare two files instead: the spec clients were built from"
+    )
+    parser.add_argument("--new", type=Path, help="and the spec to check against it")
     args = parser.parse_args(argv)
+    if (args.old is None) != (args.new is None):
+        parser.error("--old and --new (OLD and NEW) go together")
+    if args.old is not None and args.base is not None:
+        parser.error("compare two files (--old, --new) or a git reference (--base), not both")
 
     def command() -> None:
-        ref, report = check(args.spec, args.base)
+        if args.old is not None:
+            ref, spec, report = str(args.old), args.new, check_files(args.old, args.new)
+        else:
+            spec = args.spec
+            ref, report = check(args.spec, args.base)
         for change in report.changes:
             print(change)
         if not report.accepted:
-            raise BreakingChangeError(summary(ref, report, args.spec))
-        print(summary(ref, report, args.spec))
+            raise BreakingChangeError(summary(ref, report, spec))
+        print(summary(ref, report, spec))
 
     return cli.run(command)
 

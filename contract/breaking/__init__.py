@@ -1,7 +1,9 @@
 """`make breaking`: compare the spec in the work tree with the spec at a git reference
-(BASE, default: the latest release tag, else main), print each change as breaking or
-compatible with its JSON pointer and a reason, and fail when a change breaks clients without
-a major bump of info.version. A generated client of the old spec must keep working."""
+(BASE, default: the latest release tag, else main), or any two spec files (OLD and NEW: the
+spec a client was built from and the one a provider just published), print each change as
+breaking, compatible or to review with its JSON pointer and a reason, and fail when a change
+breaks clients without a major bump of info.version. A generated client of the old spec must
+keep working."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from pathlib import Path
 
 from contract.breaking._compare import Report, compare, major
 from contract.breaking._git_spec import default_base, extract_spec
+from contract.errors import SpecLoadError
 from contract.generate import bundle
 from contract.layout import display_path
+from contract.spec.source import read_yaml
 
 
 def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
@@ -23,6 +27,19 @@ def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
         base, _ = bundle(base_root, Path(scratch) / "base-bundled")
         head, _ = bundle(spec_root, Path(scratch) / "head-bundled")
         return ref, compare(base, head)
+
+
+def check_files(old: Path, new: Path) -> Report:
+    """Bundle two spec files (a split spec's root or a single file, YAML or JSON) and compare
+    them; a file that is missing or no spec is a SpecLoadError naming it."""
+    for path in (old, new):
+        if not path.is_file():
+            raise SpecLoadError(f"{path}: no such file (OLD and NEW name two spec files)")
+        read_yaml(path)  # a clear error for what is no YAML or JSON before Redocly sees it
+    with tempfile.TemporaryDirectory() as scratch:
+        base, _ = bundle(old.resolve(), Path(scratch) / "old")
+        head, _ = bundle(new.resolve(), Path(scratch) / "new")
+        return compare(base, head)
 
 
 def summary(ref: str, report: Report, spec_root: Path) -> str:

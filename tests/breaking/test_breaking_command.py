@@ -7,6 +7,7 @@ import pytest
 
 from contract.breaking._git_spec import default_base, extract_spec
 from contract.errors import GitRefError
+from contract.layout import BUNDLED_SPEC
 from scripts.breaking import main
 from tests.conftest import edit_spec_file
 from tests.support.scratch_repo import committed_spec_in, git
@@ -118,3 +119,40 @@ def test_a_reference_without_the_spec_folder_is_an_error(
 
     with pytest.raises(GitRefError, match="empty has no openapi/ folder"):
         extract_spec("empty", committed_spec, tmp_path / "released")
+
+
+def test_two_files_compare_a_published_single_file_with_a_split_spec(
+    committed_spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OLD and NEW need no git: the bundled spec a client was built from against a provider's
+    edited split spec, and the other way round."""
+    edit_spec_file(committed_spec, SORT_DIRECTION, remove_desc)
+    published = BUNDLED_SPEC
+
+    assert main(["--old", str(published), "--new", str(committed_spec)]) == 1
+    out, err = capsys.readouterr()
+    assert "cannot remove enum option 'DESC'" in out
+    assert f"against {published}" in err
+
+    assert main(["--old", str(committed_spec), "--new", str(published)]) == 0
+    assert 'enum value "DESC" added' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--old", "missing.yaml", "--new", "missing.yaml"], "missing.yaml: no such file"),
+        (["--old", "a.yaml"], "--old and --new (OLD and NEW) go together"),
+        (["--old", "a.yaml", "--new", "b.yaml", "--base", "HEAD"], "not both"),
+    ],
+)
+def test_two_files_given_wrongly_are_usage_errors(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own exit
+        code = int(str(exc.code))
+
+    assert code == 2
+    assert says in capsys.readouterr().err

@@ -34,8 +34,10 @@ def behaviour_changes(before: Any, after: Any) -> list[Change]:
         at = ("paths", path, method)
         for name in OPERATION_DECLARATIONS:
             found += declaration(schemas, name, old.get(name), new.get(name), (*at, name))
-        olds = {(p.get("in"), p.get("name")): p for p in old.get("parameters", [])}
-        for j, parameter in enumerate(new.get("parameters", [])):
+        olds = {(p.get("in"), p.get("name")): p for p in dicts(old.get("parameters"))}
+        for j, parameter in enumerate(new.get("parameters") or []):
+            if not isinstance(parameter, dict):
+                continue
             was = olds.get((parameter.get("in"), parameter.get("name")))
             if was is None:
                 continue  # a new parameter brings its declaration with it
@@ -49,6 +51,10 @@ def behaviour_changes(before: Any, after: Any) -> list[Change]:
         found += link_changes(old, new, at)
     found += assumption_changes(before, after)
     return sorted(set(found))
+
+
+def dicts(node: Any) -> list[dict[str, Any]]:
+    return [item for item in node if isinstance(item, dict)] if isinstance(node, list) else []
 
 
 def declaration(
@@ -68,6 +74,10 @@ def declaration(
         yield Change(
             where, verdict, Kind.REMOVED, f"{name} no longer declared: {rule['why']}", RULE
         )
+        return
+    if not isinstance(old, dict) or not isinstance(new, dict):  # not a declaration (lint says so)
+        said = f"{name} {show(old)} -> {show(new)}: {rule['why']}"
+        yield Change(where, Verdict.BREAKING, Kind.CHANGED, said, RULE)
         return
     for field, field_schema in (schema.get("properties") or {}).items():
         if field.startswith("x-"):
@@ -131,8 +141,10 @@ def link_changes(old: Any, new: Any, at: tuple[str | int, ...]) -> Iterator[Chan
 
 
 def links_of(operation: Any) -> dict[str, Any]:
-    found = ((operation.get("responses") or {}).get("200") or {}).get("links") or {}
-    return found if isinstance(found, dict) else {}
+    node = operation
+    for key in ("responses", "200", "links"):
+        node = node.get(key) if isinstance(node, dict) else None
+    return {k: v for k, v in node.items() if isinstance(v, dict)} if isinstance(node, dict) else {}
 
 
 def assumption_changes(before: Any, after: Any) -> Iterator[Change]:

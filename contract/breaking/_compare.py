@@ -4,8 +4,10 @@ info.version to accept the breaks that are intended."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from contract.breaking._optic import Diff, OpticReport, run_optic
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.lint.house_rules import contract_changes
 from contract.spec.client_view import client_view
-from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml
+from contract.spec.source import MISSING, escape_pointer_token, lookup, operations, read_yaml
 
 # A component matters to clients where an operation uses it, and Optic reports that use as
 # a diff of the operation too; only security schemes are used by name, not by reference.
@@ -66,10 +68,34 @@ def compare(base: Path, head: Path) -> Report:
 def compare_all(pairs: Sequence[tuple[Path, Path]]) -> list[Report]:
     """Compare each (base, head) pair of bundled spec files; Optic looks at all of them in
     one run, which saves its start-up time for every pair after the first."""
+    documents = [(read_yaml(base), read_yaml(head)) for base, head in pairs]
+    with tempfile.TemporaryDirectory(prefix="optic-") as scratch:
+        inputs = [
+            (
+                for_optic(documents[i][0], base, Path(scratch) / f"{i}-base.json"),
+                for_optic(documents[i][1], head, Path(scratch) / f"{i}-head.json"),
+            )
+            for i, (base, head) in enumerate(pairs)
+        ]
+        reports = run_optic(inputs)
     return [
-        classify(read_yaml(base), read_yaml(head), optic)
-        for (base, head), optic in zip(pairs, run_optic(pairs), strict=True)
+        classify(base_doc, head_doc, optic)
+        for (base_doc, head_doc), optic in zip(documents, reports, strict=True)
     ]
+
+
+def for_optic(document: Any, path: Path, scratch: Path) -> Path:
+    """`path`, or a copy in `scratch` that Optic's loader accepts: OpenAPI 3.1 lets an
+    operation leave out `responses`, which Optic insists on; an empty object says the same."""
+    lacking = [op for _, _, _, op in operations(document) if "responses" not in op]
+    if not lacking:
+        return path
+    for operation in lacking:
+        operation["responses"] = {}
+    scratch.write_text(json.dumps(document), "utf-8")
+    for operation in lacking:
+        del operation["responses"]
+    return scratch
 
 
 def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
@@ -111,6 +137,9 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
                 "optic diff: no check failed",
             )
         )
+    if optic.error is not None:
+        known = (*breaking, *judged)
+        compatible |= set(_unjudged(before, after, known, optic.error))
     return Report(
         sorted(breaking) + sorted(compatible | set(judged)),
         str((base_doc.get("info") or {}).get("version", "")),
@@ -130,3 +159,41 @@ def _required_property(diff: Diff, before: Any, after: Any) -> list[str]:
     if not isinstance(name, str):
         return []
     return [f"{schema.removesuffix('/required')}/properties/{escape_pointer_token(name)}"]
+
+
+def _unjudged(before: Any, after: Any, known: Sequence[Change], error: str) -> Iterator[Change]:
+    """When Optic cannot read a pair, each difference our own rules did not judge: left for a
+    person to review, documentation aside, with why no rule judged it."""
+    for diff in _differences(before, after, "", ""):
+        if any(change.covers(diff.pointer) for change in known):
+            continue
+        reason = describe(diff, before, after)
+        if reason.endswith("documentation only"):
+            yield Change(diff.pointer, Verdict.COMPATIBLE, diff.kind, reason, "our diff")
+        else:
+            said = f"{reason}; Optic could not compare the specs ({error[:200]})"
+            yield Change(diff.pointer, Verdict.REVIEW, diff.kind, said, "our diff: no rule")
+
+
+def _differences(old: Any, new: Any, was: str, now: str) -> Iterator[Diff]:
+    """The smallest differing nodes of two documents, as Optic's diffs name them."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in old.keys() | new.keys():
+            token = "/" + escape_pointer_token(key)
+            if key not in new:
+                yield Diff(Kind.REMOVED, was + token, None)
+            elif key not in old:
+                yield Diff(Kind.ADDED, None, now + token)
+            else:
+                yield from _differences(old[key], new[key], was + token, now + token)
+    elif isinstance(old, list) and isinstance(new, list):
+        for index in range(max(len(old), len(new))):
+            token = f"/{index}"
+            if index >= len(new):
+                yield Diff(Kind.REMOVED, was + token, None)
+            elif index >= len(old):
+                yield Diff(Kind.ADDED, None, now + token)
+            else:
+                yield from _differences(old[index], new[index], was + token, now + token)
+    elif old != new:
+        yield Diff(Kind.CHANGED, was, now)

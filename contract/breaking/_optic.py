@@ -13,7 +13,7 @@ from typing import Any
 from contract._node_tools import run_node_script
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.errors import ToolError
-from contract.layout import OPTIC_CHECK, display_path
+from contract.layout import OPTIC_CHECK
 
 # No telemetry and no update check, whatever a later Optic version enables by default.
 OPTIC_ENV = {"OPTIC_TELEMETRY_LEVEL": "off", "NO_UPDATE_NOTIFIER": "1"}
@@ -36,6 +36,7 @@ class Diff:
 class OpticReport:
     breaking: list[Change]
     unflagged: list[Diff]
+    error: str | None = None  # why Optic could not compare the pair: nothing above is known
 
 
 def run_optic(pairs: Sequence[tuple[Path, Path]]) -> list[OpticReport]:
@@ -43,7 +44,8 @@ def run_optic(pairs: Sequence[tuple[Path, Path]]) -> list[OpticReport]:
     (optic_check.cjs beside this module). It runs in a scratch folder outside any git
     repository, so no optic.yml, .optic.env or git state of the caller changes a verdict.
     Optic validates loosely: validity is `make lint`'s job, and a spec released before a lint
-    rule existed must still compare."""
+    rule existed must still compare. A pair Optic cannot read gets a report that says why,
+    so that the caller can still judge it by other means."""
     request = [{"base": str(base.resolve()), "head": str(head.resolve())} for base, head in pairs]
     with tempfile.TemporaryDirectory() as scratch:
         result = run_node_script(OPTIC_CHECK, json.dumps(request), cwd=Path(scratch), env=OPTIC_ENV)
@@ -54,13 +56,10 @@ def run_optic(pairs: Sequence[tuple[Path, Path]]) -> list[OpticReport]:
     if not isinstance(answers, list) or len(answers) != len(pairs):
         output = (result.stderr.strip() or result.stdout.strip())[-2000:]
         raise ToolError(f"optic gave no results (exit {result.returncode}):\n{output}")
-    reports = []
-    for (base, head), answer in zip(pairs, answers, strict=True):
-        if "error" in answer:
-            where = f"{display_path(base)} -> {display_path(head)}"
-            raise ToolError(f"optic could not compare {where}: {answer['error']}")
-        reports.append(_report(answer))
-    return reports
+    return [
+        OpticReport([], [], str(answer["error"])) if "error" in answer else _report(answer)
+        for answer in answers
+    ]
 
 
 def _report(answer: Any) -> OpticReport:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,11 +11,12 @@ from typing import Any
 import pytest
 
 from contract._node_tools import run_node_tool
-from contract.breaking._compare import Report, compare, compare_all
-from contract.breaking._optic import OPTIC_ENV, run_optic
-from contract.errors import ToolError
+from contract.breaking._compare import Report, classify, compare, compare_all
+from contract.breaking._optic import OPTIC_ENV, OpticReport, run_optic
+from contract.breaking.changes import Verdict
 from contract.generate import bundle, bundle_each
-from contract.layout import OPTIC_STANDARD, SPEC_ROOT
+from contract.layout import BUNDLED_SPEC, OPTIC_STANDARD, SPEC_ROOT
+from contract.spec.source import read_yaml
 from tests.conftest import copy_spec, edit_spec_file
 
 ROOT = "openapi.yaml"
@@ -430,11 +432,30 @@ def test_an_unchanged_spec_has_no_changes(released: Path) -> None:
     assert report.accepted
 
 
-def test_a_spec_optic_cannot_read_is_a_tool_error_naming_the_pair(
+def test_a_pair_optic_cannot_read_gets_its_reason_and_the_other_pairs_their_reports(
     released: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(ToolError, match=r"optic could not compare .* -> .*missing\.yaml: "):
-        run_optic([(released, released), (released, tmp_path / "missing.yaml")])
+    same, unread = run_optic([(released, released), (released, tmp_path / "missing.yaml")])
+
+    assert same.error is None
+    assert unread.error
+    assert (unread.breaking, unread.unflagged) == ([], [])
+
+
+def test_without_optic_each_difference_is_judged_by_our_rules_or_left_to_review() -> None:
+    """A spec Optic cannot read still gets a verdict for every difference."""
+    base = read_yaml(BUNDLED_SPEC)
+    head = copy.deepcopy(base)
+    head["info"]["description"] = "Reworded."
+    head["servers"][0]["url"] = "https://elsewhere.example.com/v2"
+
+    report = classify(base, head, OpticReport([], [], "it fell over"))
+
+    verdicts = {change.pointer: change.verdict for change in report.changes}
+    assert verdicts["/info/description"] is Verdict.COMPATIBLE
+    assert verdicts["/servers/0/url"] is Verdict.REVIEW
+    review = next(c for c in report.changes if c.pointer == "/servers/0/url")
+    assert "Optic could not compare the specs (it fell over)" in review.reason
 
 
 def test_one_optic_run_for_many_pairs_agrees_with_the_optic_cli(

@@ -1,0 +1,111 @@
+"""`make breaking` never crashes: whatever an edit of the spec removes, adds or changes (any
+keyword or value, declarations included), as long as the edited spec is still valid OpenAPI,
+every difference gets a verdict with a JSON pointer and a reason. Hypothesis draws the edits;
+all the pairs of one example go through one Optic run, as `make breaking` sends them."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+
+from contract.breaking._compare import compare_all
+from contract.breaking.changes import Verdict
+from tests.support.spec_facts import SPEC
+
+Place = tuple[str | int, ...]
+PAIRS_PER_EXAMPLE = 12
+# Keys an edit may add: schema and OpenAPI keywords, declarations and their fields.
+KEYS = (
+    "minimum", "maximum", "minLength", "maxLength", "pattern", "format", "enum", "default",
+    "required", "readOnly", "writeOnly", "deprecated", "nullable", "oneOf", "anyOf", "allOf",
+    "additionalProperties", "items", "type", "const", "multipleOf", "uniqueItems",
+    "x-pagination", "x-sorting", "x-filter", "x-query-policy", "match", "case", "unknown",
+    "default-order", "description", "security", "responses", "headers",
+)  # fmt: skip
+
+
+def places(node: Any, at: Place = ()) -> list[Place]:
+    """Every place in the document, the root's children down."""
+    found: list[Place] = [at] if at else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += places(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += places(value, (*at, index))
+    return found
+
+
+PLACES = places(SPEC)
+WORDS = ("", "x", "DESC", "$request.count", "string", "equals", "reject", "#/components")
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 1000) | st.sampled_from(WORDS),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> Any:
+    """The spec with one node removed, added or changed."""
+    document = copy.deepcopy(SPEC)
+    *parent_at, last = draw(st.sampled_from(PLACES))
+    parent: Any = document
+    for token in parent_at:
+        parent = parent[token]
+    action = draw(st.sampled_from(["remove", "add", "change"]))
+    if action == "remove":
+        del parent[last]
+    elif action == "add" and isinstance(parent[last], dict):
+        parent[last][draw(st.sampled_from(KEYS))] = draw(VALUES)
+    elif action == "add" and isinstance(parent[last], list):
+        parent[last].append(draw(VALUES))
+    else:
+        parent[last] = draw(VALUES)
+    return document
+
+
+def is_valid(document: Any) -> bool:
+    """What openapi-spec-validator accepts; it raises many kinds of error for the rest (no
+    version found, a reference that resolves nowhere, ...), each meaning the same here."""
+    try:
+        validate(document)
+    except Exception:
+        return False
+    return True
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(edits=st.lists(edited(), min_size=PAIRS_PER_EXAMPLE, max_size=PAIRS_PER_EXAMPLE))
+def test_every_valid_edit_gets_a_verdict_for_each_difference(
+    edits: list[Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder: Path = tmp_path_factory.mktemp("edits")
+    base = folder / "base.json"
+    base.write_text(json.dumps(SPEC))
+    heads = []
+    for number, document in enumerate(d for d in edits if is_valid(d)):
+        head = folder / f"head-{number}.json"
+        head.write_text(json.dumps(document))
+        heads.append(head)
+
+    reports = compare_all([(base, head) for head in heads])
+
+    for report in reports:
+        for change in report.changes:
+            assert change.verdict in tuple(Verdict)
+            assert change.pointer == "" or change.pointer.startswith("/")
+            assert change.reason.strip()

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 
 from contract.marked_block import replace_marked_block
-from contract.spec.source import PathKey, escape_pointer_token, operations
+from contract.spec.source import PathKey, deref, escape_pointer_token, operations
 
 EXTENSION = "x-assumption"
 ASSUMPTION_SCHEMA: dict[str, Any] = {
@@ -67,15 +67,15 @@ def assumption_errors(
             )
 
 
-def summarize_schema(schema: Any, schemas: dict[str, Any]) -> str:
+def summarize_schema(schema: Any, spec: dict[str, Any]) -> str:
     """A one-line summary of what a schema states: type, bounds, enum, default. A reference
     to an object schema is summarized by its name, one to an enum by its values."""
     if not isinstance(schema, dict):
         return ""
     if "$ref" in schema:
-        name = str(schema["$ref"]).rsplit("/", 1)[-1]
-        target = schemas.get(name, {})
-        return summarize_schema(target, schemas) if "enum" in target else name
+        target = deref(schema, spec)
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]  # the name the table shows
+        return summarize_schema(target, spec) if "enum" in target else name
     parts = [str(schema.get("type", "any"))]
     if "enum" in schema:
         parts.append("one of " + " / ".join(map(str, schema["enum"])))
@@ -110,17 +110,16 @@ def table_rows(spec: dict[str, Any]) -> Iterator[Row]:
             if key.startswith("x-") and isinstance(declaration, dict) and EXTENSION in declaration:
                 yield _row(f"{element} `{key}`", _declared(declaration), declaration)
         for status, response in operation.get("responses", {}).items():
-            name = str(response.get("$ref", "")).rsplit("/", 1)[-1]
-            target = components.get("responses", {}).get(name, response)
+            target = deref(response, spec)
             yield _row(f"{element} → {status}", target.get("description", ""), target)
     for name, parameter in components.get("parameters", {}).items():
         element = f"parameter `{name}` ({parameter.get('in')})"
-        yield _row(element, summarize_schema(parameter.get("schema"), schemas), parameter)
+        yield _row(element, summarize_schema(parameter.get("schema"), spec), parameter)
     for schema_name, schema in schemas.items():
         for prop, prop_schema in schema.get("properties", {}).items():
-            summary = summarize_schema(prop_schema, schemas)
+            summary = summarize_schema(prop_schema, spec)
             if prop_schema.get("type") == "array":
-                summary = f"array of {summarize_schema(prop_schema.get('items'), schemas)}"
+                summary = f"array of {summarize_schema(prop_schema.get('items'), spec)}"
             yield _row(f"`{schema_name}.{prop}`", summary, prop_schema, schema)
 
 

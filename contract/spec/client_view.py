@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract.spec.source import MISSING, escape_pointer_token, lookup, operations, parameters
+from contract.spec.source import escape_pointer_token, inline, operations, parameters
 
 
 def pointer(*tokens: str | int) -> str:
@@ -15,24 +15,9 @@ def pointer(*tokens: str | int) -> str:
 
 def inline_refs(document: Any) -> Any:
     """A copy of `document` with each local reference replaced by its target. A reference
-    that would recurse into itself stays a reference; keys beside `$ref` (OpenAPI 3.1 allows
-    a description there) override the target's."""
-
-    def inline(node: Any, active: frozenset[str]) -> Any:
-        if isinstance(node, list):
-            return [inline(item, active) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#") and ref not in active:
-            target = lookup(document, ref[1:])
-            if target is not MISSING:
-                resolved = inline(target, active | {ref})
-                siblings = {k: inline(v, active) for k, v in node.items() if k != "$ref"}
-                return {**resolved, **siblings} if isinstance(resolved, dict) else resolved
-        return {key: inline(value, active) for key, value in node.items()}
-
-    return inline(document, frozenset())
+    that would recurse into itself, or finds nothing, stays a reference; keys beside `$ref`
+    (OpenAPI 3.1 allows a description there) override the target's."""
+    return inline(document, document, keep_unresolved=True)
 
 
 def client_view(document: Any) -> Any:

@@ -120,16 +120,31 @@ def deref(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
     return node
 
 
-def inline(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
+def inline(
+    node: Any, document: Any, seen: tuple[str, ...] = (), *, keep_unresolved: bool = False
+) -> Any:
     """`node` with every local `$ref`, at any depth, replaced by its target: for instance a
-    standalone JSON Schema that jsonschema can check without the rest of the document."""
+    standalone JSON Schema that jsonschema can check without the rest of the document. With
+    `keep_unresolved`, a reference that recurses into itself (a tree schema, valid OpenAPI),
+    leads elsewhere or to nothing stays a reference instead of a SpecLoadError: what any
+    spec a user compares must survive."""
     if isinstance(node, dict) and isinstance(node.get("$ref"), str):
         ref = str(node["$ref"])
-        return inline(deref(node, document, seen), document, (*seen, ref))
+        try:
+            target = deref(node, document, seen)
+        except SpecLoadError:
+            if not keep_unresolved:
+                raise
+            return {key: inline(value, document, seen, keep_unresolved=True)
+                    for key, value in node.items()}  # fmt: skip
+        return inline(target, document, (*seen, ref), keep_unresolved=keep_unresolved)
     if isinstance(node, dict):
-        return {key: inline(value, document, seen) for key, value in node.items()}
+        return {
+            key: inline(value, document, seen, keep_unresolved=keep_unresolved)
+            for key, value in node.items()
+        }
     if isinstance(node, list):
-        return [inline(item, document, seen) for item in node]
+        return [inline(item, document, seen, keep_unresolved=keep_unresolved) for item in node]
     return node
 
 

@@ -4,6 +4,7 @@ info.version to accept the breaks that are intended."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import tempfile
@@ -87,14 +88,12 @@ def compare_all(pairs: Sequence[tuple[Path, Path]]) -> list[Report]:
 def for_optic(document: Any, path: Path, scratch: Path) -> Path:
     """`path`, or a copy in `scratch` that Optic's loader accepts: OpenAPI 3.1 lets an
     operation leave out `responses`, which Optic insists on; an empty object says the same."""
-    lacking = [op for _, _, _, op in operations(document) if "responses" not in op]
-    if not lacking:
+    if all("responses" in op for _, _, _, op in operations(document)):
         return path
-    for operation in lacking:
-        operation["responses"] = {}
-    scratch.write_text(json.dumps(document), "utf-8")
-    for operation in lacking:
-        del operation["responses"]
+    copied = copy.deepcopy(document)  # the caller's document stays as it was read
+    for _, _, _, operation in operations(copied):
+        operation.setdefault("responses", {})
+    scratch.write_text(json.dumps(copied), "utf-8")
     return scratch
 
 

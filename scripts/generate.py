@@ -8,7 +8,7 @@ from pathlib import Path
 
 import contract.generate as core
 from contract import cli
-from contract.generate import check, generate, refresh_assumptions_table
+from contract.generate import check, generate, refresh_doc_tables
 from contract.layout import GENERATED_DIR, SPEC_ROOT, display_path
 
 
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
             return
         generate(args.spec, args.output)
         if args.output.resolve() == GENERATED_DIR:
-            refresh_assumptions_table(args.output)
+            refresh_doc_tables(args.output)
         print(f"generated {display_path(args.output)}/ from {display_path(args.spec)}")
 
     return cli.run(command)

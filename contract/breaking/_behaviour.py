@@ -16,6 +16,7 @@ from contract.spec.declarations import FILTER, OPERATION_DECLARATIONS
 from contract.spec.source import operations
 
 RULE = "behaviour"
+LINKS = ("responses", "200", "links")  # where an operation's links to the detail live
 
 
 def show(value: Any) -> str:
@@ -126,12 +127,11 @@ def field_change(
 def link_changes(old: Any, new: Any, at: tuple[str | int, ...]) -> Iterator[Change]:
     """A link's parameters say which item property fills the linked operation's parameter:
     clients fetch an item by what the link names."""
-    links = ("responses", "200", "links")
     was, now = links_of(old), links_of(new)
     for name, link in was.items():
         if name in now and link.get("parameters") != now[name].get("parameters"):
             yield Change(
-                pointer(*at, *links, name, "parameters"),
+                pointer(*at, *LINKS, name, "parameters"),
                 Verdict.BREAKING,
                 Kind.CHANGED,
                 f"link {name!r} fills its parameters from elsewhere: "
@@ -142,7 +142,7 @@ def link_changes(old: Any, new: Any, at: tuple[str | int, ...]) -> Iterator[Chan
 
 def links_of(operation: Any) -> dict[str, Any]:
     node = operation
-    for key in ("responses", "200", "links"):
+    for key in LINKS:
         node = node.get(key) if isinstance(node, dict) else None
     return {k: v for k, v in node.items() if isinstance(v, dict)} if isinstance(node, dict) else {}
 

@@ -128,6 +128,6 @@ def not_found_message(base_url: str, prefix: str) -> str:
             fixed = prefix
         else:
             fixed = path + prefix
-        suggested = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], fixed, "", ""))
+        suggested = shown(urlunsplit((parts.scheme, parts.netloc, fixed, "", "")))
         return f"{message}; the spec's paths live under {prefix}: try BASE_URL={suggested}"
     return f"{message}; is BASE_URL the address of this API?"

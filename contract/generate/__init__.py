@@ -1,7 +1,7 @@
 """`make generate`: lint the spec, then write everything derived from it into generated/
-(the bundled spec, Pydantic models, the client package) and the documented-vs-assumed table
-into docs/assumptions.md. `--check` regenerates into a temporary folder and fails with a diff
-when the committed output is stale."""
+(the bundled spec, Pydantic models, the client package) and the generated tables of the docs
+pages (docs/assumptions.md, docs/breaking-changes.md). `--check` regenerates into a temporary
+folder and fails with a diff when the committed output is stale."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ __all__ = [
     "generate",
     "generate_client",
     "generate_models",
-    "refresh_assumptions_table",
+    "refresh_doc_tables",
 ]
 
 
@@ -44,16 +44,23 @@ def generate(root: Path, output_dir: Path) -> None:
     generate_client(bundled, output_dir / "client")
 
 
-def refresh_assumptions_table(output_dir: Path) -> None:
-    """Write the documented-vs-assumed table of the bundle in `output_dir` into
-    docs/assumptions.md, which documents the contract: call it for the contract's own output,
-    not a fixture's."""
-    table = assumptions.render_table(read_yaml(output_dir / "openapi.yaml"))
-    text = ASSUMPTIONS_PAGE.read_text("utf-8")
-    ASSUMPTIONS_PAGE.write_text(assumptions.replace_block(text, table, ASSUMPTIONS_PAGE), "utf-8")
-    text = BREAKING_PAGE.read_text("utf-8")
-    rules = change_rules.rules_table()
-    BREAKING_PAGE.write_text(change_rules.replace_block(text, rules, BREAKING_PAGE), "utf-8")
+def doc_tables(bundled: Path) -> list[tuple[Path, str]]:
+    """Each docs page that holds a generated table, with its text as the contract makes it:
+    the documented-vs-assumed table of `bundled`, and the rules of behaviour changes."""
+    pages = []
+    for page, replace_block, table in (
+        (ASSUMPTIONS_PAGE, assumptions.replace_block, assumptions.render_table(read_yaml(bundled))),
+        (BREAKING_PAGE, change_rules.replace_block, change_rules.rules_table()),
+    ):
+        pages.append((page, replace_block(page.read_text("utf-8"), table, page)))
+    return pages
+
+
+def refresh_doc_tables(output_dir: Path) -> None:
+    """Write the generated tables of the docs pages (doc_tables) from the bundle in
+    `output_dir`: call it for the contract's own output, not a fixture's."""
+    for page, text in doc_tables(output_dir / "openapi.yaml"):
+        page.write_text(text, "utf-8")
 
 
 # Caches that tools and imports leave beside generated code; git ignores them too.
@@ -100,16 +107,12 @@ def check(root: Path, committed: Path) -> None:
 
 
 def check_against(fresh: Path, committed: Path) -> None:
-    """Fail with a diff when `committed` or the table of docs/assumptions.md differs from
+    """Fail with a diff when `committed` or a generated table of the docs pages differs from
     `fresh`, the output of a generation run."""
     report = compare_trees(fresh, committed, display_path(committed))
-    table = assumptions.render_table(read_yaml(fresh / "openapi.yaml"))
-    page = ASSUMPTIONS_PAGE.read_text("utf-8")
-    if assumptions.replace_block(page, table, ASSUMPTIONS_PAGE) != page:
-        report.append(f"stale: {display_path(ASSUMPTIONS_PAGE)} (documented-vs-assumed table)")
-    page = BREAKING_PAGE.read_text("utf-8")
-    if change_rules.replace_block(page, change_rules.rules_table(), BREAKING_PAGE) != page:
-        report.append(f"stale: {display_path(BREAKING_PAGE)} (rules of behaviour changes)")
+    for page, text in doc_tables(fresh / "openapi.yaml"):
+        if page.read_text("utf-8") != text:
+            report.append(f"stale: {display_path(page)} (its generated table)")
     if report:
         raise StaleOutputError(
             "\n".join(report) + "\ngenerated output is stale: run `make generate` and commit it"

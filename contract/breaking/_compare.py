@@ -16,8 +16,8 @@ from typing import Any
 from contract.breaking._behaviour import behaviour_changes
 from contract.breaking._diff_reasons import describe
 from contract.breaking._optic import Diff, OpticReport, run_optic
+from contract.breaking._rules import contract_changes
 from contract.breaking.changes import Change, Kind, Verdict
-from contract.lint.house_rules import contract_changes
 from contract.spec.client_view import client_view
 from contract.spec.source import MISSING, escape_pointer_token, lookup, operations, read_yaml
 
@@ -101,12 +101,24 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
     """Merge Optic's verdicts with our rules' and list each change once."""
     before, after = client_view(base_doc), client_view(head_doc)
     behaviour = behaviour_changes(before, after)
-    judged = [c for c in behaviour if c.verdict is not Verdict.BREAKING]
-    found = (
-        set(optic.breaking)
-        | set(contract_changes(before, after))
-        | {c for c in behaviour if c.verdict is Verdict.BREAKING}
-    )
+    ours = contract_changes(before, after)
+    kept = [c for c in optic.breaking if _overruled(c, before, after, ours) is None]
+    overruled = [
+        Change(c.pointer, Verdict.COMPATIBLE, c.kind, f"{reason} ({c.rule} does not apply)", "ours")
+        for c in optic.breaking
+        if (reason := _overruled(c, before, after, ours)) is not None
+    ]
+    judged = [c for c in behaviour if c.verdict is not Verdict.BREAKING] + overruled
+    found = set(kept) | {c for c in behaviour if c.verdict is Verdict.BREAKING}
+    found |= {
+        c
+        for c in ours
+        if c.verdict is Verdict.BREAKING
+        and not any(
+            o.covers(c.pointer) or (c.covers(o.pointer) and c.kind is not Kind.REMOVED)
+            for o in kept
+        )
+    }
     # The parts of a removed node are not news of their own.
     breaking = [
         change
@@ -117,6 +129,12 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
             and other.covers(change.pointer)
             for other in found
         )
+    ]
+    judged += [
+        c
+        for c in ours
+        if c.verdict is Verdict.COMPATIBLE
+        and not any(b.covers(c.pointer) or c.covers(b.pointer) for b in breaking)
     ]
     compatible = set()
     for diff in optic.unflagged:
@@ -144,6 +162,27 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
         str((base_doc.get("info") or {}).get("version", "")),
         str((head_doc.get("info") or {}).get("version", "")),
     )
+
+
+def _overruled(change: Change, before: Any, after: Any, ours: Sequence[Change]) -> str | None:
+    """Why one of Optic's breaking verdicts does not hold, if it does not: the request
+    media type it concerns is new (old clients never send it), the type it calls narrowed
+    was widened on a request or narrowed on a response, or the property it calls newly
+    required is readOnly (requests never send it)."""
+    tokens = change.pointer.split("/")
+    if "requestBody" in tokens:
+        end = tokens.index("requestBody") + 3  # .../requestBody/content/<media type>
+        if lookup(before, "/".join(tokens[:end])) is MISSING:
+            return "the request media type is new: clients built before never send it"
+    if "type" in change.rule:
+        types = [c for c in ours if c.rule == "ours: type-changed" and change.covers(c.pointer)]
+        if types and all(c.verdict is Verdict.COMPATIBLE for c in types):
+            return types[0].reason
+    if "required" in change.rule:
+        schema = lookup(after, change.pointer)
+        if isinstance(schema, dict) and schema.get("readOnly") is True:
+            return "the property is readOnly: requests never send it"
+    return None
 
 
 def _required_property(diff: Diff, before: Any, after: Any) -> list[str]:

@@ -186,19 +186,19 @@ CASES = {
     "tighter upper bound on a request parameter": Case(
         Expect.BREAKING,
         "query parameter 'count': maximum lowered from 1000 to 500",
-        "ours: request-bound-tightened",
+        "ours: bound-changed",
         ((COUNT, lambda parameter: parameter["schema"].update(maximum=500)),),
     ),
     "tighter lower bound on a request parameter": Case(
         Expect.BREAKING,
         "query parameter 'name': minLength raised from 1 to 3",
-        "ours: request-bound-tightened",
+        "ours: bound-changed",
         ((NAME, lambda parameter: parameter["schema"].update(minLength=3)),),
     ),
     "pattern added to a request parameter": Case(
         Expect.BREAKING,
         "query parameter 'text_id': pattern \"^[a-z_]+$\" added",
-        "ours: request-bound-tightened",
+        "ours: bound-changed",
         ((TEXT_ID, lambda parameter: parameter["schema"].update(pattern="^[a-z_]+$")),),
     ),
     "changed type of a response field": Case(
@@ -283,10 +283,33 @@ CASES = {
             ),
         ),
     ),
+    "widened type of a request parameter": Case(
+        Expect.COMPATIBLE,
+        'type ["integer"] became ["number"], so it accepts wider values',
+        "ours",
+        ((COUNT, lambda parameter: parameter["schema"].update(type="number")),),
+    ),
+    "a response field gets a second type": Case(
+        Expect.BREAKING,
+        "expected response body property 'state' not to be expanded",
+        "optic: prevent response property type changes",
+        (
+            (
+                EVENT_GROUP,
+                lambda schema: schema["properties"]["state"].update(type=["integer", "string"]),
+            ),
+        ),
+    ),
+    "a response field narrowed to fewer values": Case(
+        Expect.COMPATIBLE,
+        "state': minimum 1 added, so it sends narrower values",
+        "ours: bound-changed",
+        ((EVENT_GROUP, lambda schema: schema["properties"]["state"].update(minimum=1)),),
+    ),
     "looser request bounds": Case(
         Expect.COMPATIBLE,
-        "request bound maximum loosened: 1000 -> 5000",
-        "optic diff",
+        "maximum raised from 1000 to 5000, so it accepts wider values",
+        "ours: bound-changed",
         ((COUNT, lambda parameter: parameter["schema"].update(maximum=5000, minimum=0)),),
     ),
     "documentation only": Case(
@@ -301,8 +324,8 @@ CASES = {
     ),
     "a request bound removed": Case(
         Expect.COMPATIBLE,
-        "request bound maxLength loosened: 255 -> none",
-        "optic diff",
+        "maxLength 255 removed, so it accepts wider values",
+        "ours: bound-changed",
         ((NAME, lambda parameter: parameter["schema"].pop("maxLength") and None),),
     ),
     "a contains filter turned into a prefix filter": Case(

@@ -135,7 +135,7 @@ def test_two_files_compare_a_published_single_file_with_a_split_spec(
     assert f"against {published}" in err
 
     assert main(["--old", str(committed_spec), "--new", str(published)]) == 0
-    assert 'enum value "DESC" added' in capsys.readouterr().out
+    assert 'enum values ["DESC"] added' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,536 @@
+"""How a change of one schema breaks clients, judged by the side the schema is on. A request
+schema may only accept more than before (every request an old client sends stays valid); a
+response schema may only promise more (every response an old client reads stays readable).
+So each rule says whether a change makes the set of valid values narrower, wider, or other
+(neither, or no rule can tell), and the side turns that into a verdict: narrower breaks
+requests, wider breaks responses, other breaks both."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from enum import Enum
+from typing import Any
+
+from contract.breaking.changes import Change, Kind, Verdict
+from contract.spec.source import escape_pointer_token
+
+
+class Direction(Enum):
+    NARROWER = "narrower"
+    WIDER = "wider"
+    OTHER = "other"
+
+
+NARROWER, WIDER, OTHER = Direction.NARROWER, Direction.WIDER, Direction.OTHER
+
+LOWER_BOUNDS = (
+    "minimum",
+    "exclusiveMinimum",
+    "minLength",
+    "minItems",
+    "minProperties",
+    "minContains",
+)
+UPPER_BOUNDS = (
+    "maximum",
+    "exclusiveMaximum",
+    "maxLength",
+    "maxItems",
+    "maxProperties",
+    "maxContains",
+)
+# Keywords that add a condition a value must meet: adding one narrows, removing one widens,
+# changing one may do either. (`prefixItems` replaces `items` for the first positions, so
+# any change of it is "other".)
+CONDITIONS = (
+    "format",
+    "const",
+    "contains",
+    "propertyNames",
+    "patternProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "not",
+    "contentSchema",
+    "contentMediaType",
+    "contentEncoding",
+)
+ALTERNATIVES = ("oneOf", "anyOf")  # one more alternative widens
+CONJUNCTION = "allOf"  # one more part narrows
+MATCHES_ANYTHING = frozenset({"", ".*", "^.*$", "^.*", ".*$"})
+SCALARS = frozenset({"boolean", "integer", "number"})
+JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
+
+
+def breaks(direction: Direction, *, request: bool) -> bool:
+    """Narrower breaks old requests, wider breaks old clients' reading of responses."""
+    if direction is OTHER:
+        return True
+    return direction is (NARROWER if request else WIDER)
+
+
+def show(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def consequence(direction: Direction, *, request: bool) -> str:
+    if request:
+        what = {NARROWER: "narrower", WIDER: "wider", OTHER: "different"}[direction]
+        if breaks(direction, request=True):
+            return f"accepts {what} values, so requests that were valid may be rejected"
+        return f"accepts {what} values; every request that was valid still is"
+    what = {NARROWER: "narrower", WIDER: "wider", OTHER: "different"}[direction]
+    if breaks(direction, request=False):
+        return f"may send {what} values than clients were built to read"
+    return f"sends {what} values; clients read every one of them"
+
+
+class _Walk:
+    """Compare two schemas at one place of a request or a response."""
+
+    def __init__(self, label: str, *, request: bool, text: bool) -> None:
+        self.label = label
+        self.request = request
+        self.text = text  # a parameter: every scalar travels as text
+
+    def change(
+        self, at: str, kind: Kind, direction: Direction, what: str, field: str, rule: str
+    ) -> Change:
+        where = f"{self.label} property '{field}'" if field else self.label
+        verdict = (
+            Verdict.BREAKING if breaks(direction, request=self.request) else Verdict.COMPATIBLE
+        )
+        reason = f"{where}: {what}, so it {consequence(direction, request=self.request)}"
+        return Change(at, verdict, kind, reason, f"ours: {rule}")
+
+    def schemas(self, old: Any, new: Any, at: str, field: str = "") -> Iterator[Change]:
+        if old is True or old == {}:
+            old = {}
+        if new is True or new == {}:
+            new = {}
+        if old is False or new is False:
+            if old != new:
+                direction = NARROWER if new is False else WIDER
+                yield self.change(
+                    at,
+                    Kind.CHANGED,
+                    direction,
+                    "now rejects every value" if new is False else "now accepts any value",
+                    field,
+                    "schema-changed",
+                )
+            return
+        if not isinstance(old, dict) or not isinstance(new, dict) or "$ref" in old or "$ref" in new:
+            return
+        yield from self.default(old, new, at, field)
+        yield from self.types(old, new, at, field)
+        yield from self.bounds(old, new, at, field)
+        yield from self.pattern(old, new, at, field)
+        yield from self.multiple_of(old, new, at, field)
+        yield from self.flags(old, new, at, field)
+        yield from self.enum(old, new, at, field)
+        yield from self.conditions(old, new, at, field)
+        yield from self.discriminator(old, new, at, field)
+        yield from self.required(old, new, at, field)
+        yield from self.properties(old, new, at, field)
+        yield from self.composition(old, new, at, field)
+        if "items" in old or "items" in new:
+            yield from self.schemas(
+                old.get("items", {}), new.get("items", {}), f"{at}/items", f"{field}[]"
+            )
+        if old.get("prefixItems") != new.get("prefixItems"):
+            kind = (
+                Kind.CHANGED
+                if "prefixItems" in old and "prefixItems" in new
+                else (Kind.ADDED if "prefixItems" in new else Kind.REMOVED)
+            )
+            yield self.change(
+                f"{at}/prefixItems",
+                kind,
+                OTHER,
+                f"prefixItems {kind.value}: the first items must match other schemas",
+                field,
+                "schema-changed",
+            )
+
+    def default(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        """A client that omits a value (or reads an absent one) gets the default: changing or
+        removing it changes what such a client gets. Adding one documents what was
+        unspecified."""
+        if "default" not in old:
+            return
+        where = f"{self.label} property '{field}'" if field else self.label
+        if "default" not in new:
+            reason = f"{where}: default {show(old['default'])} removed"
+            yield Change(
+                f"{at}/default", Verdict.BREAKING, Kind.REMOVED, reason, "ours: default-changed"
+            )
+        elif new["default"] != old["default"]:
+            reason = (
+                f"{where}: default changed from {show(old['default'])} to {show(new['default'])}"
+            )
+            yield Change(
+                f"{at}/default", Verdict.BREAKING, Kind.CHANGED, reason, "ours: default-changed"
+            )
+
+    def types(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        before, after = type_set(old), type_set(new)
+        if before == after:
+            return
+        direction = type_direction(before, after, text=self.text)
+        what = f"type {show(sorted(before))} became {show(sorted(after))}"
+        yield self.change(f"{at}/type", Kind.CHANGED, direction, what, field, "type-changed")
+
+    def bounds(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        for key in (*LOWER_BOUNDS, *UPPER_BOUNDS):
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            if isinstance(before, bool) or isinstance(after, bool):  # OpenAPI 3.0 exclusive*
+                direction = NARROWER if after is True else WIDER
+                kind = Kind.CHANGED
+                what = f"{key} {show(before)} became {show(after)}"
+            elif before is None and number(after):
+                direction, kind, what = NARROWER, Kind.ADDED, f"{key} {show(after)} added"
+            elif after is None and number(before):
+                direction, kind, what = WIDER, Kind.REMOVED, f"{key} {show(before)} removed"
+            elif isinstance(before, int | float) and isinstance(after, int | float):
+                lower = key in LOWER_BOUNDS
+                raised = after > before
+                direction = NARROWER if raised == lower else WIDER
+                moved = "raised" if raised else "lowered"
+                kind, what = Kind.CHANGED, f"{key} {moved} from {show(before)} to {show(after)}"
+            else:
+                continue
+            yield self.change(f"{at}/{key}", kind, direction, what, field, "bound-changed")
+
+    def pattern(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        before, after = effective_pattern(old), effective_pattern(new)
+        if before == after:
+            return
+        if before is None:
+            direction, kind, what = NARROWER, Kind.ADDED, f"pattern {show(after)} added"
+        elif after is None:
+            direction, kind, what = WIDER, Kind.REMOVED, f"pattern {show(before)} removed"
+        else:
+            direction, kind = OTHER, Kind.CHANGED
+            what = f"pattern changed from {show(before)} to {show(after)}"
+        yield self.change(f"{at}/pattern", kind, direction, what, field, "bound-changed")
+
+    def multiple_of(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        before, after = old.get("multipleOf"), new.get("multipleOf")
+        if before == after or not (number(before) or number(after)):
+            return
+        if not number(before):
+            direction = NARROWER
+        elif not number(after) or (after and before % after == 0):
+            direction = WIDER
+        elif before and after % before == 0:
+            direction = NARROWER
+        else:
+            direction = OTHER
+        what = f"multipleOf {show(before)} became {show(after)}"
+        yield self.change(f"{at}/multipleOf", Kind.CHANGED, direction, what, field, "bound-changed")
+
+    def flags(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        before, after = old.get("uniqueItems") is True, new.get("uniqueItems") is True
+        if before != after:
+            direction = NARROWER if after else WIDER
+            kind = Kind.ADDED if after else Kind.REMOVED
+            yield self.change(
+                f"{at}/uniqueItems",
+                kind,
+                direction,
+                f"uniqueItems {kind.value}",
+                field,
+                "bound-changed",
+            )
+        before_extra, after_extra = old.get("additionalProperties"), new.get("additionalProperties")
+        if before_extra is False or after_extra is False:
+            if before_extra is not after_extra:
+                direction = NARROWER if after_extra is False else WIDER
+                what = "other properties " + (
+                    "now refused" if after_extra is False else "now allowed"
+                )
+                yield self.change(
+                    f"{at}/additionalProperties",
+                    Kind.CHANGED,
+                    direction,
+                    what,
+                    field,
+                    "schema-changed",
+                )
+        elif isinstance(before_extra, dict) or isinstance(after_extra, dict):
+            yield from self.schemas(
+                before_extra if before_extra is not None else {},
+                after_extra if after_extra is not None else {},
+                f"{at}/additionalProperties",
+                f"{field}{{}}",
+            )
+
+    def enum(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        for key in ("enum", "x-extensible-enum"):
+            before, after = old.get(key), new.get(key)
+            if before == after or not (isinstance(before, list) or isinstance(after, list)):
+                continue
+            if not isinstance(before, list):
+                direction, kind, what = NARROWER, Kind.ADDED, f"{key} {show(after)} added"
+            elif not isinstance(after, list):
+                direction, kind, what = WIDER, Kind.REMOVED, f"{key} {show(before)} removed"
+            else:
+                removed = [v for v in before if v not in after]
+                added = [v for v in after if v not in before]
+                if not removed and not added:
+                    continue  # reordered
+                direction = OTHER if removed and added else (NARROWER if removed else WIDER)
+                parts = [f"{show(removed)} removed"] * bool(removed) + [
+                    f"{show(added)} added"
+                ] * bool(added)
+                kind, what = Kind.CHANGED, f"{key} values {' and '.join(parts)}"
+            if key == "x-extensible-enum" and direction is not NARROWER and not self.request:
+                direction = NARROWER  # an extensible enum promises clients tolerate new values
+            yield self.change(f"{at}/{key}", kind, direction, what, field, "enum-changed")
+
+    def conditions(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        for key in CONDITIONS:
+            before, after = old.get(key), new.get(key)
+            if before == after:
+                continue
+            if before is None:
+                direction, kind = NARROWER, Kind.ADDED
+            elif after is None:
+                direction, kind = WIDER, Kind.REMOVED
+            else:
+                direction, kind = OTHER, Kind.CHANGED
+            if key == "format" and kind is Kind.CHANGED:
+                what = f"format changed from {show(before)} to {show(after)}"
+            else:
+                what = f"{key} {kind.value}" + (f": {show(after)}" if after is not None else "")
+            yield self.change(
+                f"{at}/{escape_pointer_token(key)}",
+                kind,
+                direction,
+                what,
+                field,
+                "condition-changed",
+            )
+
+    def discriminator(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        """Clients choose the part of a union by the discriminator property: another name
+        sends them (and servers) looking in the wrong place."""
+        before, after = old.get("discriminator"), new.get("discriminator")
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return
+        if before.get("propertyName") != after.get("propertyName"):
+            what = (
+                f"discriminator property {show(before.get('propertyName'))} became "
+                f"{show(after.get('propertyName'))}"
+            )
+            yield self.change(
+                f"{at}/discriminator/propertyName",
+                Kind.CHANGED,
+                OTHER,
+                what,
+                field,
+                "discriminator-changed",
+            )
+
+    def required(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        """A request property that is now required breaks the clients that leave it out; a
+        response property that is no longer required breaks the clients that read it.
+        readOnly properties are never sent, writeOnly ones never read."""
+        before, after = set(old.get("required") or []), set(new.get("required") or [])
+        properties = new.get("properties") or {}
+        for name in sorted(after - before if self.request else before - after):
+            schema = properties.get(name) or (old.get("properties") or {}).get(name) or {}
+            if (
+                isinstance(schema, dict)
+                and schema.get("readOnly" if self.request else "writeOnly") is True
+            ):
+                continue
+            if not self.request and name not in properties:
+                continue  # a removed response property: reported once, below
+            child = f"{field}.{name}" if field else name
+            what = "now required" if self.request else "no longer required"
+            yield self.change(
+                f"{at}/properties/{escape_pointer_token(name)}",
+                Kind.CHANGED,
+                NARROWER if self.request else WIDER,
+                what,
+                child,
+                "required-changed",
+            )
+
+    def properties(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
+        for name, schema in old_props.items():
+            child = f"{field}.{name}" if field else name
+            place = f"{at}/properties/{escape_pointer_token(name)}"
+            if name in new_props:
+                yield from self.schemas(schema, new_props[name], place, child)
+            elif not self.request and name in (old.get("required") or []):
+                yield self.change(place, Kind.REMOVED, WIDER, "removed", child, "property-removed")
+
+    def composition(
+        self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
+    ) -> Iterator[Change]:
+        for key in (*ALTERNATIVES, CONJUNCTION):
+            before, after = old.get(key) or [], new.get(key) or []
+            if before == after or not isinstance(before, list) or not isinstance(after, list):
+                continue
+            if not before or not after:
+                # a value must now match (or no longer match) some of these parts
+                direction, kind = (NARROWER, Kind.ADDED) if after else (WIDER, Kind.REMOVED)
+                what = f"{key} {kind.value}: {show(after or before, 60)}"
+                yield self.change(
+                    f"{at}/{key}", kind, direction, what, field, "composition-changed"
+                )
+                continue
+            removed, added, paired = match(before, after)
+            grows = WIDER if key in ALTERNATIVES else NARROWER
+            shrinks = NARROWER if key in ALTERNATIVES else WIDER
+            for index in removed:
+                what = f"{key} part {index} removed: {show(before[index], 60)}"
+                yield self.change(
+                    f"{at}/{key}/{index}", Kind.REMOVED, shrinks, what, field, "composition-changed"
+                )
+            for index in added:
+                what = f"{key} part {index} added: {show(after[index], 60)}"
+                yield self.change(
+                    f"{at}/{key}/{index}", Kind.ADDED, grows, what, field, "composition-changed"
+                )
+            for i, j in paired:
+                yield from self.schemas(before[i], after[j], f"{at}/{key}/{j}", field)
+
+
+def match(
+    before: Sequence[Any], after: Sequence[Any]
+) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+    """The parts of a oneOf/anyOf/allOf that went, came, or stayed (perhaps edited): equal
+    parts match first, then parts with the same title, then the most alike parts, as long
+    as at least half of what they say is the same."""
+    left, right = list(range(len(before))), list(range(len(after)))
+    paired: list[tuple[int, int]] = []
+
+    def pair(i: int, j: int) -> None:
+        left.remove(i)
+        right.remove(j)
+        if before[i] != after[j]:
+            paired.append((i, j))
+
+    for i in list(left):
+        j = next((j for j in right if before[i] == after[j]), None)
+        if j is not None:
+            pair(i, j)
+    for i in list(left):
+        j = next(
+            (j for j in right if title(before[i]) and title(before[i]) == title(after[j])), None
+        )
+        if j is not None:
+            pair(i, j)
+    scored = sorted(
+        ((likeness(before[i], after[j]), i, j) for i in left for j in right), reverse=True
+    )
+    for score, i, j in scored:
+        if score >= 0.5 and i in left and j in right:
+            pair(i, j)
+    return left, right, paired
+
+
+def leaves(node: Any, path: str = "") -> set[str]:
+    if isinstance(node, dict):
+        return {leaf for key, value in node.items() for leaf in leaves(value, f"{path}/{key}")}
+    if isinstance(node, list):
+        return {leaf for i, value in enumerate(node) for leaf in leaves(value, f"{path}/{i}")}
+    return {f"{path}={json.dumps(node)}"}
+
+
+def likeness(a: Any, b: Any) -> float:
+    """The share of their leaves (pointer and value) that two schemas have in common."""
+    mine, theirs = leaves(a), leaves(b)
+    return len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
+
+
+def title(schema: Any) -> str:
+    return str(schema.get("title", "")) if isinstance(schema, dict) else ""
+
+
+def number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def effective_pattern(schema: dict[str, Any]) -> str | None:
+    pattern = schema.get("pattern")
+    return pattern if isinstance(pattern, str) and pattern not in MATCHES_ANYTHING else None
+
+
+def type_set(schema: dict[str, Any]) -> frozenset[str]:
+    """The JSON types a schema allows; no `type` allows any, `nullable` (OpenAPI 3.0) adds
+    null."""
+    declared = schema.get("type")
+    if declared is None:
+        types = set(JSON_TYPES)
+    elif isinstance(declared, list):
+        types = {str(t) for t in declared}
+    else:
+        types = {str(declared)}
+    if schema.get("nullable") is True:
+        types.add("null")
+    return frozenset(types)
+
+
+def type_direction(before: frozenset[str], after: frozenset[str], *, text: bool) -> Direction:
+    """Wider when every old type is still allowed (an integer is a number; in a parameter,
+    where values travel as text, a string takes any scalar), narrower when every new type
+    was allowed before."""
+
+    def within(types: frozenset[str], others: frozenset[str]) -> bool:
+        return all(
+            t in others
+            or (t == "integer" and "number" in others)
+            or (text and t in SCALARS and "string" in others)
+            for t in types
+        )
+
+    if within(before, after):
+        return WIDER
+    if within(after, before):
+        return NARROWER
+    return OTHER
+
+
+def schema_changes(
+    old: Any, new: Any, at: str, label: str, *, request: bool, text: bool = False
+) -> Iterator[Change]:
+    """Every change between the schemas `old` and `new` at `at`, judged for its side;
+    `text` for a parameter's schema, whose values travel as text."""
+    yield from _Walk(label, request=request, text=text).schemas(old, new, at)

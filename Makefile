@@ -84,6 +84,9 @@ breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: la
 	$(PY) -m scripts.breaking $(strip $(if $(BASE),--base '$(BASE)') \
 		$(if $(OLD),--old '$(OLD)') $(if $(NEW),--new '$(NEW)'))
 
+breaking-agreement: $(VENV) $(NODE) ## Measure how often make breaking agrees with oasdiff on oasdiff's own checker test pairs
+	$(PY) -m benchmarks.agreement
+
 .PHONY: test
 # TEST_WORKERS: pytest processes (pytest-xdist): auto = one per core; 0 runs them in this one.
 TEST_WORKERS ?= auto

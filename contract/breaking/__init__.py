@@ -10,12 +10,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from contract.breaking._compare import Report, compare, major
+from contract.breaking._compare import Report, compare, compare_all, major
 from contract.breaking._git_spec import default_base, extract_spec
 from contract.errors import SpecLoadError
 from contract.generate import bundle
 from contract.layout import display_path
 from contract.spec.source import read_yaml
+
+__all__ = ["Report", "check", "check_files", "compare", "compare_all", "summary"]
 
 
 def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:

@@ -418,6 +418,9 @@ class _Walk:
             removed, added, paired = match(before, after)
             grows = WIDER if key in ALTERNATIVES else NARROWER
             shrinks = NARROWER if key in ALTERNATIVES else WIDER
+            if key != "oneOf":  # in anyOf and allOf a repeated part says nothing more
+                removed = [i for i in removed if before[i] not in after]
+                added = [j for j in added if after[j] not in before]
             for index in removed:
                 what = f"{key} part {index} removed: {show(before[index], 60)}"
                 yield self.change(

@@ -142,7 +142,7 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
             USED_BY_NAME
         ):
             continue
-        places = (diff.pointer, *_required_property(diff, before, after))
+        places = _places(diff, before, after)
         if any(change.covers(place) for change in (*breaking, *judged) for place in places):
             continue
         compatible.add(
@@ -154,9 +154,11 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
                 "optic diff: no check failed",
             )
         )
+    known = (*breaking, *judged, *compatible)
     if optic.error is not None:
-        known = (*breaking, *judged)
         compatible |= set(_unjudged(before, after, known, optic.error))
+    else:
+        compatible |= set(_unflagged(before, after, known))
     return Report(
         sorted(breaking) + sorted(compatible | set(judged)),
         str((base_doc.get("info") or {}).get("version", "")),
@@ -185,25 +187,37 @@ def _overruled(change: Change, before: Any, after: Any, ours: Sequence[Change]) 
     return None
 
 
-def _required_property(diff: Diff, before: Any, after: Any) -> list[str]:
-    """An entry of a `required` list stands for the property it names: removing `text_id`
-    from the properties also removes it from `required`, which is the same change."""
-    schema, _, index = diff.pointer.rpartition("/")
-    if not schema.endswith("/required") or not index.isdigit():
-        return []
+def _places(diff: Diff, before: Any, after: Any) -> list[str]:
+    """The pointers a diff stands for. An entry of a `required` list (or the whole list)
+    stands for the properties it names: removing `text_id` from the properties also removes
+    it from `required`, which is the same change; `nullable` stands for the schema's type."""
+    places = [diff.pointer]
     old = lookup(before, diff.before) if diff.before is not None else MISSING
     new = lookup(after, diff.after) if diff.after is not None else MISSING
-    name = new if isinstance(new, str) else old
-    if not isinstance(name, str):
-        return []
-    return [f"{schema.removesuffix('/required')}/properties/{escape_pointer_token(name)}"]
+    parent, _, last = diff.pointer.rpartition("/")
+    if last == "nullable":
+        places.append(f"{parent}/type")
+    if last == "required":
+        schema, listed = (
+            parent,
+            [*(old if isinstance(old, list) else []), *(new if isinstance(new, list) else [])],
+        )
+    elif parent.endswith("/required") and last.isdigit():
+        schema, listed = parent.removesuffix("/required"), [new if isinstance(new, str) else old]
+    else:
+        return places
+    return places + [
+        f"{schema}/properties/{escape_pointer_token(name)}"
+        for name in listed
+        if isinstance(name, str)
+    ]
 
 
 def _unjudged(before: Any, after: Any, known: Sequence[Change], error: str) -> Iterator[Change]:
     """When Optic cannot read a pair, each difference our own rules did not judge: left for a
     person to review, documentation aside, with why no rule judged it."""
     for diff in _differences(before, after, "", ""):
-        if any(change.covers(diff.pointer) for change in known):
+        if any(change.covers(place) for change in known for place in _places(diff, before, after)):
             continue
         reason = describe(diff, before, after)
         if reason.endswith("documentation only"):
@@ -211,6 +225,24 @@ def _unjudged(before: Any, after: Any, known: Sequence[Change], error: str) -> I
         else:
             said = f"{reason}; Optic could not compare the specs ({error[:200]})"
             yield Change(diff.pointer, Verdict.REVIEW, diff.kind, said, "our diff: no rule")
+
+
+def _unflagged(before: Any, after: Any, known: Sequence[Change]) -> Iterator[Change]:
+    """Each difference of the operations that neither Optic's diff nor our rules listed
+    (Optic merges allOf parts, say): compatible, since no rule flags it, but listed, so that
+    every difference has a verdict."""
+    for diff in _differences(before, after, "", ""):
+        if diff.pointer.startswith(SEEN_THROUGH_OPERATIONS) and not diff.pointer.startswith(
+            USED_BY_NAME
+        ):
+            continue
+        places = _places(diff, before, after)
+        if any(c.covers(p) or c.pointer.startswith(p + "/") for c in known for p in places):
+            continue
+        reason = describe(diff, before, after)
+        yield Change(
+            diff.pointer, Verdict.COMPATIBLE, diff.kind, reason, "our diff: no rule flagged it"
+        )
 
 
 def _differences(old: Any, new: Any, was: str, now: str) -> Iterator[Diff]:

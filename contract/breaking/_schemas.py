@@ -367,24 +367,21 @@ class _Walk:
         response property that is no longer required breaks the clients that read it.
         readOnly properties are never sent, writeOnly ones never read."""
         before, after = set(old.get("required") or []), set(new.get("required") or [])
-        properties = new.get("properties") or {}
-        for name in sorted(after - before if self.request else before - after):
-            schema = properties.get(name) or (old.get("properties") or {}).get(name) or {}
-            if (
-                isinstance(schema, dict)
-                and schema.get("readOnly" if self.request else "writeOnly") is True
-            ):
+        properties = {**(old.get("properties") or {}), **(new.get("properties") or {})}
+        exempt = "readOnly" if self.request else "writeOnly"
+        for name in sorted(before ^ after):
+            schema = properties.get(name)
+            if isinstance(schema, dict) and schema.get(exempt) is True:
                 continue
-            if not self.request and name not in properties:
-                continue  # a removed response property: reported once, below
-            child = f"{field}.{name}" if field else name
-            what = "now required" if self.request else "no longer required"
+            if name not in (new.get("properties") or {}) and name in before:
+                continue  # a removed property: reported once, with its removal
+            required = name in after
             yield self.change(
                 f"{at}/properties/{escape_pointer_token(name)}",
                 Kind.CHANGED,
-                NARROWER if self.request else WIDER,
-                what,
-                child,
+                NARROWER if required else WIDER,
+                "now required" if required else "no longer required",
+                f"{field}.{name}" if field else name,
                 "required-changed",
             )
 
@@ -419,6 +416,13 @@ class _Walk:
             grows = WIDER if key in ALTERNATIVES else NARROWER
             shrinks = NARROWER if key in ALTERNATIVES else WIDER
             if key != "oneOf":  # in anyOf and allOf a repeated part says nothing more
+                repeated = [(i, Kind.REMOVED) for i in removed if before[i] in after]
+                repeated += [(j, Kind.ADDED) for j in added if after[j] in before]
+                for index, kind in repeated:
+                    what = f"{key} part {index} {kind.value}, which repeats a part that stays"
+                    reason = f"{self.label}: {what}: nothing changes"
+                    rule = "ours: composition-changed"
+                    yield Change(f"{at}/{key}/{index}", Verdict.COMPATIBLE, kind, reason, rule)
                 removed = [i for i in removed if before[i] not in after]
                 added = [j for j in added if after[j] not in before]
             for index in removed:

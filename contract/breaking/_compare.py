@@ -176,7 +176,7 @@ def _overruled(change: Change, before: Any, after: Any, ours: Sequence[Change]) 
         end = tokens.index("requestBody") + 3  # .../requestBody/content/<media type>
         if lookup(before, "/".join(tokens[:end])) is MISSING:
             return "the request media type is new: clients built before never send it"
-    if "type" in change.rule:
+    if change.rule.endswith("type changes"):
         types = [c for c in ours if c.rule == "ours: type-changed" and change.covers(c.pointer)]
         if types and all(c.verdict is Verdict.COMPATIBLE for c in types):
             return types[0].reason

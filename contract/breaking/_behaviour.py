@@ -11,7 +11,7 @@ from typing import Any
 
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.spec.change_rules import change_rules, field_rule
-from contract.spec.client_view import pointer
+from contract.spec.client_view import parameter_key, pointer
 from contract.spec.declarations import FILTER, OPERATION_DECLARATIONS
 from contract.spec.source import operations
 
@@ -35,11 +35,11 @@ def behaviour_changes(before: Any, after: Any) -> list[Change]:
         at = ("paths", path, method)
         for name in OPERATION_DECLARATIONS:
             found += declaration(schemas, name, old.get(name), new.get(name), (*at, name))
-        olds = {(p.get("in"), p.get("name")): p for p in dicts(old.get("parameters"))}
+        olds = {parameter_key(p): p for p in dicts(old.get("parameters"))}
         for j, parameter in enumerate(new.get("parameters") or []):
             if not isinstance(parameter, dict):
                 continue
-            was = olds.get((parameter.get("in"), parameter.get("name")))
+            was = olds.get(parameter_key(parameter))
             if was is None:
                 continue  # a new parameter brings its declaration with it
             found += declaration(

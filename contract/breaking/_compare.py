@@ -135,6 +135,7 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
         for c in ours
         if c.verdict is Verdict.COMPATIBLE
         and not any(b.covers(c.pointer) or c.covers(b.pointer) for b in breaking)
+        and not any(o.covers(c.pointer) for o in overruled)  # the overruling says it
     ]
     compatible = set()
     for diff in optic.unflagged:
@@ -161,9 +162,14 @@ def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
         compatible |= set(_unflagged(before, after, known))
     return Report(
         sorted(breaking) + sorted(compatible | set(judged)),
-        str((base_doc.get("info") or {}).get("version", "")),
-        str((head_doc.get("info") or {}).get("version", "")),
+        _version(base_doc),
+        _version(head_doc),
     )
+
+
+def _version(document: Any) -> str:
+    info = document.get("info") if isinstance(document, dict) else None
+    return str(info.get("version", "")) if isinstance(info, dict) else ""
 
 
 def _overruled(change: Change, before: Any, after: Any, ours: Sequence[Change]) -> str | None:
@@ -173,8 +179,13 @@ def _overruled(change: Change, before: Any, after: Any, ours: Sequence[Change]) 
     required is readOnly (requests never send it)."""
     tokens = change.pointer.split("/")
     if "requestBody" in tokens:
-        end = tokens.index("requestBody") + 3  # .../requestBody/content/<media type>
-        if lookup(before, "/".join(tokens[:end])) is MISSING:
+        body = "/".join(tokens[: tokens.index("requestBody") + 1])
+        media_type = "/".join(tokens[: tokens.index("requestBody") + 3])  # .../content/<type>
+        new_body = lookup(after, body)
+        required = isinstance(new_body, dict) and new_body.get("required") is True
+        if lookup(before, body) is MISSING and not required:
+            return "the request body is new and optional: clients built before send none"
+        if lookup(before, body) is not MISSING and lookup(before, media_type) is MISSING:
             return "the request media type is new: clients built before never send it"
     if change.rule.endswith("type changes"):
         types = [c for c in ours if c.rule == "ours: type-changed" and change.covers(c.pointer)]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from contract.breaking._schemas import schema_changes
+from contract.breaking._schemas import mapping, same, schema_changes
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.spec.client_view import parameter_key, pointer
 from contract.spec.source import HTTP_METHODS, operations
@@ -54,7 +54,7 @@ def endpoints(view: Any) -> dict[Endpoint, tuple[tuple[str, ...], Any]]:
             ("paths", path, method),
             operation,
         )
-    for name, item in (view.get("webhooks") or {}).items():
+    for name, item in mapping(view.get("webhooks")).items():
         for method in HTTP_METHODS:
             if isinstance(item, dict) and isinstance(item.get(method), dict):
                 found[("webhooks", str(name), method)] = (
@@ -77,7 +77,10 @@ def parameter_keys(at: tuple[str, ...], operation: Any) -> dict[tuple[str, str],
     renamed one is the same parameter."""
     places = PATH_PARAMETER.findall(at[1]) if at[0] == "paths" else []
     keyed = {}
-    for i, parameter in enumerate(operation.get("parameters") or []):
+    listed = operation.get("parameters")
+    for i, parameter in enumerate(listed if isinstance(listed, list) else []):
+        if not isinstance(parameter, dict):
+            continue
         where, name = parameter_key(parameter)
         if where == "path" and f"{{{name}}}" in places:
             name = f"#{places.index(f'{{{name}}}')}"
@@ -103,13 +106,34 @@ def parameter_changes(
             )
             continue
         j, counterpart = current[key]
-        old_schema, new_schema = parameter.get("schema", {}), counterpart.get("schema", {})
-        at = pointer(*new_at, "parameters", j, "schema")
+        (old_schema, _), (new_schema, at) = (
+            value_schema(parameter, old_at, i),
+            value_schema(counterpart, new_at, j),
+        )
         if one_or_many(parameter, old_schema, counterpart, new_schema):
-            new_schema, at = new_schema.get("items", {}), f"{at}/items"
+            what = "a single value became a list sent as the parameter repeated"
+            reason = f"{label}: {what}, so a request with one value is still valid"
+            yield Change(
+                f"{at}/type", Verdict.COMPATIBLE, Kind.CHANGED, reason, "ours: type-changed"
+            )
+            old_schema = {"type": "array", "items": old_schema}
         yield from schema_changes(
             old_schema, new_schema, at, label, request=not incoming, text=True
         )
+
+
+def value_schema(parameter: Any, at: tuple[str, ...], index: int) -> tuple[Any, str]:
+    """The schema of a parameter's value and where it is: `schema`, or the one of its
+    single media type (`content`)."""
+    here = pointer(*at, "parameters", index)
+    if "schema" in parameter or not isinstance(parameter.get("content"), dict):
+        return parameter.get("schema", {}), f"{here}/schema"
+    for media, content in parameter["content"].items():
+        if isinstance(content, dict):
+            return content.get("schema", {}), pointer(
+                *at, "parameters", index, "content", media, "schema"
+            )
+    return {}, f"{here}/schema"
 
 
 def one_or_many(old: Any, old_schema: Any, new: Any, new_schema: Any) -> bool:
@@ -147,14 +171,22 @@ def body_changes(
         yield breaking(
             pointer(*old_at, "requestBody"), Kind.REMOVED, reason, "request-body-removed"
         )
-    elif (
-        isinstance(new_body, dict)
-        and new_body.get("required") is True
-        and not incoming
-        and (not isinstance(old_body, dict) or old_body.get("required") is not True)
-    ):
-        reason = "request body now required: clients that send none are refused"
-        yield breaking(f"{body_at}/required", Kind.CHANGED, reason, "request-body-required")
+    elif incoming and isinstance(new_body, dict):
+        if (
+            isinstance(old_body, dict)
+            and old_body.get("required") is True
+            and new_body.get("required") is not True
+        ):
+            reason = "request body no longer always sent: consumers that read it may find none"
+            yield breaking(f"{body_at}/required", Kind.CHANGED, reason, "request-body-required")
+    elif isinstance(new_body, dict) and new_body.get("required") is True:
+        reason = "clients that send none are refused"
+        if not isinstance(old_body, dict):
+            reason = f"required request body added: {reason}"
+            yield breaking(body_at, Kind.ADDED, reason, "request-body-required")
+        elif old_body.get("required") is not True:
+            reason = f"request body now required: {reason}"
+            yield breaking(f"{body_at}/required", Kind.CHANGED, reason, "request-body-required")
     if isinstance(old_body, dict) and isinstance(new_body, dict):
         yield from content_changes(
             old_body.get("content"),
@@ -163,8 +195,8 @@ def body_changes(
             "request body",
             request=not incoming,
         )
-    new_responses = new.get("responses") or {}
-    for status, response in (old.get("responses") or {}).items():
+    new_responses = mapping(new.get("responses"))
+    for status, response in mapping(old.get("responses")).items():
         counterpart = new_responses.get(status)
         if isinstance(response, dict) and isinstance(counterpart, dict):
             # a removed status is Optic's finding
@@ -180,14 +212,15 @@ def body_changes(
                 counterpart.get("headers"),
                 (*at, "responses", status, "headers"),
                 status,
+                incoming=incoming,
             )
 
 
 def content_changes(
     old: Any, new: Any, at: tuple[str, ...], label: str, *, request: bool
 ) -> Iterator[Change]:
-    new = new or {}
-    for media, content in (old or {}).items():
+    new = mapping(new)
+    for media, content in mapping(old).items():
         if media not in new:
             reason = f"{label}: media type {media} removed, so clients that " + (
                 "send it are refused" if request else "expect it get something else"
@@ -206,15 +239,30 @@ def content_changes(
             )
 
 
-def header_changes(old: Any, new: Any, at: tuple[str, ...], status: str) -> Iterator[Change]:
+def header_changes(
+    old: Any, new: Any, at: tuple[str, ...], status: str, *, incoming: bool
+) -> Iterator[Change]:
     """A response header a client reads must stay: removed, or no longer required, breaks
-    the clients that rely on it. An optional header that goes was never promised."""
-    old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
-    for name, header in old.items():
+    the clients that rely on it. An optional header that goes was never promised. Header
+    names are case-insensitive. On a webhook the consumer sends the response, so its
+    headers are judged as a request's."""
+    current = {str(name).lower(): (name, h) for name, h in mapping(new).items()}
+    for name, header in mapping(old).items():
         if not isinstance(header, dict):
             continue
         label = f"response {status} header '{name}'"
-        counterpart = new.get(name, new.get(name.lower()))
+        new_name, counterpart = current.get(str(name).lower(), (name, None))
+        if incoming:
+            if isinstance(counterpart, dict):
+                yield from schema_changes(
+                    header.get("schema", {}),
+                    counterpart.get("schema", {}),
+                    pointer(*at, new_name, "schema"),
+                    label,
+                    request=True,
+                    text=True,
+                )
+            continue
         if not isinstance(counterpart, dict):
             if header.get("required") is True:
                 reason = f"{label} removed: clients that read it find nothing"
@@ -223,20 +271,21 @@ def header_changes(old: Any, new: Any, at: tuple[str, ...], status: str) -> Iter
         if header.get("required") is True and counterpart.get("required") is not True:
             reason = f"{label} no longer required: clients that read it may find nothing"
             yield breaking(
-                pointer(*at, name, "required"), Kind.CHANGED, reason, "response-header-removed"
+                pointer(*at, new_name, "required"), Kind.CHANGED, reason, "response-header-removed"
             )
         yield from schema_changes(
             header.get("schema", {}),
             counterpart.get("schema", {}),
-            pointer(*at, name, "schema"),
+            pointer(*at, new_name, "schema"),
             label,
             request=False,
+            text=True,
         )
 
 
 def security_scheme_changes(before: Any, after: Any) -> Iterator[Change]:
-    old = (before.get("components") or {}).get("securitySchemes") or {}
-    new = (after.get("components") or {}).get("securitySchemes") or {}
+    old = mapping(mapping(before.get("components")).get("securitySchemes"))
+    new = mapping(mapping(after.get("components")).get("securitySchemes"))
     used = {
         name
         for _, _, _, op in operations(before)
@@ -255,10 +304,12 @@ def security_scheme_changes(before: Any, after: Any) -> Iterator[Change]:
             yield breaking(at, Kind.REMOVED, reason, "security-scheme-removed")
             continue
         for field in SCHEME_FIELDS:
-            if scheme.get(field) != new[name].get(field):
+            was, now = mapping(scheme).get(field), mapping(new[name]).get(field)
+            if field == "flows":
+                was, now = flow_endpoints(was), flow_endpoints(now)
+            if not same(was, now):
                 reason = (
-                    f"security scheme '{name}': {field} changed from "
-                    f"{show(scheme.get(field))} to {show(new[name].get(field))}"
+                    f"security scheme '{name}': {field} changed from {show(was)} to {show(now)}"
                 )
                 yield breaking(f"{at}/{field}", Kind.CHANGED, reason, "security-scheme-changed")
 
@@ -269,11 +320,26 @@ Requirement = frozenset[tuple[str, tuple[str, ...]]]
 def requirements(view: Any, operation: Any) -> set[Requirement]:
     """The alternatives an operation accepts; the empty requirement means no credentials."""
     listed = operation["security"] if "security" in operation else view.get("security")
-    if not listed:
+    if not isinstance(listed, list) or not listed:
         return {frozenset()}
+    return {requirement(item) for item in listed if isinstance(item, dict)}
+
+
+def requirement(item: dict[str, Any]) -> Requirement:
+    """One alternative: each scheme it names with the scopes it asks for."""
+    found = set()
+    for name, scopes in item.items():
+        asked = scopes if isinstance(scopes, list) else []
+        found.add((str(name), tuple(sorted(str(scope) for scope in asked))))
+    return frozenset(found)
+
+
+def flow_endpoints(flows: Any) -> dict[str, Any]:
+    """What a client of each OAuth flow uses: its URLs. Scopes are judged through the
+    operations that ask for them, descriptions not at all."""
     return {
-        frozenset((name, tuple(sorted(scopes or []))) for name, scopes in item.items())
-        for item in listed
+        flow: {k: v for k, v in mapping(settings).items() if k.endswith("Url")}
+        for flow, settings in mapping(flows).items()
     }
 
 

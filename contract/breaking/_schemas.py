@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from enum import Enum
+from fractions import Fraction
 from typing import Any
 
 from contract.breaking.changes import Change, Kind, Verdict
@@ -61,7 +62,10 @@ CONDITIONS = (
     "contentMediaType",
     "contentEncoding",
 )
-ALTERNATIVES = ("oneOf", "anyOf")  # one more alternative widens
+# One more alternative widens. oneOf is read as a union, as generated clients read it: that
+# a value matching two parts fails a oneOf (so an overlapping part added to a request can
+# refuse values) is not judged.
+ALTERNATIVES = ("oneOf", "anyOf")
 CONJUNCTION = "allOf"  # one more part narrows
 MATCHES_ANYTHING = frozenset({"", ".*", "^.*$", "^.*", ".*$"})
 SCALARS = frozenset({"boolean", "integer", "number"})
@@ -129,6 +133,7 @@ class _Walk:
             return
         if not isinstance(old, dict) or not isinstance(new, dict) or "$ref" in old or "$ref" in new:
             return
+        old, new = normalized(old), normalized(new)
         yield from self.default(old, new, at, field)
         yield from self.types(old, new, at, field)
         yield from self.bounds(old, new, at, field)
@@ -145,7 +150,7 @@ class _Walk:
             yield from self.schemas(
                 old.get("items", {}), new.get("items", {}), f"{at}/items", f"{field}[]"
             )
-        if old.get("prefixItems") != new.get("prefixItems"):
+        if not same(meaning(old.get("prefixItems")), meaning(new.get("prefixItems"))):
             kind = (
                 Kind.CHANGED
                 if "prefixItems" in old and "prefixItems" in new
@@ -174,7 +179,7 @@ class _Walk:
             yield Change(
                 f"{at}/default", Verdict.BREAKING, Kind.REMOVED, reason, "ours: default-changed"
             )
-        elif new["default"] != old["default"]:
+        elif not same(new["default"], old["default"]):
             reason = (
                 f"{where}: default changed from {show(old['default'])} to {show(new['default'])}"
             )
@@ -197,13 +202,9 @@ class _Walk:
     ) -> Iterator[Change]:
         for key in (*LOWER_BOUNDS, *UPPER_BOUNDS):
             before, after = old.get(key), new.get(key)
-            if before == after:
+            if same(before, after):
                 continue
-            if isinstance(before, bool) or isinstance(after, bool):  # OpenAPI 3.0 exclusive*
-                direction = NARROWER if after is True else WIDER
-                kind = Kind.CHANGED
-                what = f"{key} {show(before)} became {show(after)}"
-            elif before is None and number(after):
+            if before is None and number(after):
                 direction, kind, what = NARROWER, Kind.ADDED, f"{key} {show(after)} added"
             elif after is None and number(before):
                 direction, kind, what = WIDER, Kind.REMOVED, f"{key} {show(before)} removed"
@@ -240,9 +241,9 @@ class _Walk:
             return
         if not number(before):
             direction = NARROWER
-        elif not number(after) or (after and before % after == 0):
+        elif not number(after) or divides(after, before):
             direction = WIDER
-        elif before and after % before == 0:
+        elif divides(before, after):
             direction = NARROWER
         else:
             direction = OTHER
@@ -292,15 +293,15 @@ class _Walk:
     ) -> Iterator[Change]:
         for key in ("enum", "x-extensible-enum"):
             before, after = old.get(key), new.get(key)
-            if before == after or not (isinstance(before, list) or isinstance(after, list)):
+            if same(before, after) or not (isinstance(before, list) or isinstance(after, list)):
                 continue
             if not isinstance(before, list):
                 direction, kind, what = NARROWER, Kind.ADDED, f"{key} {show(after)} added"
             elif not isinstance(after, list):
                 direction, kind, what = WIDER, Kind.REMOVED, f"{key} {show(before)} removed"
             else:
-                removed = [v for v in before if v not in after]
-                added = [v for v in after if v not in before]
+                removed = [v for v in before if not any(same(v, w) for w in after)]
+                added = [v for v in after if not any(same(v, w) for w in before)]
                 if not removed and not added:
                     continue  # reordered
                 direction = OTHER if removed and added else (NARROWER if removed else WIDER)
@@ -317,18 +318,20 @@ class _Walk:
     ) -> Iterator[Change]:
         for key in CONDITIONS:
             before, after = old.get(key), new.get(key)
-            if before == after:
+            if (key in old) == (key in new) and same(meaning(before), meaning(after)):
                 continue
-            if before is None:
+            if key not in old:
                 direction, kind = NARROWER, Kind.ADDED
-            elif after is None:
+            elif key not in new:
                 direction, kind = WIDER, Kind.REMOVED
             else:
                 direction, kind = OTHER, Kind.CHANGED
+            if key == "patternProperties" and (closed(old) or closed(new)):
+                direction = OTHER  # under additionalProperties: false it also admits names
             if key == "format" and kind is Kind.CHANGED:
                 what = f"format changed from {show(before)} to {show(after)}"
             else:
-                what = f"{key} {kind.value}" + (f": {show(after)}" if after is not None else "")
+                what = f"{key} {kind.value}" + (f": {show(after)}" if key in new else "")
             yield self.change(
                 f"{at}/{escape_pointer_token(key)}",
                 kind,
@@ -366,14 +369,14 @@ class _Walk:
         """A request property that is now required breaks the clients that leave it out; a
         response property that is no longer required breaks the clients that read it.
         readOnly properties are never sent, writeOnly ones never read."""
-        before, after = set(old.get("required") or []), set(new.get("required") or [])
-        properties = {**(old.get("properties") or {}), **(new.get("properties") or {})}
+        before, after = set(names(old.get("required"))), set(names(new.get("required")))
+        properties = {**mapping(old.get("properties")), **mapping(new.get("properties"))}
         exempt = "readOnly" if self.request else "writeOnly"
         for name in sorted(before ^ after):
             schema = properties.get(name)
             if isinstance(schema, dict) and schema.get(exempt) is True:
                 continue
-            if name not in (new.get("properties") or {}) and name in before:
+            if name not in mapping(new.get("properties")) and name in before:
                 continue  # a removed property: reported once, with its removal
             required = name in after
             yield self.change(
@@ -388,21 +391,31 @@ class _Walk:
     def properties(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
     ) -> Iterator[Change]:
-        old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
+        """Each property both versions have, unless the side never carries it (readOnly
+        ones are never sent, writeOnly ones never read); a removed one that a response had to
+        carry, or that a request may no longer carry (the schema refuses other properties)."""
+        old_props, new_props = mapping(old.get("properties")), mapping(new.get("properties"))
+        unused = "readOnly" if self.request else "writeOnly"
         for name, schema in old_props.items():
             child = f"{field}.{name}" if field else name
             place = f"{at}/properties/{escape_pointer_token(name)}"
             if name in new_props:
-                yield from self.schemas(schema, new_props[name], place, child)
-            elif not self.request and name in (old.get("required") or []):
+                if mapping(new_props[name]).get(unused) is not True:
+                    yield from self.schemas(schema, new_props[name], place, child)
+            elif not self.request and name in names(old.get("required")):
                 yield self.change(place, Kind.REMOVED, WIDER, "removed", child, "property-removed")
+            elif self.request and closed(new) and mapping(schema).get(unused) is not True:
+                what = "removed, and other properties are refused"
+                yield self.change(place, Kind.REMOVED, NARROWER, what, child, "property-removed")
 
     def composition(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
     ) -> Iterator[Change]:
         for key in (*ALTERNATIVES, CONJUNCTION):
             before, after = old.get(key) or [], new.get(key) or []
-            if before == after or not isinstance(before, list) or not isinstance(after, list):
+            if not isinstance(before, list) or not isinstance(after, list):
+                continue
+            if same(meaning(before), meaning(after)):
                 continue
             if not before or not after:
                 # a value must now match (or no longer match) some of these parts
@@ -415,16 +428,16 @@ class _Walk:
             removed, added, paired = match(before, after)
             grows = WIDER if key in ALTERNATIVES else NARROWER
             shrinks = NARROWER if key in ALTERNATIVES else WIDER
-            if key != "oneOf":  # in anyOf and allOf a repeated part says nothing more
-                repeated = [(i, Kind.REMOVED) for i in removed if before[i] in after]
-                repeated += [(j, Kind.ADDED) for j in added if after[j] in before]
-                for index, kind in repeated:
-                    what = f"{key} part {index} {kind.value}, which repeats a part that stays"
-                    reason = f"{self.label}: {what}: nothing changes"
-                    rule = "ours: composition-changed"
-                    yield Change(f"{at}/{key}/{index}", Verdict.COMPATIBLE, kind, reason, rule)
-                removed = [i for i in removed if before[i] not in after]
-                added = [j for j in added if after[j] not in before]
+            # A repeated part says nothing more (oneOf is read as a union, see ALTERNATIVES).
+            repeated = [(i, Kind.REMOVED) for i in removed if contains(after, before[i])]
+            repeated += [(j, Kind.ADDED) for j in added if contains(before, after[j])]
+            for index, kind in repeated:
+                what = f"{key} part {index} {kind.value}, which repeats a part that stays"
+                reason = f"{self.label}: {what}: nothing changes"
+                rule = "ours: composition-changed"
+                yield Change(f"{at}/{key}/{index}", Verdict.COMPATIBLE, kind, reason, rule)
+            removed = [i for i in removed if not contains(after, before[i])]
+            added = [j for j in added if not contains(before, after[j])]
             for index in removed:
                 what = f"{key} part {index} removed: {show(before[index], 60)}"
                 yield self.change(
@@ -451,11 +464,11 @@ def match(
     def pair(i: int, j: int) -> None:
         left.remove(i)
         right.remove(j)
-        if before[i] != after[j]:
+        if not same(before[i], after[j]):
             paired.append((i, j))
 
     for i in list(left):
-        j = next((j for j in right if before[i] == after[j]), None)
+        j = next((j for j in right if same(before[i], after[j])), None)
         if j is not None:
             pair(i, j)
     for i in list(left):
@@ -485,6 +498,78 @@ def likeness(a: Any, b: Any) -> float:
     """The share of their leaves (pointer and value) that two schemas have in common."""
     mine, theirs = leaves(a), leaves(b)
     return len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
+
+
+ANNOTATIONS = {"description": str, "title": str, "$comment": str, "examples": list}
+# A schema keyword whose value `true` or `{}` allows anything, as if it were absent.
+OPEN_WHEN_TRUE = (
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "propertyNames",
+)
+
+
+def normalized(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with what changes nothing taken out: a keyword that allows anything, and
+    OpenAPI 3.0's boolean exclusiveMinimum/Maximum written the 3.1 way (a number)."""
+    schema = {k: v for k, v in schema.items() if not (k in OPEN_WHEN_TRUE and v in (True, {}))}
+    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if schema.get(exclusive) is True and number(schema.get(bound)):
+            schema[exclusive] = schema.pop(bound)
+        elif isinstance(schema.get(exclusive), bool):
+            del schema[exclusive]
+    return schema
+
+
+def meaning(node: Any) -> Any:
+    """`node` without its annotations at any depth (a reworded description in a `not` or an
+    `if` changes no value's validity). A property named `description` is a schema, an
+    object, so it stays."""
+    if isinstance(node, dict):
+        return {
+            key: meaning(value)
+            for key, value in node.items()
+            if not (key in ANNOTATIONS and isinstance(value, ANNOTATIONS[key]))
+            and not (key == "example" and not isinstance(value, dict))
+        }
+    if isinstance(node, list):
+        return [meaning(item) for item in node]
+    return node
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as JSON: 1 and true, 0 and false differ (Python calls them equal)."""
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def divides(divisor: Any, value: Any) -> bool:
+    """Whether `value` is a multiple of `divisor`, exactly (0.1 divides 0.3)."""
+    try:
+        return Fraction(str(value)) % Fraction(str(divisor)) == 0
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
+def closed(schema: dict[str, Any]) -> bool:
+    """Whether the schema refuses properties it does not name."""
+    return (
+        schema.get("additionalProperties") is False or schema.get("unevaluatedProperties") is False
+    )
+
+
+def contains(parts: Sequence[Any], part: Any) -> bool:
+    return any(same(part, other) for other in parts)
+
+
+def mapping(node: Any) -> dict[str, Any]:
+    """`node` if it is an object, else an empty one: a provider's file may hold anything."""
+    return node if isinstance(node, dict) else {}
+
+
+def names(node: Any) -> list[str]:
+    """The strings of a list (a `required` list, say), whatever else it holds."""
+    return [item for item in node if isinstance(item, str)] if isinstance(node, list) else []
 
 
 def title(schema: Any) -> str:

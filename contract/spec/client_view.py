@@ -26,7 +26,8 @@ def client_view(document: Any) -> Any:
     view = inline_refs(document)
     for _, _, item, operation in list(operations(view)):
         operation["parameters"] = parameters(item, operation, view)
-    for item in (view.get("paths") or {}).values():
+    paths = view.get("paths")
+    for item in paths.values() if isinstance(paths, dict) else ():
         if isinstance(item, dict):
             item.pop("parameters", None)
     return view

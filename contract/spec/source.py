@@ -4,6 +4,7 @@ written. Redocly bundles for the generators; this loader exists only for precise
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -151,7 +152,8 @@ def inline(
 def operations(document: Any) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """(path, method, path item, operation) for every operation of `document`, the path item
     followed if it is a local reference."""
-    for path, item in (document.get("paths") or {}).items():
+    paths = document.get("paths") if isinstance(document, dict) else None
+    for path, item in (paths if isinstance(paths, dict) else {}).items():
         item = deref(item, document)
         if not isinstance(item, dict):
             continue
@@ -164,10 +166,18 @@ def operations(document: Any) -> Iterator[tuple[str, str, dict[str, Any], dict[s
 def parameters(item: Any, operation: Any, document: Any) -> list[Any]:
     """An operation's parameters as OpenAPI defines them: its own, then those of its path item
     that it does not override (same `in` and `name`); references followed."""
-    own = [deref(p, document) for p in operation.get("parameters") or []]
-    taken = {(p.get("in"), p.get("name")) for p in own if isinstance(p, dict)}
-    shared = [deref(p, document) for p in item.get("parameters") or []]
-    return own + [p for p in shared if (p.get("in"), p.get("name")) not in taken]
+
+    def listed(node: Any) -> list[Any]:
+        found = node.get("parameters") if isinstance(node, dict) else None
+        return [deref(p, document) for p in found] if isinstance(found, list) else []
+
+    def key(parameter: Any) -> str:  # a provider's file may hold anything
+        return json.dumps([parameter.get("in"), parameter.get("name")], default=str)
+
+    own = listed(operation)
+    taken = {key(p) for p in own if isinstance(p, dict)}
+    shared = [p for p in listed(item) if isinstance(p, dict)]
+    return own + [p for p in shared if key(p) not in taken]
 
 
 def server_prefix(document: Mapping[str, Any]) -> str:

@@ -171,3 +171,50 @@ def test_every_reason_names_the_place_and_the_consequence() -> None:
         "request body property 'n': maximum lowered from 9 to 5, so it accepts narrower "
         "values, so requests that were valid may be rejected"
     )
+
+
+def test_const_one_and_true_differ() -> None:
+    """Python calls 1 and True equal; JSON does not."""
+    (change,) = schema_changes({"const": 1}, {"const": True}, "/s", "body", request=True)
+    assert change.verdict is Verdict.BREAKING
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ({"not": {"type": "string", "description": "a"}}, {"not": {"type": "string"}}),
+        ({"minimum": 5, "exclusiveMinimum": True}, {"exclusiveMinimum": 5}),
+        ({"type": "object"}, {"type": "object", "unevaluatedProperties": True}),
+        ({"type": "integer"}, {"type": "integer", "exclusiveMinimum": False}),
+    ],
+    ids=["reworded inside not", "3.0 exclusive bound in 3.1 form", "true", "false flag"],
+)
+def test_what_changes_no_value_is_no_change(old: Any, new: Any) -> None:
+    for request in (True, False):
+        assert not list(schema_changes(old, new, "/s", "body", request=request))
+
+
+def test_multiple_of_a_tenth_to_a_hundredth_widens() -> None:
+    old, new = {"multipleOf": 0.1}, {"multipleOf": 0.01}
+    (change,) = schema_changes(old, new, "/s", "body", request=True)
+    assert change.verdict is Verdict.COMPATIBLE
+
+
+def test_a_property_removed_where_others_are_refused_breaks_requests() -> None:
+    old = {"type": "object", "properties": {"a": STRING}, "additionalProperties": False}
+    new = {"type": "object", "properties": {}, "additionalProperties": False}
+    (change,) = schema_changes(old, new, "/s", "body", request=True)
+    assert change.verdict is Verdict.BREAKING
+
+
+def test_a_query_value_that_becomes_an_exploded_array_stays_compatible() -> None:
+    from contract.breaking._rules import contract_changes
+
+    def spec(schema: Any) -> Any:
+        parameter = {"in": "query", "name": "q", "schema": schema}
+        return {"paths": {"/x": {"get": {"parameters": [parameter], "responses": {}}}}}
+
+    single = contract_changes(spec(STRING), spec({"type": "array", "items": STRING}))
+    assert [c.verdict for c in single] == [Verdict.COMPATIBLE]
+    fewer = spec({"type": "array", "items": STRING, "minItems": 2})
+    assert Verdict.BREAKING in [c.verdict for c in contract_changes(spec(STRING), fewer)]

@@ -47,7 +47,6 @@ def places(node: Any, at: Place = ()) -> list[Place]:
     return found
 
 
-PLACES = places(SPEC)
 WORDS = ("", "x", "DESC", "$request.count", "string", "equals", "reject", "#/components")
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 1000) | st.sampled_from(WORDS),
@@ -58,11 +57,12 @@ VALUES = st.recursive(
 )
 
 
-@st.composite
-def edited(draw: st.DrawFn) -> Any:
-    """The spec with one node removed, added or changed."""
-    document = copy.deepcopy(SPEC)
-    *parent_at, last = draw(st.sampled_from(PLACES))
+def edit(
+    draw: st.DrawFn, original: Any, keys: tuple[str, ...], values: st.SearchStrategy[Any]
+) -> Any:
+    """A copy of `original` with one node removed, added or changed."""
+    document = copy.deepcopy(original)
+    *parent_at, last = draw(st.sampled_from(places(document)))
     parent: Any = document
     for token in parent_at:
         parent = parent[token]
@@ -70,12 +70,18 @@ def edited(draw: st.DrawFn) -> Any:
     if action == "remove":
         del parent[last]
     elif action == "add" and isinstance(parent[last], dict):
-        parent[last][draw(st.sampled_from(KEYS))] = draw(VALUES)
+        parent[last][draw(st.sampled_from(keys))] = draw(values)
     elif action == "add" and isinstance(parent[last], list):
-        parent[last].append(draw(VALUES))
+        parent[last].append(draw(values))
     else:
-        parent[last] = draw(VALUES)
+        parent[last] = draw(values)
     return document
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> Any:
+    """The spec with one node removed, added or changed."""
+    return edit(draw, SPEC, KEYS, VALUES)
 
 
 def is_valid(document: Any) -> bool:
@@ -145,20 +151,7 @@ def corpus_edit(draw: st.DrawFn) -> tuple[Any, Any]:
     """A spec of oasdiff's test pairs (OpenAPI 3.0 and 3.1, every schema keyword) and the
     same spec with one node removed, added or changed, valid OpenAPI or not."""
     original = corpus_spec(draw(st.sampled_from(CORPUS)))
-    document = copy.deepcopy(original)
-    *parent_at, last = draw(st.sampled_from(places(document)))
-    parent: Any = document
-    for token in parent_at:
-        parent = parent[token]
-    action = draw(st.sampled_from(["remove", "add", "change"]))
-    if action == "remove":
-        del parent[last]
-    elif action == "add" and isinstance(parent[last], dict):
-        parent[last][draw(st.sampled_from(KEYS + SCHEMA_KEYS))] = draw(ANY_VALUES)
-    elif action == "add" and isinstance(parent[last], list):
-        parent[last].append(draw(ANY_VALUES))
-    else:
-        parent[last] = draw(ANY_VALUES)
+    document = edit(draw, original, KEYS + SCHEMA_KEYS, ANY_VALUES)
     return (original, document) if draw(st.booleans()) else (document, original)
 
 

@@ -31,21 +31,6 @@ SETTINGS = settings(
 )
 
 
-def expected(resource: ListResource, everything: Sequence[Item], query: Query) -> Answer:
-    """The page and total the declarations promise for `query`, computed from the whole
-    collection in default order."""
-    filters = {f.parameter: query[f.parameter] for f in resource.filters if f.parameter in query}
-    matched = [item for item in everything if resource.matches(filters, item)]
-    sorting = resource.sorting
-    if sorting is not None:
-        direction = query.get(sorting.direction, resource.default(sorting.direction))
-        matched = sorting.order(matched, query.get(sorting.field), direction)
-    start = int(query.get(resource.paging.offset, resource.default(resource.paging.offset) or 0))
-    size = int(query.get(resource.paging.step, resource.default(resource.paging.step) or 0))
-    page = matched[start : start + size]
-    return [item[resource.detail.key] for item in page], len(matched)
-
-
 def values_from(text: str) -> list[str]:
     """Filter values drawn from one stored value: the whole, its start, its middle, each with
     its case changed under full case folding, and with `%`, `_` or a quote inside."""
@@ -99,7 +84,7 @@ def smallest_disagreement(
     answers: dict[str, tuple[Answer, Answer]] = {}
 
     def disagrees(query: Query) -> bool:
-        got, wanted = ask(query), expected(resource, everything, query)
+        got, wanted = ask(query), resource.promised(everything, query)
         answers[urlencode(sorted(query.items()))] = (got, wanted)
         return got != wanted
 

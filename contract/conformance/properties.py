@@ -22,9 +22,16 @@ from urllib.parse import quote, urlencode
 import httpx
 import jsonschema
 
+from contract.conformance._near_misses import (
+    NEAR_MISSES,
+    credential_near_misses,
+    near_miss,
+    other_case_name,
+)
 from contract.errors import BudgetExhaustedError
 from contract.spec.client_view import client_view
 from contract.spec.declarations import (
+    Filter,
     Item,
     ListResource,
     list_resources,
@@ -180,7 +187,11 @@ def page_problem(resource: ListResource, items: Any, total: Any) -> str | None:
 
 
 def fetch_page(probe: Probe, resource: ListResource, params: Params) -> Page:
-    response = probe.get(resource.path, params)
+    return read_page(resource, probe.get(resource.path, params), params)
+
+
+def read_page(resource: ListResource, response: httpx.Response, params: Params) -> Page:
+    """The page of a list answer (UnexpectedResponseError if it is none)."""
     if response.status_code != 200:
         raise UnexpectedResponseError(
             f"expected 200, got {response.status_code}", resource.path, params
@@ -437,6 +448,61 @@ def check_filters(probe: Probe, subject: Subject) -> Iterator[Broken]:
                 f"{urlencode(params)}: total {page.total}, {len(expected)} match",
                 probe.curl(resource.path, small),
             )
+    yield from check_filter_near_misses(probe, resource, everything)
+
+
+def filter_near_misses(
+    resource: ListResource, each: Filter, everything: Sequence[Item]
+) -> Iterator[tuple[str, str]]:
+    """(value, what it is) for every kind of near miss that some item's value allows and
+    the declared rule does not match to that value; then the values of other text properties
+    of an item, which the filter must not search."""
+    schema = resource.parameters[each.parameter]
+    texts = [str(item[each.property_name]) for item in everything]
+    for kind in NEAR_MISSES:
+        for source in texts:
+            value = near_miss(kind, source)
+            if value is not None and not each.matches(value, source) and fits(schema, value):
+                yield value, f"{source!r} {kind}"
+                break
+    others = [
+        name
+        for name, property_schema in (resource.item_schema.get("properties") or {}).items()
+        if name != each.property_name and property_schema.get("type") == "string"
+    ]
+    for name in others:
+        for item in everything:
+            value, source = str(item.get(name, "")), str(item[each.property_name])
+            if value and not each.matches(value, source) and fits(schema, value):
+                yield value, f"the {name} of an item whose {each.property_name} is {source!r}"
+                break
+
+
+def check_filter_near_misses(
+    probe: Probe, resource: ListResource, everything: Sequence[Item]
+) -> Iterator[Broken]:
+    """Values that are almost a stored one list only what the declared rule matches: a
+    server that trims, folds accents, normalises Unicode, matches by prefix or also searches
+    another property shows here."""
+    for each in resource.filters:
+        for value, what in filter_near_misses(resource, each, everything):
+            params = [(each.parameter, value)]
+            expected = [item for item in everything if resource.matches(dict(params), item)]
+            got = fetch_all(probe, resource, params)
+            if keys(resource, got) == keys(resource, expected):
+                continue
+            wanted = set(map(str, keys(resource, expected)))
+            extra = [item for item in got if str(item[resource.detail.key]) not in wanted]
+            outcome = (
+                f"matched {str(extra[0][each.property_name])!r}"
+                if extra
+                else f"returned {len(got)} items, {len(expected)} match"
+            )
+            yield (
+                f"{urlencode(params)} is {what}, and {outcome} "
+                f"(declared: {each.match}, {each.case})",
+                probe.curl(resource.path, params),
+            )
 
 
 def answer(response: httpx.Response) -> tuple[int, Any]:
@@ -467,19 +533,111 @@ def check_query_policy(probe: Probe, subject: Subject) -> Iterator[Broken]:
         yield f"{unknown} gave {response.status_code}, not 400 (declared: reject)", shown
     if resource.policy.unknown == "ignore" and answer(response) != answer(probe.get(resource.path)):
         yield f"{unknown} changed the answer (declared: ignore)", shown
-    if resource.policy.repeated != "reject":
-        return
-    for name, schema in resource.parameters.items():
-        value = valid_value(schema)
-        if value is None:
+    if resource.policy.repeated == "reject":
+        for name, schema in resource.parameters.items():
+            value = valid_value(schema)
+            if value is None:
+                continue
+            params = [(name, value), (name, value)]
+            response = probe.get(resource.path, params)
+            if response.status_code != 400:
+                yield (
+                    f"{name} given twice gave {response.status_code}, not 400 (declared: reject)",
+                    probe.curl(resource.path, params),
+                )
+    yield from check_name_near_misses(probe, resource)
+
+
+def sample_values(resource: ListResource, everything: Sequence[Item], name: str) -> list[str]:
+    """Values of the parameter `name` as a client sends them: its enum, its lowest integers,
+    and for a filter, values from the data."""
+    schema = resource.parameters[name]
+    values: list[Any] = list(schema.get("enum") or [])
+    if schema.get("type") == "integer":
+        low = int(schema.get("minimum", 0))
+        values += [low, low + 1, low + 2]
+    compared = [f.property_name for f in resource.filters if f.parameter == name]
+    values += [str(item[p]) for p in compared for item in spread(everything, FILTER_SAMPLES)]
+    return [str(value) for value in dict.fromkeys(values) if fits(schema, value)]
+
+
+def telling_value(
+    resource: ListResource, everything: Sequence[Item], name: str
+) -> tuple[dict[str, str], str] | None:
+    """A query and a value of `name` that, added to it, changes the page the declarations
+    promise: what a server that took another case of `name` for `name` would show. The
+    query is empty, or one other parameter (a sort direction tells only with a sort field)."""
+    contexts: list[dict[str, str]] = [{}]
+    contexts += [
+        {other: value}
+        for other in resource.parameters
+        if other != name
+        for value in sample_values(resource, everything, other)[:3]
+    ]
+    for context in contexts:
+        plain = resource.promised(everything, context)
+        for value in sample_values(resource, everything, name):
+            if resource.promised(everything, {**context, name: value}) != plain:
+                return context, value
+    return None
+
+
+def check_name_near_misses(probe: Probe, resource: ListResource) -> Iterator[Broken]:
+    """A defined parameter's name in another case (`NAME` for `name`) is an unknown
+    parameter: it gets what the query policy declares for those, never the effect of the
+    parameter. A router or framework that matches names in any case shows here, once for all
+    the names it takes."""
+    everything = fetch_all(probe, resource)
+    broken: list[Broken] = []
+    for name in resource.parameters:
+        other = other_case_name(name)
+        found = telling_value(resource, everything, name)
+        if other in resource.parameters or found is None:
             continue
-        params = [(name, value), (name, value)]
+        context, value = found
+        params = [*context.items(), (other, value)]
         response = probe.get(resource.path, params)
-        if response.status_code != 400:
-            yield (
-                f"{name} given twice gave {response.status_code}, not 400 (declared: reject)",
-                probe.curl(resource.path, params),
-            )
+        problem = name_near_miss_problem(resource, everything, context, response, params)
+        if problem is not None:
+            sent = f"{urlencode([(other, value)])} (the parameter {name} in another case)"
+            broken.append((f"{sent} {problem}", probe.curl(resource.path, params)))
+    if broken:
+        message, shown = broken[0]
+        also = [message.split("=", 1)[0] for message, _ in broken[1:]]
+        yield message + (f"; so did {', '.join(also)}" if also else ""), shown
+
+
+def name_near_miss_problem(
+    resource: ListResource,
+    everything: Sequence[Item],
+    context: Mapping[str, str],
+    response: httpx.Response,
+    params: Params,
+) -> str | None:
+    """What is wrong with the answer to `context` plus a parameter name in another case."""
+    if resource.policy.unknown == "reject":
+        if response.status_code == 400:
+            return None
+        return (
+            f"gave {response.status_code}, not 400 (declared: unknown parameters are "
+            "rejected, and names are case-sensitive)"
+        )
+    wanted_keys, wanted_total = resource.promised(everything, context)
+    try:
+        page = read_page(resource, response, params)
+    except UnexpectedResponseError as exc:
+        got = str(exc)
+    else:
+        got_keys = keys(resource, page.items)
+        if (got_keys, page.total) == (wanted_keys, wanted_total):
+            return None
+        got = f"{len(got_keys)} items of {page.total}, not {len(wanted_keys)} of {wanted_total}"
+        if (len(got_keys), page.total) == (len(wanted_keys), wanted_total):
+            got = "other items or another order than without it"
+    return (
+        f"changed the answer: {got} (declared: unknown parameters are ignored, and names "
+        "are case-sensitive)"
+    )
 
 
 def detail_path(resource: ListResource, key: Any) -> str:
@@ -534,6 +692,46 @@ def unused_key(schema: Mapping[str, Any], used: Sequence[Any]) -> Any:
     return next((c for c in candidates if str(c) not in taken and fits(schema, c)), None)
 
 
+def key_near_misses(subject: Subject, everything: Sequence[Item]) -> Iterator[tuple[str, str, str]]:
+    """(kind, key, the item's key it was made from) for every kind of near miss that some
+    item's key allows, no item has and the key's schema accepts. String keys only: what an
+    integer key is almost (`01`) is for the path parameter's schema to say."""
+    if subject.key_schema.get("type") != "string":
+        return
+    taken = [str(key) for key in keys(subject.resource, everything)]
+    for kind in NEAR_MISSES:
+        for key in taken:
+            value = near_miss(kind, key)
+            if value and value not in taken and fits(subject.key_schema, value):
+                yield kind, value, key
+                break
+
+
+def check_key_near_misses(
+    probe: Probe, subject: Subject, everything: Sequence[Item]
+) -> Iterator[Broken]:
+    """A key that is almost an item's finds nothing (404): keys compare exactly, so a server
+    that looks them up by a collation ignoring case or trailing spaces, by prefix, or after
+    decoding or normalising them again shows here."""
+    resource = subject.resource
+    for kind, value, key in key_near_misses(subject, everything):
+        path = detail_path(resource, value)
+        response = probe.get(path)
+        if response.status_code == 404:
+            continue
+        found = detail_item(response, resource)
+        outcome = (
+            f"found the item {found.get(resource.detail.key)!r}"
+            if isinstance(found, dict)
+            else f"gave {response.status_code}"
+        )
+        yield (
+            f"{resource.detail.parameter}={quote(value, safe='')} is {key!r} {kind}, and "
+            f"{outcome}, not 404 (keys compare exactly)",
+            probe.curl(path),
+        )
+
+
 def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
     """Items from all over the collection come back from the detail operation by their key;
     a key no item has gives 404."""
@@ -541,6 +739,7 @@ def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
     everything = fetch_all(probe, resource)
     for item in spread(everything, DETAIL_SAMPLES):
         yield from compare_detail(probe, resource, item)
+    yield from check_key_near_misses(probe, subject, everything)
     unknown = unused_key(subject.key_schema, keys(resource, everything))
     if unknown is None:
         return
@@ -553,23 +752,41 @@ def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
         raise NotCheckedError("no items to fetch one by one")
 
 
-def bad_authorizations(username: str, password: str) -> dict[str, str | None]:
-    """Credentials a server must refuse; schemathesis never sends the malformed ones. None
-    means no header at all."""
-    return {
+@dataclass(frozen=True)
+class BadCredentials:
+    """An Authorization a server must refuse, and how a replay sends it: `replay` is curl's
+    `-u` argument, which reads the real user and password from $AUTH; without one the header
+    itself is shown (it holds no secret)."""
+
+    label: str
+    authorization: str | None  # None: no header at all
+    replay: str | None = None
+
+
+def bad_authorizations(username: str, password: str) -> list[BadCredentials]:
+    """Credentials a server must refuse: none, malformed ones (schemathesis never sends
+    those), the right password under another user name, and near misses of the right ones
+    (another case, a character changed, removed or added, whitespace around either)."""
+    malformed = {
         "no credentials": None,
         "wrong password": basic(username, WRONG_PASSWORD),
-        "wrong user, right password": basic(other_user(username), password),
         "not base64": "Basic !!!not-base64!!!",
         "no colon": "Basic " + base64.b64encode(username.encode()).decode(),
         "another scheme": "Bearer " + base64.b64encode(f"{username}:x".encode()).decode(),
         "empty": "",
         "scheme only": "Basic",
     }
-
-
-def other_user(username: str) -> str:
-    return username + "-unknown"
+    other = username + "-unknown"
+    return [
+        *(BadCredentials(label, header) for label, header in malformed.items()),
+        BadCredentials(
+            "wrong user, right password", basic(other, password), f"{other}:${{AUTH#*:}}"
+        ),
+        *(
+            BadCredentials(label, basic(user, secret), replay)
+            for label, user, secret, replay in credential_near_misses(username, password)
+        ),
+    ]
 
 
 def auth_paths(probe: Probe, subject: Subject) -> list[str]:
@@ -581,25 +798,25 @@ def auth_paths(probe: Probe, subject: Subject) -> list[str]:
 
 
 def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
-    """No, wrong and malformed credentials get 401 with a Basic challenge and the error body,
-    on every operation. The right password under another user name is wrong too."""
+    """No, wrong, malformed and almost right credentials get 401 with a Basic challenge and
+    the error body, on every operation. The right password under another user name is wrong
+    too; so are the user name and password in another case or with whitespace added."""
     for path in auth_paths(probe, subject):
         operation = (
             subject.list_operation if path == subject.resource.path else subject.detail_operation
         )
-        for label, authorization in bad_authorizations(probe.username, probe.password).items():
-            response = probe.get(path, authorization=authorization, auth=authorization is not None)
+        for bad in bad_authorizations(probe.username, probe.password):
+            response = probe.get(path, authorization=bad.authorization, auth=False)
             challenge = response.headers.get("WWW-Authenticate", "")
-            # The real password never goes into a report: that case takes it from $AUTH.
+            # The real password never goes into a report: replays take it from $AUTH.
             shown = (
-                probe.curl(path, authorization=None)
-                + f' -u "{other_user(probe.username)}:${{AUTH#*:}}"'
-                if label.startswith("wrong user")
-                else probe.curl(path, authorization=authorization)
+                probe.curl(path, authorization=None) + f' -u "{bad.replay}"'
+                if bad.replay is not None
+                else probe.curl(path, authorization=bad.authorization)
             )
             if response.status_code != 401 or not challenge.lower().startswith("basic"):
                 yield (
-                    f"{label}: {path} got {response.status_code}, "
+                    f"{bad.label}: {path} got {response.status_code}, "
                     f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",
                     shown,
                 )

@@ -167,6 +167,20 @@ class ListResource:
             for name, value in filters.items()
         )
 
+    def promised(
+        self, everything: Sequence[Item], query: Mapping[str, str]
+    ) -> tuple[list[Any], int]:
+        """The keys of the page and the total that the declarations promise for a list query
+        (parameter -> value), computed from the whole collection in default order."""
+        filters = {f.parameter: query[f.parameter] for f in self.filters if f.parameter in query}
+        matched = [item for item in everything if self.matches(filters, item)]
+        if self.sorting is not None:
+            direction = query.get(self.sorting.direction, self.default(self.sorting.direction))
+            matched = self.sorting.order(matched, query.get(self.sorting.field), direction)
+        start = int(query.get(self.paging.offset, self.default(self.paging.offset) or 0))
+        size = int(query.get(self.paging.step, self.default(self.paging.step) or 0))
+        return [item[self.detail.key] for item in matched[start : start + size]], len(matched)
+
 
 def member(body: Any, path: Sequence[str]) -> Any:
     """The member of a JSON body at `path` (KeyError or TypeError when it is not there)."""

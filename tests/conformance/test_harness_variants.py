@@ -14,6 +14,8 @@ from contract.layout import BUNDLED_SPEC
 from tests.support.faults import (
     EXPECTED_FINDINGS,
     FAULTED_APPS,
+    LENIENT_FAULTS,
+    LENIENT_FINDINGS,
     MORE_LIST_FAULTS,
     MORE_LIST_FINDINGS,
     PASSWORD,
@@ -27,8 +29,12 @@ from tests.support.faults import (
     serve,
 )
 
-FAULTS: dict[str, Fault] = {**POLICY_FAULTS, **MORE_LIST_FAULTS}
-FINDINGS: dict[str, tuple[str, ...]] = {**EXPECTED_FINDINGS, **MORE_LIST_FINDINGS}
+FAULTS: dict[str, Fault] = {**POLICY_FAULTS, **MORE_LIST_FAULTS, **LENIENT_FAULTS}
+FINDINGS: dict[str, tuple[str, ...]] = {
+    **EXPECTED_FINDINGS,
+    **MORE_LIST_FINDINGS,
+    **LENIENT_FINDINGS,
+}
 
 # Enough for every check on 2,500 items (about 450 requests are sent), so a budget running out
 # never hides a finding nor leaves a check unfinished.

@@ -74,8 +74,9 @@ def test_the_checks_cover_both_resources_of_the_fixture_and_find_nothing(
         assert any(path.startswith(resource + "/") for path in probe.paths)  # details
 
 
-DEFINED = {"limit", "start", "order_by", "order", "title", "code"}  # of segments
-DEFINED |= {"count", "offset", "sort_field", "sort_direction", "name", "text_id"}
+SEGMENT_PARAMETERS = {"limit", "start", "order_by", "order", "title", "code"}
+DEFINED = SEGMENT_PARAMETERS | {"count", "offset", "sort_field", "sort_direction", "name"}
+DEFINED |= {"text_id"}
 
 
 def ignore_unknown(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -87,15 +88,26 @@ def ignore_order_without_field(pairs: list[tuple[str, str]]) -> list[tuple[str, 
     return pairs if "order_by" in dict(pairs) else [p for p in pairs if p != ("order", "desc")]
 
 
+def segment_names_in_any_case(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A router that matches the segments' parameter names in any case (`LIMIT` is `limit`)."""
+    defined = {name.casefold(): name for name in SEGMENT_PARAMETERS}
+    return [(defined.get(k.casefold(), k), v) for k, v in pairs]
+
+
 @pytest.mark.parametrize(
-    ("fault", "report"),
+    ("fault", "report", "says"),
     [
-        (rewrite_query(ignore_unknown), "query-policy Segment"),
-        (rewrite_query(ignore_order_without_field), "sorting Segment"),
+        (rewrite_query(ignore_unknown), "query-policy Segment", "not 400"),
+        (rewrite_query(ignore_order_without_field), "sorting Segment", "order=desc"),
+        (
+            rewrite_query(segment_names_in_any_case),
+            "query-policy Segment",
+            "in another case) gave 200, not 400 (declared: unknown parameters are rejected",
+        ),
     ],
 )
 def test_a_fault_in_a_rule_of_the_second_resource_is_reported(
-    spec: Path, fault: Fault, report: str
+    spec: Path, fault: Fault, report: str, says: str
 ) -> None:
     app = create_app(credentials=Credentials(USER, PASSWORD), rules=load_rules(spec))
     with serve(fault(app)) as base_url:
@@ -103,6 +115,7 @@ def test_a_fault_in_a_rule_of_the_second_resource_is_reported(
 
     checks = {finding.check for finding in findings}
     assert report in checks, findings
+    assert any(says in str(finding) for finding in findings), findings
     assert {check.split(" ")[1] for check in checks} == {"Segment"}, findings  # not event groups
 
 

@@ -4,8 +4,8 @@ wrapper (`Fault`) around a correct server that rewrites the request or the respo
 answers from that server's own data the way a faulty implementation would; `serve()` runs an
 app under uvicorn in a thread on a free loopback port.
 
-_asgi: the primitives; _apps: the correct servers; _broken, _declared, _policy: the fault
-families; _variants: the allowed variants."""
+_asgi: the primitives; _apps: the correct servers; _broken, _declared, _policy, _lenient: the
+fault families; _variants: the allowed variants."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.support.faults._apps import PASSWORD, USER, empty_app, reference_app
 from tests.support.faults._asgi import Fault, rewrite_query, serve
 from tests.support.faults._broken import FAULTS
 from tests.support.faults._declared import DECLARED_FAULTS, MORE_LIST_FAULTS, MORE_LIST_FINDINGS
+from tests.support.faults._lenient import LENIENT_FAULTS, LENIENT_FINDINGS
 from tests.support.faults._policy import EXPECTED_FINDINGS, FAULTED_APPS, POLICY_FAULTS
 from tests.support.faults._variants import TROUBLESOME_VARIANTS, VARIANTS
 
@@ -21,6 +22,8 @@ __all__ = [
     "EXPECTED_FINDINGS",
     "FAULTED_APPS",
     "FAULTS",
+    "LENIENT_FAULTS",
+    "LENIENT_FINDINGS",
     "MORE_LIST_FAULTS",
     "MORE_LIST_FINDINGS",
     "PASSWORD",

@@ -62,6 +62,10 @@ def list_fault(rule: Rule) -> Fault:
                 await app(scope, receive, send)
                 return
             query = query_of(scope)
+            status, _ = await ask(app, scope, query)
+            if status != 200:  # the fault is in what a valid request gets, not in validation
+                await app(scope, receive, send)
+                return
 
             async def read(asked: Query) -> list[Item]:
                 # every match on one page: the maximum page size is more than any test serves
@@ -166,8 +170,8 @@ def detail_of_first_listed(listed: int) -> Fault:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
             if is_detail(scope):
-                _, body = await ask(app, scope, [(COUNT, str(listed))])
-                if detail_key(scope) not in {g[KEY] for g in results(body)}:
+                status, body = await ask(app, scope, [(COUNT, str(listed))])
+                if status == 200 and detail_key(scope) not in {g[KEY] for g in results(body)}:
                     scope = to_unknown_key(scope)
             await app(scope, receive, send)
 

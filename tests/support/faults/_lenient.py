@@ -1,0 +1,205 @@
+"""Servers more lenient than the contract: each takes for equal what the contract says
+differs, the way real stacks do by default (a collation that ignores case or trailing spaces,
+a lookup by `LIKE 'x%'`, a value decoded or normalised once more, a router that matches
+names in any case, a credential check that normalises its input). Every one answers exact
+and clearly wrong values correctly; only near misses show them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import quote, unquote
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tests.support.faults._apps import PASSWORD, USER, valid_auth
+from tests.support.faults._asgi import (
+    Fault,
+    Item,
+    Query,
+    ask,
+    detail_key,
+    is_detail,
+    is_list,
+    results,
+    rewrite_authorization,
+    rewrite_query,
+    without,
+)
+from tests.support.faults._declared import Reader, Rule, list_fault, misfiltered
+from tests.support.spec_facts import (
+    CONTAINS_FILTER,
+    COUNT,
+    EXACT_FILTER,
+    FILTERS,
+    KEY,
+    MAXIMUM_COUNT,
+    QUERY_PARAMETERS,
+)
+
+Same = Callable[[str, str], bool]  # (what was asked, what is stored) -> taken as equal
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def key_lookup(same: Same) -> Fault:
+    """The detail operation finds the first item whose key `same` takes for the one asked."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
+            if is_detail(scope):
+                asked = detail_key(scope)
+                status, body = await ask(app, scope, [(COUNT, str(MAXIMUM_COUNT))])
+                stored = [str(item[KEY]) for item in results(body)] if status == 200 else []
+                found = next((k for k in stored if same(asked, k)), None)
+                if asked not in stored and found is not None:
+                    path = str(scope["path"]).rsplit("/", 1)[0] + "/" + found
+                    scope = {**scope, "path": path, "raw_path": quote(path).encode()}
+            await app(scope, receive, send)
+
+        return faulty
+
+    return wrap
+
+
+def stored_value(name: str) -> Callable[[Item], str]:
+    return lambda item: str(item[FILTERS[name]["property"]])
+
+
+def also_searching(name: str, other: str) -> Rule:
+    """The filter `name` matches the values of the filter `other`'s property too, as a search
+    over two columns does."""
+
+    async def rule(read: Reader, query: Query) -> list[Item] | None:
+        value = dict(query).get(name)
+        if value is None:
+            return None
+        folded = value.casefold()
+        return [
+            item
+            for item in await read(without(query, name))
+            if any(folded in stored_value(n)(item).casefold() for n in (name, other))
+        ]
+
+    return rule
+
+
+def names_in_any_case(query: Query) -> Query:
+    """Parameter names matched as a case-insensitive router does."""
+    defined = {name.casefold(): name for name in QUERY_PARAMETERS}
+    return [(defined.get(name.casefold(), name), value) for name, value in query]
+
+
+def credentials_accepted(same: Callable[[str, str], bool]) -> Fault:
+    """Let in every request whose Basic user and password `same` takes for the right ones."""
+
+    def change(scope: Scope, value: bytes | None) -> bytes | None:
+        try:
+            scheme, token = (value or b"").split(maxsplit=1)
+            user, password = base64.b64decode(token, validate=True).decode().split(":", 1)
+        except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+            return value
+        return valid_auth() if scheme.lower() == b"basic" and same(user, password) else value
+
+    return rewrite_authorization(change)
+
+
+def contains(keep: Callable[[str], str]) -> Callable[[str, str], bool]:
+    """The name filter's rule, case-folded, on the values `keep` makes of both sides."""
+    return lambda value, name: keep(value).casefold() in keep(name).casefold()
+
+
+LENIENT_FAULTS: dict[str, Fault] = {
+    # item keys of the detail operation
+    "key looked up ignoring case": key_lookup(lambda a, k: a.casefold() == k.casefold()),
+    "key looked up ignoring trailing spaces": key_lookup(lambda a, k: a.rstrip() == k.rstrip()),
+    "key looked up by prefix": key_lookup(lambda a, k: k.startswith(a)),
+    "key decoded twice": key_lookup(lambda a, k: unquote(a) == k),
+    "key normalised (NFKC)": key_lookup(lambda a, k: nfkc(a) == nfkc(k)),
+    # the equals filter
+    "text_id filter ignoring trailing spaces": list_fault(
+        misfiltered(EXACT_FILTER, lambda value, text_id: value.rstrip() == text_id.rstrip())
+    ),
+    "text_id filter by prefix": list_fault(
+        misfiltered(EXACT_FILTER, lambda value, text_id: text_id.startswith(value))
+    ),
+    "text_id filter normalising (NFKC)": list_fault(
+        misfiltered(EXACT_FILTER, lambda value, text_id: nfkc(value) == nfkc(text_id))
+    ),
+    # the contains filter
+    "name filter ignoring accents": list_fault(misfiltered(CONTAINS_FILTER, contains(unaccented))),
+    "name filter normalising (NFKC)": list_fault(misfiltered(CONTAINS_FILTER, contains(nfkc))),
+    "name filter collapsing whitespace": list_fault(
+        misfiltered(CONTAINS_FILTER, contains(collapsed))
+    ),
+    "name filter searching text_id too": list_fault(also_searching(CONTAINS_FILTER, EXACT_FILTER)),
+    # query parameter names
+    "parameter names in any case": rewrite_query(names_in_any_case, where=is_list),
+    # credentials
+    "user name ignoring case": credentials_accepted(
+        lambda user, password: (user.casefold(), password) == (USER.casefold(), PASSWORD)
+    ),
+    "password trimmed": credentials_accepted(
+        lambda user, password: (user, password.strip()) == (USER, PASSWORD)
+    ),
+    "password compared on its first 8 characters": credentials_accepted(
+        lambda user, password: (user, password[:8]) == (USER, PASSWORD[:8])
+    ),
+}
+
+# Substrings one finding must all hold.
+LENIENT_FINDINGS: dict[str, tuple[str, ...]] = {
+    "key looked up ignoring case": ("[detail EventGroup] ", "in another case, and found the item"),
+    "key looked up ignoring trailing spaces": ("[detail EventGroup] ", "with a trailing space"),
+    "key looked up by prefix": ("[detail EventGroup] ", "without its last character, and found"),
+    "key decoded twice": ("[detail EventGroup] ", "percent-encoded, and found the item"),
+    "key normalised (NFKC)": ("[detail EventGroup] ", "with a full-width letter, and found"),
+    "text_id filter ignoring trailing spaces": (
+        f"[filters EventGroup] {EXACT_FILTER}=",
+        "with a trailing space, and matched",
+        "(declared: equals, sensitive)",
+    ),
+    "text_id filter by prefix": (
+        f"[filters EventGroup] {EXACT_FILTER}=",
+        "without its last character, and matched",
+    ),
+    "text_id filter normalising (NFKC)": (
+        f"[filters EventGroup] {EXACT_FILTER}=",
+        "with a full-width letter, and matched",
+    ),
+    "name filter ignoring accents": (
+        f"[filters EventGroup] {CONTAINS_FILTER}=",
+        "with its accents removed, and matched",
+    ),
+    "name filter normalising (NFKC)": (
+        f"[filters EventGroup] {CONTAINS_FILTER}=",
+        "with a full-width letter, and matched",
+    ),
+    "name filter collapsing whitespace": (
+        f"[filters EventGroup] {CONTAINS_FILTER}=",
+        "space, and matched",
+    ),
+    "name filter searching text_id too": (
+        f"[filters EventGroup] {CONTAINS_FILTER}=",
+        f"is the {FILTERS[EXACT_FILTER]['property']} of an item whose",
+    ),
+    "parameter names in any case": ("[query-policy EventGroup] ", "in another case) changed"),
+    "user name ignoring case": ("[auth EventGroup] user name in another case: ", "got 200"),
+    "password trimmed": ("[auth EventGroup] password with a trailing space: ", "got 200"),
+    "password compared on its first 8 characters": (
+        "[auth EventGroup] password with a character added: ",
+        "got 200",
+    ),
+}

@@ -80,6 +80,25 @@ def items_with_keys(keys: Iterable[str]) -> list[Item]:
     ]
 
 
+# Values that are near misses of each other, all stored: a check must expect what the data
+# legitimately matches, not count it as leniency.
+NEAR_MISS_VALUES: Final = (
+    "Tasks", "tasks", "Task", "asks", "Tasks ", " Tasks", "%54asks", "\uff34asks",
+    "Caf\u00e9", "Cafe\u0301", "Cafe", "Caf\u00e9 Club", "Caf\u00e9  Club", "Caf\u00e9\u00a0Club",
+)  # fmt: skip
+
+
+def items_with_near_misses() -> list[Item]:
+    """Keys, names and text ids that are near misses of one another."""
+    values = NEAR_MISS_VALUES
+    return [
+        {KEY: key, "name": name, "text_id": text_id, "state": i % 3}
+        for i, (key, name, text_id) in enumerate(
+            zip(values, [*values[3:], *values[:3]], [*values[7:], *values[:7]], strict=True)
+        )
+    ]
+
+
 def reference_with_odd_keys() -> ASGIApp:
     return app_with(items_with_keys(ODD_KEYS))
 
@@ -89,6 +108,9 @@ VARIANTS: dict[str, Callable[[], ASGIApp]] = {
     "keys a path must percent-encode": reference_with_odd_keys,
     "2,500 items": lambda: reference_app(2500),
     "keys that are dot-segments": lambda: app_with(items_with_keys(DOT_KEYS)),
+    "keys, names and text ids that are near misses of each other": lambda: app_with(
+        items_with_near_misses()
+    ),
 }
 # Correct too, but served wrongly by the reference server or read wrongly by a client.
 TROUBLESOME_VARIANTS: dict[str, Callable[[], ASGIApp]] = {

@@ -6,15 +6,13 @@ and clearly wrong values correctly; only near misses show them."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import unicodedata
 from collections.abc import Callable
 from urllib.parse import quote, unquote
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.support.faults._apps import PASSWORD, USER, valid_auth
+from tests.support.faults._apps import PASSWORD, USER
 from tests.support.faults._asgi import (
     Fault,
     Item,
@@ -24,11 +22,11 @@ from tests.support.faults._asgi import (
     is_detail,
     is_list,
     results,
-    rewrite_authorization,
     rewrite_query,
     without,
 )
 from tests.support.faults._declared import Reader, Rule, list_fault, misfiltered
+from tests.support.faults._policy import credentials_accepted
 from tests.support.spec_facts import (
     CONTAINS_FILTER,
     COUNT,
@@ -100,20 +98,6 @@ def names_in_any_case(query: Query) -> Query:
     """Parameter names matched as a case-insensitive router does."""
     defined = {name.casefold(): name for name in QUERY_PARAMETERS}
     return [(defined.get(name.casefold(), name), value) for name, value in query]
-
-
-def credentials_accepted(same: Callable[[str, str], bool]) -> Fault:
-    """Let in every request whose Basic user and password `same` takes for the right ones."""
-
-    def change(scope: Scope, value: bytes | None) -> bytes | None:
-        try:
-            scheme, token = (value or b"").split(maxsplit=1)
-            user, password = base64.b64decode(token, validate=True).decode().split(":", 1)
-        except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
-            return value
-        return valid_auth() if scheme.lower() == b"basic" and same(user, password) else value
-
-    return rewrite_authorization(change)
 
 
 def contains(keep: Callable[[str], str]) -> Callable[[str, str], bool]:

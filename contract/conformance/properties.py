@@ -28,6 +28,7 @@ from contract.conformance._near_misses import (
     near_miss,
     other_case_name,
 )
+from contract.conformance._rules import basic_challenge, detail_problems, page_problems
 from contract.errors import BudgetExhaustedError
 from contract.spec.client_view import client_view
 from contract.spec.declarations import (
@@ -285,15 +286,8 @@ def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
         seen: list[Item] = []
         for params, page in pages(probe, resource, size, len(everything)):
             shown = probe.curl(resource.path, params)
-            if len(page.items) > size:
-                yield f"{resource.paging.step}={size} returned {len(page.items)} items", shown
-            before_the_end = len(seen) + len(page.items) < len(everything)
-            if page.items and len(page.items) < size and before_the_end:
-                yield (
-                    f"{resource.paging.step}={size} returned {len(page.items)} items "
-                    "before the last page",
-                    shown,
-                )
+            judged = page_problems(resource, dict(params), page.items, len(everything))
+            yield from ((problem, shown) for check, problem in judged if check == "paging")
             if page.total != len(everything) and not total_reported:
                 total_reported = True
                 yield (
@@ -668,13 +662,8 @@ def compare_detail(probe: Probe, resource: ListResource, item: Item) -> Iterator
     if not isinstance(found, dict):
         yield f"status {response.status_code}, no item where the declaration says", probe.curl(path)
         return
-    differs = [
-        name
-        for name in resource.item_schema.get("properties") or {}
-        if found.get(name, ...) != item.get(name, ...)
-    ]
-    if differs:
-        yield f"differs from its list entry in {differs}", probe.curl(path)
+    for problem in detail_problems(resource, str(item[resource.detail.key]), found, item):
+        yield problem, probe.curl(path)
 
 
 def unused_key(schema: Mapping[str, Any], used: Sequence[Any]) -> Any:
@@ -807,14 +796,15 @@ def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
         )
         for bad in bad_authorizations(probe.username, probe.password):
             response = probe.get(path, authorization=bad.authorization, auth=False)
-            challenge = response.headers.get("WWW-Authenticate", "")
+            challenges = response.headers.get_list("WWW-Authenticate")
+            challenge = ", ".join(challenges)
             # The real password never goes into a report: replays take it from $AUTH.
             shown = (
                 probe.curl(path, authorization=None) + f' -u "{bad.replay}"'
                 if bad.replay is not None
                 else probe.curl(path, authorization=bad.authorization)
             )
-            if response.status_code != 401 or not challenge.lower().startswith("basic"):
+            if response.status_code != 401 or not basic_challenge(challenges):
                 yield (
                     f"{bad.label}: {path} got {response.status_code}, "
                     f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",

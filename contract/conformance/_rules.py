@@ -1,0 +1,117 @@
+"""Rules that judge one answer on its own, shared by the property checks (which send their own
+requests) and the traffic checks (which read requests others sent): a rule written twice is a
+rule that drifts. Each yields (check, what is wrong); the check names are those of
+properties.CHECKS, so a finding falls to the assumptions that check speaks for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import jsonschema
+
+from contract.spec.declarations import Item, ListResource
+
+DECIMAL_INTEGER: Final = re.compile(r"-?[0-9]+")
+Problem = tuple[str, str]  # (check, what is wrong)
+
+
+def read_parameter(schema: Mapping[str, Any], raw: str) -> Any:
+    """The value a query or path string stands for under its schema's type (ValueError if it
+    cannot stand for one): decimal digits for an integer, the text itself for a string."""
+    kind = schema.get("type")
+    if kind == "integer":
+        if not DECIMAL_INTEGER.fullmatch(raw) or len(raw) > 4000:
+            raise ValueError(f"{raw[:20]!r} is no integer")
+        return int(raw)
+    if kind == "number":
+        return float(raw)
+    if kind == "boolean":
+        if raw not in ("true", "false"):
+            raise ValueError(f"{raw[:20]!r} is no boolean")
+        return raw == "true"
+    return raw
+
+
+def parameter_allows(schema: Mapping[str, Any], raw: str) -> bool:
+    """Whether the parameter's schema allows the string `raw`."""
+    try:
+        value = read_parameter(schema, raw)
+    except ValueError:
+        return False
+    return bool(jsonschema.Draft202012Validator(schema).is_valid(value))
+
+
+def effective(resource: ListResource, query: Mapping[str, str], name: str) -> Any:
+    """The value of a list parameter a request gave, else its default."""
+    return query.get(name, resource.default(name))
+
+
+def page_problems(
+    resource: ListResource, query: Mapping[str, str], items: Sequence[Item], total: int
+) -> Iterator[Problem]:
+    """What one page of a list answer breaks of the declarations, on its own: its length given
+    the total, the offset and the page size; its items against the filters; its order
+    against the sort declaration. `query` holds the request's (valid) parameters."""
+    offset = int(effective(resource, query, resource.paging.offset) or 0)
+    size = effective(resource, query, resource.paging.step)
+    if size is not None:
+        wanted = max(0, min(int(size), total - offset))
+        if len(items) != wanted:
+            yield (
+                "paging",
+                f"{len(items)} items on a page of {resource.paging.step}={size} at "
+                f"{resource.paging.offset}={offset} with a total of {total}; {wanted} expected",
+            )
+    filters = {f.parameter: query[f.parameter] for f in resource.filters if f.parameter in query}
+    key = resource.detail.key
+    for item in items:
+        if not resource.matches(filters, item):
+            given = ", ".join(f"{name}={value!r}" for name, value in filters.items())
+            rules = ", ".join(
+                f"{f.match}, {f.case}" for f in resource.filters if f.parameter in filters
+            )
+            yield "filters", f"item {item.get(key)!r} does not match {given} (declared: {rules})"
+            break
+    sorting = resource.sorting
+    if sorting is None:
+        return
+    field = query.get(sorting.field)
+    if field is None and sorting.default_order != "tie-breaker":
+        return  # the insertion order cannot be seen on one page
+    if field is not None and field not in sorting.fields:
+        return
+    direction = effective(resource, query, sorting.direction)
+    ordered = sorting.order(items, field, direction)
+    if [item.get(key) for item in ordered] != [item.get(key) for item in items]:
+        yield (
+            "sorting",
+            f"the page is not in the declared order of {sorting.field}={field}, "
+            f"{sorting.direction}={direction} (ties by {sorting.tie_breaker}, descending "
+            f"{sorting.descending_order})",
+        )
+
+
+def detail_problems(
+    resource: ListResource, asked: str, item: Any, listed: Item | None
+) -> Iterator[str]:
+    """What a 200 answer of the detail operation breaks: its item is the one the path asked
+    for (keys compare exactly), and it agrees with that key's list entry, when one is known,
+    on every property of the item schema (others may be added)."""
+    if not isinstance(item, dict):
+        yield "no item where the declaration says"
+        return
+    found = item.get(resource.detail.key)
+    if str(found) != asked:
+        yield f"the item {found!r} for the key {asked!r}"
+    if listed is not None:
+        properties = resource.item_schema.get("properties") or {}
+        differs = [name for name in properties if item.get(name, ...) != listed.get(name, ...)]
+        if differs:
+            yield f"differs from its list entry in {differs}"
+
+
+def basic_challenge(challenges: Sequence[str]) -> bool:
+    """Whether the WWW-Authenticate values of a 401 name the Basic scheme."""
+    return any(value.strip().lower().startswith("basic") for value in challenges)

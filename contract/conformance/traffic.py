@@ -1,0 +1,53 @@
+"""`make check-traffic HAR=file`: judge recorded traffic (a HAR 1.2 file from a browser,
+Playwright, mitmproxy, Postman or our proxy) against the spec and its declared behaviour,
+with the rules of `make conformance`, and report findings, verdicts by assumption and JUnit
+the same way. Only exchanges under the spec's server path (or BASE_URL's path) are judged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from contract.conformance import write_junit
+from contract.conformance._har import read_har
+from contract.conformance._traffic import judge_all
+from contract.conformance._verdicts import summary, verdicts
+from contract.conformance.properties import check_labels
+from contract.errors import SetupError
+from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
+
+REPORT_NAME = "traffic-junit.xml"
+
+
+def check_traffic(
+    har: Path,
+    spec: Path = BUNDLED_SPEC,
+    base_url: str | None = None,
+    reports: Path = REPO_ROOT / "reports",
+) -> bool:
+    """Judge every exchange of `har`; True when no finding was made. SetupError when the
+    file is no HAR or holds no exchange under the API's path."""
+    if not har.is_file():
+        raise SetupError(f"HAR: no file at {har}")
+    base_path = urlsplit(base_url).path if base_url else None
+    judge = judge_all(read_har(har), spec, base_path)
+    if judge.judged == 0:
+        raise SetupError(
+            f"HAR: none of the {judge.skipped} entries of {har} is a request under "
+            f"{judge.prefix or '/'}; set BASE_URL to the URL the traffic went to"
+        )
+    findings, unexercised = judge.result()
+    found = verdicts(spec, findings, unexercised)
+    labels = sorted({*check_labels(spec), *(f.check for f in findings)})
+    write_junit(labels, findings, unexercised, found, reports / REPORT_NAME)
+    print(f"Judged {judge.judged} exchanges under {judge.prefix or '/'} "
+          f"({judge.skipped} other entries skipped)")  # fmt: skip
+    for finding in findings:
+        print(f"  FAIL {finding}")
+    if not findings:
+        print("  no finding")
+    print()
+    print("\n".join(summary(found)))
+    print(f"\nReport: {display_path(reports / REPORT_NAME)}")
+    print(f"Traffic {'FAILED' if findings else 'PASSED'}: {len(findings)} finding(s)")
+    return not findings

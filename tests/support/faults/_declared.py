@@ -207,7 +207,7 @@ def total_before_filters(app: ASGIApp) -> ASGIApp:
     async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
         query = query_of(scope) if is_list(scope) else []
         filtered = bool(set(dict(query)) & set(FILTERS))
-        status, body = await ask(app, scope, query) if filtered else (0, None)
+        status, body = await ask(app, scope, query) if filtered else (0, {})
         if status != 200:  # no filter, or a request the server rejects
             await app(scope, receive, send)
             return

@@ -146,6 +146,15 @@ conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH
 		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH_FILE),--auth-file '$(AUTH_FILE)') \
 		$(if $(ALLOW_PARTIAL),--allow-partial))
 
+# The HAR file `make check-traffic` judges (exported by a browser, Playwright, mitmproxy or
+# Postman); BASE_URL, when the traffic went elsewhere than the spec's server path.
+HAR ?=
+
+.PHONY: check-traffic
+check-traffic: $(GENERATED) ## Judge recorded traffic against the spec and its declared behaviour (HAR=file.har, BASE_URL, SPEC, REPORTS)
+	$(PY) -m scripts.check_traffic $(strip $(if $(HAR),'$(HAR)') $(if $(SPEC),--spec '$(SPEC)') \
+		$(if $(REPORTS),--reports '$(REPORTS)') $(if $(BASE_URL),--base-url '$(BASE_URL)'))
+
 # `make bench` options for benchmarks/run.py, e.g. BENCH_ARGS="--only server --seconds 10", or
 # BENCH_ARGS=--large to measure 1,000,000 groups too (seeding them takes about two minutes).
 BENCH_ARGS ?=

@@ -10,11 +10,37 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import jsonschema
+import jsonschema_rs
 
 from contract.spec.declarations import Item, ListResource
 
 DECIMAL_INTEGER: Final = re.compile(r"-?[0-9]+")
 Problem = tuple[str, str]  # (check, what is wrong)
+
+
+# Compiled validators by the identity of their schema, which is kept alive beside them.
+_COMPILED: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
+def compiled(schema: Mapping[str, Any]) -> Any:
+    """A compiled (jsonschema-rs) validator of `schema`, made once per schema object."""
+    found = _COMPILED.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _COMPILED[id(schema)] = (schema, jsonschema_rs.validator_for(dict(schema)))
+    return found[1]
+
+
+def schema_error(schema: Mapping[str, Any], instance: Any) -> str | None:
+    """Why `instance` breaks `schema` (jsonschema's best match, with where), or None. The
+    compiled validator decides, so a valid instance costs little."""
+    if compiled(schema).is_valid(instance):
+        return None
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(instance)
+    )
+    if error is None:  # the two validators disagree: trust the one that gives a reason
+        return None
+    return f"{error.message[:200]} at /" + "/".join(map(str, error.absolute_path))
 
 
 def read_parameter(schema: Mapping[str, Any], raw: str) -> Any:
@@ -40,7 +66,7 @@ def parameter_allows(schema: Mapping[str, Any], raw: str) -> bool:
         value = read_parameter(schema, raw)
     except ValueError:
         return False
-    return bool(jsonschema.Draft202012Validator(schema).is_valid(value))
+    return bool(compiled(schema).is_valid(value))
 
 
 def effective(resource: ListResource, query: Mapping[str, str], name: str) -> Any:

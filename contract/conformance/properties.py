@@ -173,12 +173,17 @@ def keys(resource: ListResource, items: Sequence[Item]) -> list[Any]:
     return [item[resource.detail.key] for item in items]
 
 
-def page_problem(resource: ListResource, items: Any, total: Any) -> str | None:
-    """Why a page read at the declared member paths is not one, or None."""
+def page_problem(
+    resource: ListResource, items: Any, total: Any, validate_items: bool = True
+) -> str | None:
+    """Why a page read at the declared member paths is not one, or None; its items are
+    checked against the item schema unless the caller validated the whole body already."""
     if not isinstance(items, list):
         return f"{'.'.join(resource.paging.results)} is no array"
     if not isinstance(total, int) or isinstance(total, bool):
         return f"{'.'.join(resource.paging.total)} is no integer"
+    if not validate_items:
+        return None
     validator = jsonschema.Draft202012Validator(resource.item_schema)
     for index, item in enumerate(items):
         error = jsonschema.exceptions.best_match(validator.iter_errors(item))

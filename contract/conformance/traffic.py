@@ -12,7 +12,6 @@ from contract.conformance import write_junit
 from contract.conformance._har import read_har
 from contract.conformance._traffic import judge_all
 from contract.conformance._verdicts import summary, verdicts
-from contract.conformance.properties import check_labels
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 
@@ -38,7 +37,7 @@ def check_traffic(
         )
     findings, unexercised = judge.result()
     found = verdicts(spec, findings, unexercised)
-    labels = sorted({*check_labels(spec), *(f.check for f in findings)})
+    labels = sorted({*judge.labels(), *(f.check for f in findings)})
     write_junit(labels, findings, unexercised, found, reports / REPORT_NAME)
     print(f"Judged {judge.judged} exchanges under {judge.prefix or '/'} "
           f"({judge.skipped} other entries skipped)")  # fmt: skip

@@ -1,0 +1,222 @@
+"""The traffic checks judge recorded exchanges with the rules of the property checks: the
+property checks' own traffic, recorded as HAR from the reference server and from the allowed
+variants, gives no finding; from a faulty server, the finding of its fault. The HAR reader
+streams entries, and neither credentials nor passwords in a HAR reach a report."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from starlette.types import ASGIApp
+
+from contract.conformance._har import Exchange, entry, read_har, write_har
+from contract.conformance._traffic import judge_all
+from contract.conformance.properties import Finding, run_checks
+from contract.conformance.traffic import check_traffic
+from contract.errors import SetupError
+from contract.layout import BUNDLED_SPEC, REPO_ROOT
+from tests.support.faults import (
+    DECLARED_FAULTS,
+    FAULTED_APPS,
+    FAULTS,
+    LENIENT_FAULTS,
+    MORE_LIST_FAULTS,
+    PASSWORD,
+    POLICY_FAULTS,
+    USER,
+    VARIANTS,
+    reference_app,
+    serve,
+)
+from tests.support.har import RecordingProbe
+from tests.support.spec_facts import LIST_PATH, PREFIX
+
+ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS, **POLICY_FAULTS, **MORE_LIST_FAULTS, **LENIENT_FAULTS}
+# Faults the recorded traffic shows, with the check its finding must name: a schema break, a
+# status, a page, a filter, an order, a detail or a query policy seen in one exchange or across
+# exchanges of one query.
+CAUGHT = {
+    "state is a string": "response EventGroup",
+    "auth is ignored": "auth EventGroup",
+    "500 at the maximum count": "response EventGroup",
+    "410 for an unknown id": "response EventGroup",
+    "sort direction is ignored": "sorting EventGroup",
+    "total_items counts the page": "paging EventGroup",
+    "name filter is ignored": "filters EventGroup",
+    "filters combined with OR": "filters EventGroup",
+    "sorting only the returned page": "paging EventGroup",
+    "unknown parameter rejected": "parameters EventGroup",
+    "repeated parameter accepted": "query-policy EventGroup",
+    "detail 404 beyond the first 50 items": "detail EventGroup",
+    "400 with a plain-text body": "response EventGroup",
+    "pages capped at 50 items": "paging EventGroup",
+    "name filter lower-cases instead of case folding": "filters EventGroup",
+    "key looked up by prefix": "detail EventGroup",
+    "name filter searching text_id too": "filters EventGroup",
+    "parameter names in any case": "paging EventGroup",
+}
+
+
+def recorded(app: ASGIApp, folder: Path) -> Path:
+    """The property checks' traffic with `app`, as a HAR file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with serve(app) as base_url:
+        probe = RecordingProbe(base_url, USER, PASSWORD, max_requests=3000)
+        try:
+            run_checks(probe, BUNDLED_SPEC)
+        finally:
+            probe.close()
+    return probe.write(folder / "traffic.har")
+
+
+def judged(har: Path) -> list[Finding]:
+    findings, _ = judge_all(read_har(har), BUNDLED_SPEC).result()
+    return findings
+
+
+def test_the_reference_servers_traffic_gives_no_finding(tmp_path: Path) -> None:
+    har = recorded(reference_app(), tmp_path)
+
+    judge = judge_all(read_har(har), BUNDLED_SPEC)
+    findings, unexercised = judge.result()
+
+    assert [str(f) for f in findings] == []
+    assert judge.judged > 500
+    assert unexercised == [], "every check of the resource is exercised by this traffic"
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_an_allowed_variants_traffic_gives_no_finding(variant: str, tmp_path: Path) -> None:
+    assert [str(f) for f in judged(recorded(VARIANTS[variant](), tmp_path))] == []
+
+
+@pytest.mark.parametrize("fault", list(CAUGHT))
+def test_a_faulty_servers_traffic_shows_its_fault(fault: str, tmp_path: Path) -> None:
+    served: Callable[[], ASGIApp] = FAULTED_APPS.get(fault, reference_app)
+    findings = judged(recorded(ALL_FAULTS[fault](served()), tmp_path))
+
+    assert CAUGHT[fault] in {f.check for f in findings}, [str(f) for f in findings]
+
+
+def exchange(index: int, url: str, status: int, body: object, **headers: str) -> Exchange:
+    return Exchange(
+        index=index,
+        method="GET",
+        url=url,
+        request_headers=tuple(headers.items()),
+        status=status,
+        response_headers=(("content-type", "application/json"),),
+        body=json.dumps(body).encode(),
+    )
+
+
+def test_entries_are_read_back_as_written_with_binary_bodies_and_gaps(tmp_path: Path) -> None:
+    written = [
+        exchange(0, "http://h/x?a=1&a=2&b=", 200, {"k": "é"}),
+        Exchange(1, "GET", "http://h/y", (), 204, (), b"\xff\x00"),
+    ]
+    har = tmp_path / "t.har"
+    write_har(har, [entry(written[0]), {"request": {"url": "x"}}, entry(written[1])])
+
+    read = list(read_har(har))
+
+    assert read[0] == written[0]
+    assert read[0].query == [("a", "1"), ("a", "2"), ("b", "")]
+    assert read[1] is None  # an entry without a response
+    assert read[2] is not None
+    assert read[2].body == b"\xff\x00"
+    assert json.loads(har.read_text())["log"]["version"] == "1.2"
+
+
+def test_a_file_that_is_no_har_is_a_setup_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.har"
+    broken.write_text('{"log": {"entries": [ {')
+
+    with pytest.raises(SetupError, match="no JSON file of HAR"):
+        list(read_har(broken))
+    with pytest.raises(SetupError, match="no file at"):
+        check_traffic(tmp_path / "missing.har", reports=tmp_path)
+
+
+def test_traffic_to_other_urls_only_is_a_setup_error_naming_base_url(tmp_path: Path) -> None:
+    har = tmp_path / "other.har"
+    write_har(har, [entry(exchange(0, "http://h/elsewhere", 200, {}))])
+
+    with pytest.raises(SetupError, match="BASE_URL"):
+        check_traffic(har, reports=tmp_path)
+
+
+def test_credentials_in_a_har_never_reach_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    url = f"http://{USER}:{PASSWORD}@h{PREFIX}{LIST_PATH}"
+    broken = exchange(0, url, 200, {"not": "a page"}, Authorization=f"Basic {token}")
+    har = tmp_path / "secret.har"
+    write_har(har, [entry(broken)])
+    raw = json.loads(har.read_text())  # as a browser exports it: the header in the clear
+    raw["log"]["entries"][0]["request"]["headers"] = [
+        {"name": "Authorization", "value": f"Basic {token}"}
+    ]
+    har.write_text(json.dumps(raw))
+
+    passed = check_traffic(har, reports=tmp_path)
+
+    shown = capsys.readouterr().out + (tmp_path / "traffic-junit.xml").read_text()
+    assert passed is False
+    assert "response EventGroup" in shown
+    assert PASSWORD not in shown
+    assert token not in shown
+    assert '-u "$AUTH"' in shown
+
+
+def test_our_har_files_keep_the_scheme_of_credentials_but_not_the_credentials(
+    tmp_path: Path,
+) -> None:
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    har = tmp_path / "t.har"
+    write_har(har, [entry(exchange(0, "http://h/x", 200, {}, Authorization=f"Basic {token}"))])
+
+    (read,) = list(read_har(har))
+
+    assert read is not None
+    assert read.request_header("authorization") == ["Basic [redacted]"]
+    assert token not in har.read_text()
+
+
+def run_command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.check_traffic", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_command_exits_0_1_or_2(tmp_path: Path) -> None:
+    clean = recorded(reference_app(), tmp_path / "clean")
+    faulty = recorded(ALL_FAULTS["state is a string"](reference_app()), tmp_path / "faulty")
+    reports = ["--reports", str(tmp_path / "reports")]
+
+    passed, failed = run_command(str(clean), *reports), run_command(str(faulty), *reports)
+    missing = run_command(str(tmp_path / "none.har"), *reports)
+
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Traffic PASSED" in passed.stdout
+    assert "HELD" in passed.stdout
+    assert failed.returncode == 1
+    assert "FAIL [response EventGroup] #" in failed.stdout
+    assert 'reproduce: curl -si -u "$AUTH"' in failed.stdout
+    assert missing.returncode == 2
+    assert "error: HAR: no file at" in missing.stderr
+    assert "Traceback" not in missing.stderr

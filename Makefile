@@ -155,6 +155,19 @@ check-traffic: $(GENERATED) ## Judge recorded traffic against the spec and its d
 	$(PY) -m scripts.check_traffic $(strip $(if $(HAR),'$(HAR)') $(if $(SPEC),--spec '$(SPEC)') \
 		$(if $(REPORTS),--reports '$(REPORTS)') $(if $(BASE_URL),--base-url '$(BASE_URL)'))
 
+# `make proxy`: TARGET is the server to forward to (with the API's path prefix); PROXY_PORT the
+# loopback port to listen on (8081); HAR where the session goes when it stops; STRICT=1 answers
+# a response that breaks the contract with 502.
+TARGET ?=
+PROXY_PORT ?=
+STRICT ?=
+
+.PHONY: proxy
+proxy: $(GENERATED) ## Run a validating proxy in front of a server (TARGET=url, PROXY_PORT, HAR, STRICT=1, SPEC)
+	$(PY) -m scripts.proxy $(strip $(if $(TARGET),--target '$(TARGET)') \
+		$(if $(PROXY_PORT),--port '$(PROXY_PORT)') \
+		$(if $(HAR),--har '$(HAR)') $(if $(STRICT),--strict) $(if $(SPEC),--spec '$(SPEC)'))
+
 # `make bench` options for benchmarks/run.py, e.g. BENCH_ARGS="--only server --seconds 10", or
 # BENCH_ARGS=--large to measure 1,000,000 groups too (seeding them takes about two minutes).
 BENCH_ARGS ?=

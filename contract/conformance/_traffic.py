@@ -28,6 +28,7 @@ from contract.conformance._rules import (
     parameter_allows,
     schema_error,
 )
+from contract.conformance._verdicts import HELD, NOT_CHECKED, Verdict, covered, verdicts
 from contract.conformance.properties import (
     Finding,
     Subject,
@@ -40,6 +41,7 @@ from contract.spec.client_view import client_view
 from contract.spec.declarations import Item, member, response_schema
 from contract.spec.source import read_yaml, server_prefix
 
+UNTRIED = "no exchange tried it"
 # Checks of traffic that speak for no declaration: their findings name no assumption.
 REQUEST, RESPONSE = "request", "response"
 NOT_FOUND = object()  # what a detail answered with 404 is remembered as
@@ -128,7 +130,8 @@ class TrafficJudge:
     spec_path: Path
     base_path: str | None = None  # the path prefix of the traffic to judge; the spec's by default
     findings: list[Finding] = field(default_factory=list)
-    exercised: set[str] = field(default_factory=set)
+    exercised: set[str] = field(default_factory=set)  # check labels
+    assumptions: set[str] = field(default_factory=set)  # the assumptions those tried
     judged: int = 0
     skipped: int = 0
     prefix: str = field(init=False)
@@ -158,9 +161,12 @@ class TrafficJudge:
         )
         self.findings.append(Finding(where, message, replay(exchange)))
 
-    def exercise(self, check: str, subject: Subject | None) -> None:
+    def exercise(self, check: str, subject: Subject | None, names: set[str] | None = None) -> None:
+        """Note that traffic tried a check, and the assumptions it tried: those of the
+        parameters `names` (all the check speaks for when None)."""
         if subject is not None:
             self.exercised.add(label(check, subject))
+            self.assumptions |= covered(check, subject, names)
 
     # -- one exchange --------------------------------------------------------------------
 
@@ -195,16 +201,16 @@ class TrafficJudge:
         query = exchange.query
         names = [name for name, _ in query]
         defined = operation.parameters("query")
-        problems: list[tuple[str, str]] = []  # (check, why the request is invalid)
+        problems: list[tuple[str, str, str]] = []  # (check, parameter, why it is invalid)
         for name, parameter in defined.items():
             if parameter.get("required") and name not in names:
-                problems.append(("parameters", f"{name} is required"))
+                problems.append(("parameters", name, f"{name} is required"))
         in_path = operation.parameters("path")
         given = [*((n, v, defined.get(n)) for n, v in query)]
         given += [(n, v, in_path.get(n)) for n, v in path_values.items()]
         for name, value, declared in given:
             if declared is not None and not parameter_allows(declared.get("schema") or {}, value):
-                problems.append(("parameters", f"{name}={value[:40]!r} breaks its schema"))
+                problems.append(("parameters", name, f"{name}={value[:40]!r} breaks its schema"))
         resource = subject.resource if subject is not None and operation.kind == "list" else None
         if resource is not None:
             unknown = [name for name in names if name not in defined]
@@ -212,9 +218,11 @@ class TrafficJudge:
             if unknown or repeated:
                 self.exercise("query-policy", subject)
             if unknown and resource.policy.unknown == "reject":
-                problems.append(("query-policy", f"{unknown[0]} is no defined parameter"))
+                name = unknown[0]
+                problems.append(("query-policy", name, f"{name} is no defined parameter"))
             if repeated and resource.policy.repeated == "reject":
-                problems.append(("query-policy", f"{repeated[0]} is given more than once"))
+                name = repeated[0]
+                problems.append(("query-policy", name, f"{name} is given more than once"))
         secured = operation.spec.get("security", None) != []
         if secured and not exchange.request_header("authorization"):
             self.exercise("auth", subject)
@@ -222,13 +230,13 @@ class TrafficJudge:
                 self.report("auth", subject, exchange, "401 without credentials", status(exchange))
             return False
         if problems:
-            check, why = problems[0]
-            self.exercise(check, subject)
+            check, name, why = problems[0]
+            self.exercise(check, subject, {name})
             if exchange.status not in (400, 401):
                 self.report(check, subject, exchange, f"400, because {why}", status(exchange))
             return False
         if exchange.status == 400:
-            self.exercise("parameters", subject)
+            self.exercise("parameters", subject, set())
             self.report(
                 "parameters", subject, exchange, "no 400 for a request the spec allows", "400"
             )
@@ -303,10 +311,11 @@ class TrafficJudge:
             return
         query = {name: value for name, value in exchange.query if name in resource.parameters}
         self.exercise("paging", subject)
-        if any(f.parameter in query for f in resource.filters):
-            self.exercise("filters", subject)
+        filtered = {f.parameter for f in resource.filters if f.parameter in query}
+        if filtered:
+            self.exercise("filters", subject, filtered)
         if resource.sorting is not None and resource.sorting.field in query:
-            self.exercise("sorting", subject)
+            self.exercise("sorting", subject, {resource.sorting.field, resource.sorting.direction})
         for check, why in page_problems(resource, query, items, total):
             self.report(check, subject, exchange, "the page the declarations promise", why)
         for item in items:
@@ -448,6 +457,18 @@ class TrafficJudge:
 
     def result(self) -> tuple[list[Finding], list[str]]:
         return once_per_rule(self.findings), self.unexercised()
+
+    def verdicts(self) -> list[Verdict]:
+        """The verdict on every assumption. Held needs an exchange that tried it: traffic
+        chooses its own requests, so a check it exercised may leave some of the assumptions
+        that check speaks for untried (one filter alone says nothing of how two combine)."""
+        findings, unexercised = self.result()
+        return [
+            Verdict(v.assumption, NOT_CHECKED, UNTRIED, v.checks)
+            if v.status == HELD and v.assumption not in self.assumptions
+            else v
+            for v in verdicts(self.spec_path, findings, unexercised)
+        ]
 
 
 def status(exchange: Exchange) -> str:

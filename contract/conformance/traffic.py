@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from contract.conformance import write_junit
 from contract.conformance._har import read_har
 from contract.conformance._traffic import judge_all
-from contract.conformance._verdicts import summary, verdicts
+from contract.conformance._verdicts import summary
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 
@@ -36,7 +36,7 @@ def check_traffic(
             f"{judge.prefix or '/'}; set BASE_URL to the URL the traffic went to"
         )
     findings, unexercised = judge.result()
-    found = verdicts(spec, findings, unexercised)
+    found = judge.verdicts()
     labels = sorted({*judge.labels(), *(f.check for f in findings)})
     write_junit(labels, findings, unexercised, found, reports / REPORT_NAME)
     print(f"Judged {judge.judged} exchanges under {judge.prefix or '/'} "

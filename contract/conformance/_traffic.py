@@ -30,10 +30,10 @@ from contract.conformance._rules import (
 )
 from contract.conformance._verdicts import HELD, NOT_CHECKED, Verdict, covered, verdicts
 from contract.conformance.properties import (
+    SHAPE,
     Finding,
     Subject,
     label,
-    once_per_rule,
     page_problem,
     subjects,
 )
@@ -129,7 +129,10 @@ class TrafficJudge:
 
     spec_path: Path
     base_path: str | None = None  # the path prefix of the traffic to judge; the spec's by default
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the first of each rule
+    shapes: list[tuple[str, str]] = field(default_factory=list)  # the rule of each finding
+    repeats: dict[tuple[str, str], int] = field(default_factory=dict)  # more of each rule
+    latest: list[Finding] = field(default_factory=list)  # of the last exchange judged
     exercised: set[str] = field(default_factory=set)  # check labels
     assumptions: set[str] = field(default_factory=set)  # the assumptions those tried
     judged: int = 0
@@ -159,7 +162,19 @@ class TrafficJudge:
             f"#{exchange.index} {exchange.method} {redacted(exchange.url)}: "
             f"expected {expected}; got {got}"
         )
-        self.findings.append(Finding(where, message, replay(exchange)))
+        self.add(Finding(where, message, replay(exchange)), expected)
+
+    def add(self, finding: Finding, rule: str) -> None:
+        """Keep the first finding of each rule (what was expected, values left out) and count
+        the others, so memory stays flat however much traffic breaks the rule."""
+        self.latest.append(finding)
+        shape = (finding.check, SHAPE.sub("#", rule))
+        if shape in self.repeats:
+            self.repeats[shape] += 1
+            return
+        self.repeats[shape] = 0
+        self.findings.append(finding)
+        self.shapes.append(shape)
 
     def exercise(self, check: str, subject: Subject | None, names: set[str] | None = None) -> None:
         """Note that traffic tried a check, and the assumptions it tried: those of the
@@ -171,6 +186,8 @@ class TrafficJudge:
     # -- one exchange --------------------------------------------------------------------
 
     def judge(self, exchange: Exchange) -> None:
+        """Judge one exchange; what it broke is in `latest` afterwards."""
+        self.latest = []
         path = exchange.path
         if not (path == self.prefix or path.startswith(self.prefix + "/")):
             self.skipped += 1
@@ -433,14 +450,11 @@ class TrafficJudge:
             if name != resource.name or key in result or not resource.matches(query.filters, item):
                 continue
             where = ", ".join(f"{k}={v!r}" for k, v in query.filters.items()) or "no filter"
-            self.findings.append(
-                Finding(
-                    label("filters", subject),
-                    f"#{query.first}: the complete result of {where} lacks {key!r} "
-                    f"(listed in #{index}), which the declared rules match",
-                    "",
-                )
+            message = (
+                f"#{query.first}: the complete result of {where} lacks {key!r} "
+                f"(listed in #{index}), which the declared rules match"
             )
+            self.add(Finding(label("filters", subject), message, ""), "a complete result")
             return
 
     def labels(self) -> list[str]:
@@ -456,7 +470,15 @@ class TrafficJudge:
         ]
 
     def result(self) -> tuple[list[Finding], list[str]]:
-        return once_per_rule(self.findings), self.unexercised()
+        """The findings, one per rule with how many more there were, and what no exchange
+        exercised."""
+        findings = [
+            Finding(f.check, f"{f.message} (and {self.repeats[shape]} more like it)", f.reproduce)
+            if self.repeats[shape]
+            else f
+            for f, shape in zip(self.findings, self.shapes, strict=True)
+        ]
+        return findings, self.unexercised()
 
     def verdicts(self) -> list[Verdict]:
         """The verdict on every assumption. Held needs an exchange that tried it: traffic

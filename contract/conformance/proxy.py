@@ -142,9 +142,8 @@ class ValidatingProxy:
 
     def judged(self, exchange: Exchange) -> list[Finding]:
         """The findings this exchange adds, logged."""
-        before = len(self.judge.findings)
         self.judge.judge(exchange)
-        found = self.judge.findings[before:]
+        found = self.judge.latest
         for finding in found:
             self.log(f"VIOLATION {finding}")
         return found
@@ -168,9 +167,9 @@ class ValidatingProxy:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-            before = len(self.judge.findings)
+            self.judge.latest = []
             self.judge.finish()
-            for finding in self.judge.findings[before:]:
+            for finding in self.judge.latest:
                 self.log(f"VIOLATION {finding}")
 
     def report(self) -> list[str]:

@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import aims, breakdown, client, conformance, growth, machine, pipeline, server
+from benchmarks import (
+    aims,
+    breakdown,
+    client,
+    conformance,
+    growth,
+    machine,
+    pipeline,
+    server,
+    traffic,
+)
 from benchmarks.distinct import section as distinct_section
 from benchmarks.report import Report, Section, render_section, replace_block, write
 from benchmarks.servers import Servers
@@ -24,7 +34,7 @@ from contract.errors import ContractError
 from contract.layout import BENCHMARKS_PAGE, REPO_ROOT, display_path
 from reference_server.spec_rules import load_rules
 
-AREAS = ("pipeline", "server", "conformance", "client")
+AREAS = ("pipeline", "server", "conformance", "traffic", "client")
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 
 
@@ -154,6 +164,9 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
         results = conformance.run(options.max_examples, options.same_case_examples)
         return [conformance.section(results)]
 
+    def check_traffic() -> list[Section]:
+        return traffic.sections(traffic.run())
+
     def call() -> list[Section]:
         outcome.client = client.run(servers, options.calls, (100, 1000))
         return client.sections(outcome.client)
@@ -162,6 +175,7 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
         "pipeline": ("Generate", generate),
         "server": ("Reference server and Prism under load", serve),
         "conformance": ("Conformance harness", harness),
+        "traffic": ("Checking traffic: HAR files and the validating proxy", check_traffic),
         "client": ("Client", call),
     }
     for key, (title, action) in areas.items():

@@ -10,12 +10,14 @@ import binascii
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, Final
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import ijson
+import orjson
 
 from contract.errors import SetupError
 
@@ -35,11 +37,11 @@ class Exchange:
     response_headers: Headers
     body: bytes
 
-    @property
+    @cached_property
     def path(self) -> str:
         return urlsplit(self.url).path
 
-    @property
+    @cached_property
     def query(self) -> list[tuple[str, str]]:
         """The query pairs as sent, repeated names and blank values kept."""
         return parse_qsl(urlsplit(self.url).query, keep_blank_values=True)
@@ -57,7 +59,10 @@ class Exchange:
 
     def json(self) -> Any:
         """The response body as JSON (ValueError if it is none)."""
-        return json.loads(self.body)
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:  # also integers beyond 64 bits, which json reads
+            return json.loads(self.body)
 
 
 def _headers(entries: Any) -> Headers:
@@ -191,7 +196,8 @@ class HarWriter:
         self._stream.write('{"log": ' + json.dumps(header)[:-1] + ', "entries": [\n')
 
     def add(self, har_entry: Any) -> None:
-        self._stream.write((",\n" if self._count else "") + json.dumps(har_entry))
+        text = orjson.dumps(har_entry).decode()
+        self._stream.write((",\n" if self._count else "") + text)
         self._count += 1
 
     def close(self) -> None:

@@ -120,6 +120,7 @@ class Query:
     total: int
     first: int  # the exchange that gave the total
     positions: dict[int, tuple[Any, int]] = field(default_factory=dict)  # position -> key, index
+    where: dict[Any, int] = field(default_factory=dict)  # key -> position
     filters: dict[str, str] = field(default_factory=dict)
 
 
@@ -135,6 +136,7 @@ class TrafficJudge:
     latest: list[Finding] = field(default_factory=list)  # of the last exchange judged
     exercised: set[str] = field(default_factory=set)  # check labels
     assumptions: set[str] = field(default_factory=set)  # the assumptions those tried
+    tried: set[tuple[str, frozenset[str] | None]] = field(default_factory=set)
     judged: int = 0
     skipped: int = 0
     prefix: str = field(init=False)
@@ -180,8 +182,12 @@ class TrafficJudge:
         """Note that traffic tried a check, and the assumptions it tried: those of the
         parameters `names` (all the check speaks for when None)."""
         if subject is not None:
-            self.exercised.add(label(check, subject))
-            self.assumptions |= covered(check, subject, names)
+            where = label(check, subject)
+            self.exercised.add(where)
+            tried = (where, None if names is None else frozenset(names))
+            if tried not in self.tried:
+                self.tried.add(tried)
+                self.assumptions |= covered(check, subject, names)
 
     # -- one exchange --------------------------------------------------------------------
 
@@ -381,27 +387,25 @@ class TrafficJudge:
                     repr(item_key),
                 )  # fmt: skip
                 return
-            known.positions[position] = (item_key, exchange.index)
-        seen: dict[Any, int] = {}
-        for position, (item_key, _) in sorted(known.positions.items()):
-            if item_key in seen:
+            elsewhere = known.where.get(item_key, position)
+            if elsewhere != position:
                 self.report(
-                    "paging", subject, exchange,
-                    "each item once in the pages of one query",
-                    f"{item_key!r} at positions {seen[item_key]} and {position}",
+                    "paging", subject, exchange, "each item once in the pages of one query",
+                    f"{item_key!r} at positions {elsewhere} and {position}",
                 )  # fmt: skip
                 return
-            seen[item_key] = position
+            known.positions[position] = (item_key, exchange.index)
+            known.where[item_key] = position
 
     def remember(self, subject: Subject, exchange: Exchange, item: Item) -> None:
         """Keep a listed item; compare it with its detail if one was fetched, and report a
         404 that its key got."""
         resource = subject.resource
         key = (resource.name, str(item[resource.detail.key]))
-        self.items.setdefault(key, (item, exchange.index))
+        known = self.items.setdefault(key, (item, exchange.index))
         fetched = self.details.get(key)
-        if fetched is None:
-            return
+        if fetched is None or (known[0] == item and known[1] != exchange.index):
+            return  # no detail yet, or this very entry was compared with it before
         if fetched[0] is NOT_FOUND:
             self.report(
                 "detail", subject, exchange,

@@ -68,6 +68,12 @@ def template_pattern(template: str) -> re.Pattern[str]:
     )
 
 
+def requires_credentials(requirements: Any) -> bool:
+    """Whether security requirements demand credentials: some are listed and none is the
+    empty one (`{}`), which lets a request in without any."""
+    return isinstance(requirements, list) and bool(requirements) and all(requirements)
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str
@@ -76,6 +82,7 @@ class Operation:
     spec: Mapping[str, Any]  # the operation, as a client sees it (references inlined)
     subject: Subject | None
     kind: str  # list | detail | other
+    secured: bool  # whether the operation requires credentials (its own or the document's)
 
     def parameters(self, location: str) -> dict[str, Mapping[str, Any]]:
         return {
@@ -107,6 +114,7 @@ def spec_operations(spec_path: Path) -> tuple[str, list[Operation]]:
                     operation,
                     subject,
                     kind,
+                    requires_credentials(operation.get("security", view.get("security"))),
                 )
             )
     return server_prefix(document), found
@@ -246,8 +254,7 @@ class TrafficJudge:
             if repeated and resource.policy.repeated == "reject":
                 name = repeated[0]
                 problems.append(("query-policy", name, f"{name} is given more than once"))
-        secured = operation.spec.get("security", None) != []
-        if secured and not exchange.request_header("authorization"):
+        if operation.secured and not exchange.request_header("authorization"):
             self.exercise("auth", subject)
             if exchange.status != 401:
                 self.report("auth", subject, exchange, "401 without credentials", status(exchange))

@@ -17,7 +17,7 @@ import pytest
 from starlette.types import ASGIApp
 
 from contract.conformance._har import Exchange, entry, read_har, write_har
-from contract.conformance._traffic import judge_all
+from contract.conformance._traffic import judge_all, requires_credentials
 from contract.conformance.properties import Finding, run_checks
 from contract.conformance.traffic import check_traffic
 from contract.errors import SetupError
@@ -220,3 +220,27 @@ def test_the_command_exits_0_1_or_2(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "error: HAR: no file at" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_credentials_are_required_unless_a_requirement_is_empty() -> None:
+    assert requires_credentials([{"basicAuth": []}]) is True
+    assert requires_credentials([{"basicAuth": []}, {}]) is False  # {}: anonymous allowed
+    assert requires_credentials([]) is False
+    assert requires_credentials(None) is False
+
+
+def test_pages_of_one_query_that_disagree_are_found_across_exchanges(tmp_path: Path) -> None:
+    """Two pages of the same query: the second repeats an item of the first at another
+    position, and says another total."""
+    url = f"http://h{PREFIX}{LIST_PATH}"
+
+    def page(offset: int, keys: list[str], total: int) -> Exchange:
+        items = [{"event_group_id": k, "name": k, "text_id": k, "state": 1} for k in keys]
+        body = {"data": {"event_groups": items, "total_items": total}}
+        return exchange(offset, f"{url}?count=2&offset={offset}", 200, body, Authorization="x")
+
+    findings = judge_all([page(0, ["a", "b"], 4), page(2, ["b", "c"], 5)], BUNDLED_SPEC)
+    shown = [str(f) for f in findings.result()[0]]
+
+    assert any("the total of #0, 4, for the same query" in text for text in shown), shown
+    assert any("'b' at positions 1 and 2" in text for text in shown), shown

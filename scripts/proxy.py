@@ -44,9 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         args.har.parent.mkdir(parents=True, exist_ok=True)
         with args.har.open("w", encoding="utf-8") as har:
             proxy = core.ValidatingProxy(args.target, TrafficJudge(args.spec.resolve()), har,
-                                         args.strict)  # fmt: skip
+                                         args.strict, har_name=str(args.har))  # fmt: skip
             core.serve_proxy(proxy, args.port)
-        print(f"HAR: {args.har}")
         return cli.OK
 
     return cli.run(command)

@@ -59,6 +59,7 @@ class ValidatingProxy:
     har: IO[str] | None = None
     strict: bool = False
     log: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
+    har_name: str = ""  # where the HAR goes, for the last line
     exchanges: int = 0
     _writer: HarWriter | None = field(default=None, init=False)
     _client: httpx.AsyncClient | None = field(default=None, init=False)
@@ -163,14 +164,21 @@ class ValidatingProxy:
         self.close()
 
     def close(self) -> None:
-        """End the session: judge what only the whole traffic shows, finish the HAR."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-            self.judge.latest = []
-            self.judge.finish()
-            for finding in self.judge.latest:
-                self.log(f"VIOLATION {finding}")
+        """End the session: judge what only the whole traffic shows, finish the HAR, print
+        the verdicts. This runs as the server shuts down: uvicorn ends the process with the
+        signal that stopped it right after."""
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._writer = None
+        self.judge.latest = []
+        self.judge.finish()
+        for finding in self.judge.latest:
+            self.log(f"VIOLATION {finding}")
+        for line in self.report():
+            self.log(line)
+        if self.har_name:
+            self.log(f"HAR: {self.har_name}")
 
     def report(self) -> list[str]:
         """The verdicts by assumption of the session, as lines."""
@@ -192,14 +200,13 @@ def reachable(target: str) -> None:
 
 
 def serve_proxy(proxy: ValidatingProxy, port: int) -> None:
-    """Run `proxy` on 127.0.0.1:`port` until interrupted, then print its report."""
+    """Run `proxy` on 127.0.0.1:`port` until interrupted (its report is printed as it
+    closes)."""
     import uvicorn  # the server is only needed here
 
     reachable(proxy.target)
     config = uvicorn.Config(proxy, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     proxy.log(f"Validating proxy on http://127.0.0.1:{port}{proxy.judge.prefix} -> {proxy.target}"
-              f"{' (strict)' if proxy.strict else ''}; stop it with Ctrl-C")  # fmt: skip
+              f"{' (strict)' if proxy.strict else ''}; stop it with Ctrl-C or SIGTERM")  # fmt: skip
     server.run()
-    for line in proxy.report():
-        proxy.log(line)

@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 import httpx
 
 from benchmarks.report import Section
-from contract.conformance._har import HarWriter, entry, from_httpx
 from contract.conformance.live_server import LiveServer, free_port, start_live_server
+from contract.conformance.traffic import HarWriter, entry, from_httpx
 from contract.errors import BenchmarkError
 from contract.layout import REPO_ROOT
 
@@ -92,8 +92,7 @@ class Judged:
 WORKER = """
 import json, resource, sys, time
 from pathlib import Path
-from contract.conformance._har import read_har
-from contract.conformance._traffic import judge_all
+from contract.conformance.traffic import judge_all, read_har
 from contract.layout import BUNDLED_SPEC
 start = time.perf_counter()
 judge = judge_all(read_har(Path(sys.argv[1])), BUNDLED_SPEC)

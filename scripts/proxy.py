@@ -10,7 +10,7 @@ from pathlib import Path
 
 import contract.conformance.proxy as core
 from contract import cli
-from contract.conformance._traffic import TrafficJudge
+from contract.conformance.traffic import TrafficJudge
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 
 DEFAULT_PORT = 8081

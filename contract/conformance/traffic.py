@@ -9,11 +9,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract.conformance import write_junit
-from contract.conformance._har import read_har
-from contract.conformance._traffic import judge_all
+from contract.conformance._har import HarWriter, entry, from_httpx, read_har, write_har
+from contract.conformance._traffic import TrafficJudge, judge_all
 from contract.conformance._verdicts import summary
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
+
+__all__ = [
+    "HarWriter",
+    "TrafficJudge",
+    "check_traffic",
+    "entry",
+    "from_httpx",
+    "judge_all",
+    "read_har",
+    "write_har",
+]
 
 REPORT_NAME = "traffic-junit.xml"
 

@@ -42,13 +42,18 @@ BUDGET = 3000
 DATA_CHECKS = ("paging", "sorting", "filters", "detail")
 
 
-def check(app: ASGIApp) -> tuple[list[Finding], list[str]]:
+def check(app: ASGIApp, only: set[str] | None = None) -> tuple[list[Finding], list[str]]:
     with serve(app) as base_url:
         probe = Probe(base_url, USER, PASSWORD, max_requests=BUDGET)
         try:
-            return run_checks(probe, BUNDLED_SPEC)
+            return run_checks(probe, BUNDLED_SPEC, only)
         finally:
             probe.close()
+
+
+def named_check(expected: tuple[str, ...]) -> str:
+    """The check an expected finding names: `[detail EventGroup] ...` is the detail check."""
+    return expected[0].removeprefix("[").split(" ", 1)[0]
 
 
 def test_every_fault_has_an_expected_finding() -> None:
@@ -60,10 +65,11 @@ def test_every_fault_has_an_expected_finding() -> None:
 def test_each_fault_is_reported_by_the_property_checks(fault: str) -> None:
     served: Callable[[], ASGIApp] = FAULTED_APPS.get(fault, reference_app)
 
-    findings, _ = check(FAULTS[fault](served()))
+    expected = FINDINGS[fault]
+    # Only the check that must report it runs: the others run on the correct servers below.
+    findings, _ = check(FAULTS[fault](served()), {named_check(expected)})
 
     shown = [str(finding) for finding in findings]
-    expected = FINDINGS[fault]
     assert any(all(part in text for part in expected) for text in shown), shown
 
 

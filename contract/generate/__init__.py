@@ -29,19 +29,44 @@ __all__ = [
     "generate_client",
     "generate_models",
     "refresh_doc_tables",
+    "sync_tree",
 ]
 
 
 def generate(root: Path, output_dir: Path) -> None:
-    """Lint, then rebuild `output_dir` from scratch so removed outputs do not linger."""
+    """Lint, build the whole output in a temporary folder, then bring `output_dir` in line with
+    it: a failed run leaves the committed output whole, an unchanged spec rewrites no file, and
+    a test or server reading `output_dir` meanwhile never finds it half deleted."""
     problems = lint(root)
     if problems:
         raise LintError("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s)")
-    if output_dir.exists():
-        shutil.rmtree(output_dir)
-    bundled, _ = bundle(root, output_dir)
-    generate_models(bundled, output_dir / "models")
-    generate_client(bundled, output_dir / "client")
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "generated"
+        bundled, _ = bundle(root, fresh)
+        generate_models(bundled, fresh / "models")
+        generate_client(bundled, fresh / "client")
+        sync_tree(fresh, output_dir)
+
+
+def sync_tree(fresh: Path, target: Path) -> None:
+    """Make `target` hold exactly the files of `fresh`: each changed file replaced in one rename,
+    files `fresh` lacks removed (so removed outputs do not linger), identical ones left alone."""
+    wanted, present = tree_files(fresh), tree_files(target) if target.exists() else set()
+    for name in sorted(wanted):
+        source, destination = fresh / name, target / name
+        if name in present and filecmp.cmp(source, destination, shallow=False):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_name(f".{destination.name}.partial")
+        shutil.copyfile(source, partial)
+        partial.replace(destination)
+    for name in sorted(present - wanted):
+        (target / name).unlink()
+    for folder in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+        if not CACHE_DIRS.intersection(folder.relative_to(target).parts) and not any(
+            folder.iterdir()
+        ):
+            folder.rmdir()
 
 
 def doc_tables(bundled: Path) -> list[tuple[Path, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from contract.errors import LintError, StaleOutputError
-from contract.generate import check, check_against, compare_trees, generate
+from contract.generate import check, check_against, compare_trees, generate, sync_tree
 from contract.layout import GENERATED_DIR, SPEC_ROOT
 from tests.conftest import SpecEditor
 
@@ -77,3 +77,42 @@ def test_generation_refuses_a_spec_that_fails_lint(
         generate(spec_copy, tmp_path / "out")
 
     assert not (tmp_path / "out").exists()
+
+
+def test_regenerating_rewrites_only_what_changed_and_removes_leftovers(
+    fresh_output: Path, tmp_path: Path
+) -> None:
+    """A run over committed output replaces changed files and leaves the others untouched, so
+    a server or test that imports generated/ while `make generate` runs never finds it gone."""
+    committed = tmp_path / "committed"
+    shutil.copytree(fresh_output, committed)
+    (committed / "openapi.json").write_text("{}", "utf-8")
+    (committed / "orphans" / "deep").mkdir(parents=True)
+    (committed / "orphans" / "deep" / "orphan.py").write_text("x = 1\n", "utf-8")
+    (committed / "models" / "__pycache__").mkdir(exist_ok=True)
+    (committed / "models" / "__pycache__" / "kept.pyc").write_bytes(b"cache")
+    untouched = committed / "openapi.yaml"
+    before = untouched.stat().st_ino, untouched.stat().st_mtime_ns
+
+    sync_tree(fresh_output, committed)
+
+    assert compare_trees(fresh_output, committed, "generated") == []
+    assert (untouched.stat().st_ino, untouched.stat().st_mtime_ns) == before
+    assert not (committed / "orphans").exists()
+    assert (committed / "models" / "__pycache__" / "kept.pyc").exists()
+
+
+def test_a_generation_that_fails_midway_leaves_the_committed_output_whole(
+    fresh_output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    committed = tmp_path / "committed"
+    shutil.copytree(fresh_output, committed)
+
+    def fail(*_: object) -> None:
+        raise RuntimeError("the client generator stopped")
+
+    monkeypatch.setattr("contract.generate.generate_client", fail)
+    with pytest.raises(RuntimeError, match="client generator stopped"):
+        generate(SPEC_ROOT, committed)
+
+    assert compare_trees(fresh_output, committed, "generated") == []

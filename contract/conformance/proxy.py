@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from typing import IO, Final
 from urllib.parse import urlsplit
 
+import aiohttp
 import httpx
 import orjson
 from starlette.types import Message, Receive, Scope, Send
+from yarl import URL
 
 from contract.conformance._har import Exchange, HarWriter, entry
 from contract.conformance._traffic import TrafficJudge
@@ -26,7 +28,8 @@ from contract.conformance.properties import Finding
 from contract.errors import SetupError
 
 VIOLATIONS_HEADER: Final = "x-contract-violations"
-# Hop-by-hop headers (RFC 9110 7.6.1), and those httpx sets itself or undoes (it decodes gzip).
+# Hop-by-hop headers (RFC 9110 7.6.1), and those the forwarding client sets itself or undoes
+# (it decodes gzip, so the judge reads the body the client meant).
 NOT_FORWARDED: Final = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
      "upgrade", "host", "content-length", "accept-encoding", "content-encoding"}
@@ -62,7 +65,7 @@ class ValidatingProxy:
     har_name: str = ""  # where the HAR goes, for the last line
     exchanges: int = 0
     _writer: HarWriter | None = field(default=None, init=False)
-    _client: httpx.AsyncClient | None = field(default=None, init=False)
+    _session: aiohttp.ClientSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.target = target_url(self.target)
@@ -106,13 +109,10 @@ class ValidatingProxy:
         path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         forwarded = [(k, v) for k, v in headers if k.lower() not in NOT_FORWARDED]
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=30.0)
         try:
-            response = await self._client.request(
-                scope["method"], self.forwarded_url(path, query), headers=forwarded, content=body
-            )
-        except httpx.HTTPError as exc:
+            status, received, content = await self.forward(scope["method"], path, query,
+                                                            forwarded, body)  # fmt: skip
+        except (aiohttp.ClientError, TimeoutError) as exc:
             detail = f"the proxy could not reach TARGET {self.target}: {type(exc).__name__}"
             self.log(f"error: {detail}")
             await self.answer(send, 502, [("content-type", "application/json")],
@@ -120,11 +120,10 @@ class ValidatingProxy:
             return
         host = dict((k.lower(), v) for k, v in headers).get("host", "127.0.0.1")
         url = f"http://{host}{path}" + (f"?{query}" if query else "")
-        kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in NOT_FORWARDED]
+        kept = [(k, v) for k, v in received if k.lower() not in NOT_FORWARDED]
         exchange = Exchange(
-            self.exchanges, scope["method"], url, tuple(headers),
-            response.status_code, tuple(kept), response.content,
-        )  # fmt: skip
+            self.exchanges, scope["method"], url, tuple(headers), status, tuple(kept), content
+        )
         self.exchanges += 1
         found = self.judged(exchange)
         if self._writer is not None:
@@ -139,7 +138,26 @@ class ValidatingProxy:
             return
         if found:
             kept.append((VIOLATIONS_HEADER, "; ".join(dict.fromkeys(f.check for f in found))))
-        await self.answer(send, response.status_code, kept, response.content)
+        await self.answer(send, status, kept, content)
+
+    async def forward(
+        self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The target's status, headers and (decoded) body for the request. aiohttp, not
+        httpx: its C parser halves the time a request spends in the proxy. The URL goes out
+        as received (`encoded=True`), percent-escapes and all, and no header is added."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=30.0),
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+            )
+        url = URL(self.forwarded_url(path, query), encoded=True)
+        async with self._session.request(
+            method, url, headers=headers, data=body or None, allow_redirects=False
+        ) as response:
+            content = await response.read()
+            received = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
+            return response.status, received, content
 
     def judged(self, exchange: Exchange) -> list[Finding]:
         """The findings this exchange adds, logged."""
@@ -158,9 +176,9 @@ class ValidatingProxy:
         await send({"type": "http.response.body", "body": body})
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
         self.close()
 
     def close(self) -> None:

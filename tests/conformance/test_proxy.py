@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import jsonschema
 import pytest
 from customer_interface_client import CustomerInterface
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract.conformance._traffic import REQUEST, TrafficJudge
 from contract.conformance.properties import Probe, run_checks
@@ -27,7 +29,7 @@ from contract.conformance.traffic import check_traffic
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 from tests.support.faults import FAULTS, PASSWORD, USER, reference_app, serve
-from tests.support.spec_facts import LIST_PATH, error_schema
+from tests.support.spec_facts import LIST_PATH, PREFIX, error_schema
 
 
 @contextmanager
@@ -115,3 +117,31 @@ def test_make_conformance_runs_through_the_proxy(tmp_path: Path) -> None:
     assert {f.check for f in proxy.judge.findings} <= {REQUEST}
     assert any("TRACE" in f.message for f in proxy.judge.findings)
     assert proxy.exchanges > 500  # schemathesis's cases and the property checks, each judged
+
+
+def test_a_request_reaches_the_target_byte_for_byte(tmp_path: Path) -> None:
+    """Percent-escapes, `+` and repeated parameters are not re-encoded, and the proxy adds no
+    header of its own (no User-Agent, Accept or Accept-Encoding the client did not send)."""
+    seen: list[tuple[bytes, bytes, list[tuple[bytes, bytes]]]] = []
+
+    async def echo(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        seen.append((scope["raw_path"], scope["query_string"], list(scope["headers"])))
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    raw = LIST_PATH + "/%41b%2Fc%20?name=%C3%A9+x&name=a%2Bb&sort_field=Name"
+    with proxied(echo) as (base_url, _, _):
+        split = urlsplit(base_url)
+        with socket.create_connection(("127.0.0.1", split.port or 80)) as connection:
+            request = f"GET {split.path}{raw} HTTP/1.1\r\nHost: x\r\nX-Trace: 7\r\n\r\n"
+            connection.sendall(request.encode())
+            assert connection.recv(4096).startswith(b"HTTP/1.1 404")
+
+    ((path, query, headers),) = seen
+    assert path + b"?" + query == (PREFIX + raw).encode()
+    assert sorted(k.lower() for k, _ in headers) == [b"host", b"x-trace"]

@@ -4,6 +4,7 @@ numbers from the JSON line that wrk_report.lua prints."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -14,8 +15,11 @@ from contract.errors import BenchmarkError
 
 REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 PATHS_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
+PACED_SCRIPT = Path(__file__).with_name("wrk_paced.lua")
+AUTHORIZATION_VARIABLE = "WRK_AUTHORIZATION"  # read by wrk_report.lua
 REPORT_MARKER = "wrk-report "
 PATHS_MARKER = "wrk-paths "
+PACED_MARKER = "wrk-paced "
 INSTALL_HINT = (
     "install it with `sudo apt-get install wrk` (Debian/Ubuntu) and run `make bench` again"
 )
@@ -25,16 +29,21 @@ GRACE_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class Load:
-    """How hard and how long: `connections` kept open by `threads`, for `seconds`."""
+    """How hard and how long: `connections` kept open by `threads`, for `seconds`; with
+    `rate`, requests leave on a fixed schedule of that many a second (wrk_paced.lua) instead
+    of as fast as the answers come back."""
 
     connections: int
     seconds: int  # wrk takes whole seconds only
     threads: int = 1
+    rate: int | None = None  # requests per second over all threads
 
     def describe(self) -> str:
         threads = "thread" if self.threads == 1 else "threads"
         connections = "connection" if self.connections == 1 else "connections"
-        return f"{self.threads} {threads}, {self.connections} {connections}, {self.seconds} s"
+        paced = f", {self.rate:,} req/s" if self.rate else ""
+        shape = f"{self.threads} {threads}, {self.connections} {connections}"
+        return f"{shape}, {self.seconds} s{paced}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     errors: int  # socket errors, timeouts and answers other than 2xx/3xx
+    late: int | None = None  # at a fixed rate: requests sent over 1 ms after their slot
 
     @property
     def requests_per_second(self) -> float:
@@ -76,13 +86,13 @@ class PathsSent:
     repeated: int
 
 
-def wrk_command(
-    executable: str, url: str, authorization: str, load: Load, path_file: Path | None = None
-) -> list[str]:
+def wrk_command(executable: str, url: str, load: Load, path_file: Path | None = None) -> list[str]:
     """The command of one run; with `path_file`, each request takes the next line of the file
-    (a path with its query) instead of `url`'s path."""
+    (a path with its query) instead of `url`'s path. No credentials: see `wrk_environment`."""
+    if load.rate and path_file is None:
+        raise BenchmarkError("a run at a fixed rate sends the lines of a path file")
     # wrk's option parser takes "-t 1", not "--threads=1".
-    script = REPORT_SCRIPT if path_file is None else PATHS_SCRIPT
+    script = REPORT_SCRIPT if path_file is None else PACED_SCRIPT if load.rate else PATHS_SCRIPT
     command = [
         executable,
         "-t", str(load.threads),
@@ -90,12 +100,17 @@ def wrk_command(
         "-d", f"{load.seconds}s",
         "--timeout", "2s",
         "-s", str(script),
-        "-H", f"Authorization: {authorization}",
         url,
     ]  # fmt: skip
     if path_file is not None:
         command += ["--", str(path_file), str(load.threads)]
+        command += [str(load.rate)] if load.rate else []
     return command
+
+
+def wrk_environment(authorization: str) -> dict[str, str]:
+    """wrk's environment, with the Authorization header for wrk_report.lua to send."""
+    return {**os.environ, AUTHORIZATION_VARIABLE: authorization}
 
 
 def parse_report(output: str) -> WrkResult:
@@ -110,10 +125,23 @@ def parse_report(output: str) -> WrkResult:
                     p50_ms=float(report["p50_us"]) / 1e3,
                     p99_ms=float(report["p99_us"]) / 1e3,
                     errors=sum(int(count) for count in report["errors"].values()),
+                    late=paced_late(output),
                 )
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise BenchmarkError(f"wrk's report line cannot be read ({exc}): {line}") from exc
     raise BenchmarkError(f"wrk printed no report line ({REPORT_MARKER.strip()}):\n{output}")
+
+
+def paced_late(output: str) -> int | None:
+    """How many requests of a run at a fixed rate left late (wrk_paced.lua's line), or None
+    for a run without a rate."""
+    for line in output.splitlines():
+        if line.startswith(PACED_MARKER):
+            try:
+                return int(json.loads(line.removeprefix(PACED_MARKER))["late"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise BenchmarkError(f"wrk's paced line cannot be read ({exc}): {line}") from exc
+    return None
 
 
 def parse_paths_report(output: str) -> PathsSent:
@@ -157,10 +185,11 @@ def wrk_output(url: str, authorization: str, load: Load, path_file: Path | None 
     executable = wrk_executable()
     if executable is None:
         raise BenchmarkError(f"wrk is not installed; {INSTALL_HINT}")
-    command = wrk_command(executable, url, authorization, load, path_file)
+    command = wrk_command(executable, url, load, path_file)
     try:
         result = subprocess.run(
             command,
+            env=wrk_environment(authorization),
             capture_output=True,
             text=True,
             check=False,

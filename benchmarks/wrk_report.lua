@@ -1,5 +1,11 @@
 -- Appended to wrk's own report: one line of JSON with exact counts and latency percentiles in
 -- microseconds, so benchmarks/wrk.py reads numbers instead of wrk's rounded, unit-suffixed text.
+-- The credentials come from the environment: a header on wrk's command line shows in `ps`.
+local authorization = os.getenv("WRK_AUTHORIZATION")
+if authorization then
+  wrk.headers["Authorization"] = authorization
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(

@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -84,12 +85,19 @@ class Operation:
     kind: str  # list | detail | other
     secured: bool  # whether the operation requires credentials (its own or the document's)
 
+    @cached_property
+    def by_location(self) -> dict[str, dict[str, Mapping[str, Any]]]:
+        """The operation's parameters by location and name, worked out once (the proxy asks
+        for every exchange)."""
+        found: dict[str, dict[str, Mapping[str, Any]]] = {"query": {}, "path": {}}
+        for parameter in self.spec.get("parameters") or []:
+            if isinstance(parameter, dict):
+                location = found.setdefault(str(parameter.get("in")), {})
+                location[str(parameter["name"])] = parameter
+        return found
+
     def parameters(self, location: str) -> dict[str, Mapping[str, Any]]:
-        return {
-            str(p["name"]): p
-            for p in self.spec.get("parameters") or []
-            if isinstance(p, dict) and p.get("in") == location
-        }
+        return self.by_location.get(location, {})
 
 
 def spec_operations(spec_path: Path) -> tuple[str, list[Operation]]:

@@ -126,19 +126,19 @@ class ValidatingProxy:
         )
         self.exchanges += 1
         found = self.judged(exchange)
-        if self._writer is not None:
-            elapsed = round((time.perf_counter() - clock) * 1000, 3)
-            self._writer.add(entry(exchange, started.isoformat(timespec="milliseconds"), elapsed))
+        elapsed = round((time.perf_counter() - clock) * 1000, 3)
         if found and self.strict:
             detail = "The response broke the contract: " + "; ".join(
                 f"[{f.check}] {f.message}" for f in found
             )
             await self.answer(send, 502, [("content-type", "application/json")],
                               error_body(502, "Contract violation", detail))  # fmt: skip
-            return
-        if found:
-            kept.append((VIOLATIONS_HEADER, "; ".join(dict.fromkeys(f.check for f in found))))
-        await self.answer(send, status, kept, content)
+        else:
+            if found:
+                kept.append((VIOLATIONS_HEADER, "; ".join(dict.fromkeys(f.check for f in found))))
+            await self.answer(send, status, kept, content)
+        if self._writer is not None:  # once the client has its answer: no wait for the disk
+            self._writer.add(entry(exchange, started.isoformat(timespec="milliseconds"), elapsed))
 
     async def forward(
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes

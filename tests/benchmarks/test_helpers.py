@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import benchmarks.server
-from benchmarks import distinct, growth
+from benchmarks import distinct, growth, traffic
 from benchmarks.aims import latency_aim, memory_aim, name_throughput_aim
 from benchmarks.client import ClientResults, Iteration
 from benchmarks.conformance import parse_cli_output
@@ -32,6 +32,7 @@ from benchmarks.report import (
 from benchmarks.server import ServerResults, Settings
 from benchmarks.servers import Servers
 from benchmarks.wrk import (
+    AUTHORIZATION_VARIABLE,
     Load,
     PathsSent,
     WrkResult,
@@ -40,6 +41,7 @@ from benchmarks.wrk import (
     run_wrk_paths,
     write_paths,
     wrk_command,
+    wrk_environment,
 )
 from contract.conformance.live_server import LiveServer
 from contract.conformance.properties import basic
@@ -83,13 +85,14 @@ def test_wrk_output_without_a_whole_report_line_is_an_error(output: str) -> None
         parse_report(output)
 
 
-def test_wrk_runs_are_bounded_in_time_and_send_the_credentials() -> None:
-    command = wrk_command("wrk", "http://127.0.0.1:1/x", "Basic abc", Load(16, 5))
+def test_wrk_runs_are_bounded_in_time_and_send_the_credentials_off_the_command_line() -> None:
+    command = wrk_command("wrk", "http://127.0.0.1:1/x", Load(16, 5))
 
     assert command[command.index("-d") + 1] == "5s"
     assert command[command.index("--timeout") + 1] == "2s"
-    assert command[command.index("-H") + 1] == "Authorization: Basic abc"
     assert command[-1] == "http://127.0.0.1:1/x"
+    assert not any("Basic" in part or "Authorization" in part for part in command)
+    assert wrk_environment("Basic abc")[AUTHORIZATION_VARIABLE] == "Basic abc"
 
 
 def test_wrk_loads_nothing_but_loopback() -> None:
@@ -362,3 +365,32 @@ def test_benchmarks_page_shows_the_latest_committed_results() -> None:
     page = BENCHMARKS_PAGE.read_text("utf-8")
 
     assert replace_block(page, latest, BENCHMARKS_PAGE) == page
+
+
+def test_the_traffic_queries_never_repeat() -> None:
+    """The proxy's load sends each path once: 50 page sizes over every offset of 150 groups."""
+    sent = traffic.queries(150, 7500)
+
+    assert len(set(sent)) == len(sent) == 7500
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_wrk_at_a_fixed_rate_sends_no_more_than_the_schedule(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Unpaced, one connection sends hundreds of requests a second to this server; at 20 a
+    second over 2 s, wrk sends the schedule's 40 (give or take the first of each connection)."""
+    lines = distinct.paths(
+        live_server.base_url, "/event-groups", [{"offset": n} for n in range(60)]
+    )
+    path_file = write_paths(lines, tmp_path / "paths.txt")
+    authorization = basic(live_server.user, live_server.password)
+
+    result, sent = run_wrk_paths(
+        live_server.base_url, authorization, Load(4, 2, rate=20), path_file
+    )
+
+    assert 36 <= result.requests <= 44
+    assert result.errors == 0
+    assert result.late == 0
+    assert sent.repeated == 0

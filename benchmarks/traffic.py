@@ -1,7 +1,7 @@
 """Checking traffic: how fast `make check-traffic` judges a HAR file and how much memory it
 holds as the file grows (each size judged in a process of its own, its peak resident memory
-read from the kernel), and how much latency the validating proxy adds to the reference server,
-request by request.
+read from the kernel), and how much latency the validating proxy adds to the reference server
+at fixed rates (wrk, paced).
 
 The traffic is what a client sends: distinct list queries (filters, sort fields, directions,
 page sizes and offsets) and detail lookups, recorded once from the reference server. Larger
@@ -87,20 +87,23 @@ def grown(recorded: Path, size: int, path: Path) -> None:
 class Judged:
     exchanges: int
     seconds: float
-    peak_mib: float
+    peak_mib: float | None  # None where /proc cannot tell
     file_mib: float
 
 
+# The peak is the worker's VmHWM: ru_maxrss would carry over the high-water mark of the
+# process that started it (Linux keeps it across fork and exec).
 WORKER = """
-import json, resource, sys, time
+import json, os, sys, time
 from pathlib import Path
+from benchmarks.memory import resident
 from contract.conformance.traffic import judge_all, read_har
 from contract.layout import BUNDLED_SPEC
 start = time.perf_counter()
 judge = judge_all(read_har(Path(sys.argv[1])), BUNDLED_SPEC)
 seconds = time.perf_counter() - start
 findings, _ = judge.result()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = getattr(resident(os.getpid()), "peak_mib", None)
 print(json.dumps({"judged": judge.judged, "seconds": seconds, "peak": peak,
                   "findings": len(findings)}))
 """

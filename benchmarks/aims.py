@@ -7,12 +7,16 @@ from benchmarks.client import ClientResults
 from benchmarks.growth import PROCESSES, Grown
 from benchmarks.report import Section
 from benchmarks.server import REFERENCE, ServerResults, prism_ratio
+from benchmarks.traffic import AIMS, TrafficResults
 
 P99_MS = 20.0  # every request shape that never repeats, under load
 NAME_FILTER_RATE = 1000.0  # requests per second of distinct name filters
 TEN_MINUTES = 600.0
 # Iterating is bounded when its peak is a small part of holding every group.
 BOUNDED_SHARE = 0.1
+HAR_SECONDS = 60.0  # for the largest HAR file, 100,000 exchanges
+FLAT = 1.2  # memory is flat when the largest file's peak is within 20 % of the smallest's
+LATE_SHARE = 0.01  # a fixed rate is kept when at most 1 % of the requests leave late
 
 
 def verdict(met: bool | None) -> str:
@@ -87,10 +91,41 @@ def memory_aim(client: ClientResults | None) -> tuple[str, bool | None]:
     return text, largest.peak_mib < BOUNDED_SHARE * held.peak_mib
 
 
+def har_aim(traffic: TrafficResults | None) -> tuple[str, bool | None]:
+    """The largest HAR file in time, and memory flat from the smallest to the largest."""
+    if traffic is None or not traffic.judged:
+        return "not measured", None
+    smallest, largest = traffic.judged[0], traffic.judged[-1]
+    text = f"{largest.exchanges:,} in {largest.seconds:.1f} s"
+    if smallest.peak_mib is None or largest.peak_mib is None:
+        return text + "; memory not measured", None
+    text += f"; peak {smallest.peak_mib:.0f} to {largest.peak_mib:.0f} MiB from "
+    text += f"{smallest.exchanges:,} to {largest.exchanges:,}"
+    flat = largest.peak_mib <= FLAT * smallest.peak_mib
+    return text, largest.seconds < HAR_SECONDS and flat
+
+
+def proxy_aim(traffic: TrafficResults | None) -> tuple[str, bool | None]:
+    """The latency the proxy adds at the aim's rate, which it must also keep up with."""
+    if traffic is None or not traffic.paced:
+        return "not measured", None
+    paced = traffic.paced[0]
+    through, direct = paced.through, paced.direct
+    p50, p99 = through.p50_ms - direct.p50_ms, through.p99_ms - direct.p99_ms
+    late = through.late or 0
+    text = (
+        f"at {paced.load.rate:,} req/s: {through.requests_per_second:,.0f} sent a second, "
+        f"{late:,} late; added p50 {p50:.2f} ms, p99 {p99:.2f} ms"
+    )
+    kept_up = late <= LATE_SHARE * through.requests
+    return text, kept_up and p50 < AIMS["p50"] and p99 < AIMS["p99"]
+
+
 def section(
     server: ServerResults | None,
     grown: list[Grown],
     client: ClientResults | None,
+    traffic: TrafficResults | None,
     groups: int,
     run_seconds: float,
     large: bool = False,
@@ -114,6 +149,19 @@ def section(
     )
     text, met = memory_aim(client)
     table.add(f"Iterating {groups:,} groups in bounded memory", text, verdict(met))
+    text, met = har_aim(traffic)
+    table.add(
+        f"`make check-traffic`: 100,000 exchanges under {HAR_SECONDS:g} s, memory flat",
+        text,
+        verdict(met),
+    )
+    text, met = proxy_aim(traffic)
+    table.add(
+        f"Validating proxy at 1,000 req/s: p50 under {AIMS['p50']:g} ms and p99 under "
+        f"{AIMS['p99']:g} ms added",
+        text,
+        verdict(met),
+    )
     table.add(
         "`make bench` under ten minutes",
         f"{run_seconds / 60:.1f} min for the measurements (bootstrap not included)",

@@ -97,6 +97,7 @@ class Outcome:
     server: server.ServerResults | None = None
     client: client.ClientResults | None = None
     grown: list[growth.Grown] = field(default_factory=list)
+    traffic: traffic.TrafficResults | None = None
 
     def attempt(self, key: str, title: str, action: Callable[[], list[Section]]) -> None:
         """Run one area and print its tables; a failure is reported in its table and the
@@ -165,7 +166,8 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
         return [conformance.section(results)]
 
     def check_traffic() -> list[Section]:
-        return traffic.sections(traffic.run())
+        outcome.traffic = traffic.run()
+        return traffic.sections(outcome.traffic)
 
     def call() -> list[Section]:
         outcome.client = client.run(servers, options.calls, (100, 1000))
@@ -197,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     tables = [
         *outcome.tables,
         aims.section(
-            outcome.server, outcome.grown, outcome.client, options.groups, elapsed, options.large
+            outcome.server,
+            outcome.grown,
+            outcome.client,
+            outcome.traffic,
+            options.groups,
+            elapsed,
+            options.large,
         ),
     ]
     report = Report(started_at, machine.describe(), tables, elapsed)

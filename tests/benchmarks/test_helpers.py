@@ -15,7 +15,7 @@ import pytest
 
 import benchmarks.server
 from benchmarks import distinct, growth, traffic
-from benchmarks.aims import latency_aim, memory_aim, name_throughput_aim
+from benchmarks.aims import har_aim, latency_aim, memory_aim, name_throughput_aim, proxy_aim
 from benchmarks.client import ClientResults, Iteration
 from benchmarks.conformance import parse_cli_output
 from benchmarks.memory import resident
@@ -394,3 +394,27 @@ def test_wrk_at_a_fixed_rate_sends_no_more_than_the_schedule(
     assert result.errors == 0
     assert result.late == 0
     assert sent.repeated == 0
+
+
+def test_the_proxy_aim_needs_the_rate_kept_as_well_as_the_latency() -> None:
+    def results(late: int, p50_ms: float) -> traffic.TrafficResults:
+        direct = WrkResult(5000, 5.0, 0.8, 2.0, 0, late=0)
+        through = WrkResult(5000 - late, 5.0, p50_ms, 4.0, 0, late=late)
+        return traffic.TrafficResults([], [traffic.Paced(traffic.LOADS[0], direct, through)])
+
+    assert proxy_aim(results(late=0, p50_ms=1.5))[1] is True
+    assert proxy_aim(results(late=0, p50_ms=2.0))[1] is False  # 1.2 ms added at p50
+    assert proxy_aim(results(late=900, p50_ms=1.5))[1] is False  # it did not keep up
+    assert proxy_aim(None)[1] is None
+
+
+def test_the_har_aim_needs_time_and_flat_memory() -> None:
+    def results(seconds: float, peak_mib: float) -> traffic.TrafficResults:
+        small = traffic.Judged(10_000, 3.0, 50.0, 15.0)
+        return traffic.TrafficResults(
+            [small, traffic.Judged(100_000, seconds, peak_mib, 150.0)], []
+        )
+
+    assert har_aim(results(30.0, 55.0))[1] is True
+    assert har_aim(results(61.0, 55.0))[1] is False
+    assert har_aim(results(30.0, 90.0))[1] is False

@@ -4,7 +4,6 @@ the string is read as the schema's type, so no bound or allowed value is restate
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,11 +11,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from contract.spec.parameter_values import TooManyDigitsError, UnreadableValueError, read_parameter
 from reference_server.errors import SpecRulesError
 
 # Types a query or path string can be read as; anything else fails at startup, not per request.
 SUPPORTED_TYPES = frozenset({"string", "integer"})
-DECIMAL_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -113,19 +112,13 @@ class ParameterRule:
         return value
 
     def _read(self, raw: str) -> Any:
-        if self.schema["type"] == "string":
-            return raw
-        if not DECIMAL_INTEGER.fullmatch(raw):
-            raise InvalidParametersError([Rejection(self.name, reason("type", "integer"))])
-        # CPython refuses to read ints of more digits than this (a guard against slow parsing),
-        # leading zeros included: drop those, and reject what remains too long as out of range,
-        # since it lies beyond any bound a schema can state.
-        negative = raw.startswith("-")
-        digits = raw.removeprefix("-").lstrip("0") or "0"
-        limit = sys.get_int_max_str_digits()
-        if limit and len(digits) > limit:
-            raise InvalidParametersError([Rejection(self.name, self._beyond_range(negative))])
-        return -int(digits) if negative else int(digits)
+        try:
+            return read_parameter(self.schema, raw)
+        except UnreadableValueError as exc:
+            raise InvalidParametersError([Rejection(self.name, reason("type", exc.kind))]) from None
+        except TooManyDigitsError as exc:
+            rejection = Rejection(self.name, self._beyond_range(exc.negative))
+            raise InvalidParametersError([rejection]) from None
 
     def _beyond_range(self, negative: bool) -> str:
         keywords = ("minimum", "exclusiveMinimum") if negative else ("maximum", "exclusiveMaximum")

@@ -5,16 +5,15 @@ properties.CHECKS, so a finding falls to the assumptions that check speaks for."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 import jsonschema
 import jsonschema_rs
 
 from contract.spec.declarations import Item, ListResource
+from contract.spec.parameter_values import read_parameter
 
-DECIMAL_INTEGER: Final = re.compile(r"-?[0-9]+")
 Problem = tuple[str, str]  # (check, what is wrong)
 
 
@@ -41,23 +40,6 @@ def schema_error(schema: Mapping[str, Any], instance: Any) -> str | None:
     if error is None:  # the two validators disagree: trust the one that gives a reason
         return None
     return f"{error.message[:200]} at /" + "/".join(map(str, error.absolute_path))
-
-
-def read_parameter(schema: Mapping[str, Any], raw: str) -> Any:
-    """The value a query or path string stands for under its schema's type (ValueError if it
-    cannot stand for one): decimal digits for an integer, the text itself for a string."""
-    kind = schema.get("type")
-    if kind == "integer":
-        if not DECIMAL_INTEGER.fullmatch(raw) or len(raw) > 4000:
-            raise ValueError(f"{raw[:20]!r} is no integer")
-        return int(raw)
-    if kind == "number":
-        return float(raw)
-    if kind == "boolean":
-        if raw not in ("true", "false"):
-            raise ValueError(f"{raw[:20]!r} is no boolean")
-        return raw == "true"
-    return raw
 
 
 def parameter_allows(schema: Mapping[str, Any], raw: str) -> bool:

@@ -1,8 +1,8 @@
 -- wrk_paths.lua at a fixed rate: the requests leave on a schedule of the given number a second
--- (spread over the threads), whenever the answers come back, as real clients send them. wrk
--- times each request from its send, so a server that falls behind the schedule shows as
--- requests sent late: they are counted, and the rate reached says so. Arguments after `--`:
--- the file, the number of threads, the rate.
+-- (spread over the threads), as independent clients send them, not as soon as an answer comes
+-- back. wrk times each request from its send, so a server that falls behind shows as requests
+-- that left late because every connection was still waiting: they are counted, and the rate
+-- reached says so. Arguments after `--`: the file, the number of threads, the rate.
 local folder = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(folder .. "wrk_paths.lua")
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -150,8 +150,8 @@ def proxy_latency(server: LiveServer, workdir: Path) -> list[Paced]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        origin = server.base_url.split("/rest-api")[0]
-        proxied = server.base_url.replace(origin, f"http://127.0.0.1:{port}")
+        prefix = urlsplit(server.base_url).path  # the spec's server path
+        proxied = f"http://127.0.0.1:{port}{prefix}"
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -161,7 +161,6 @@ def proxy_latency(server: LiveServer, workdir: Path) -> list[Paced]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise BenchmarkError("the proxy did not start") from None
                 time.sleep(0.2)
-        prefix = server.base_url.removeprefix(origin)
         # The schedule's count, and a margin: each connection's first request is not paced.
         wanted = max(load.seconds * (load.rate or 0) for load in LOADS) * 11 // 10
         lines = [prefix + query for query in queries(150, wanted)]

@@ -6,7 +6,6 @@ streams entries, and neither credentials nor passwords in a HAR reach a report."
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import subprocess
@@ -19,13 +18,7 @@ from starlette.types import ASGIApp
 
 from contract.conformance._har import Exchange, entry, read_har, write_har
 from contract.conformance._traffic import judge_all, requires_credentials
-from contract.conformance.properties import (
-    CHECKS,
-    Finding,
-    NotCheckedError,
-    UnexpectedResponseError,
-    subjects,
-)
+from contract.conformance.properties import CHECKS, Finding, run_checks
 from contract.conformance.traffic import check_traffic
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
@@ -74,10 +67,7 @@ def recorded(app: ASGIApp, folder: Path) -> Path:
     with serve(app) as base_url:
         probe = RecordingProbe(base_url, USER, PASSWORD, max_requests=3000)
         try:
-            (subject,) = subjects(BUNDLED_SPEC)
-            for name in RECORDED_CHECKS:
-                with contextlib.suppress(NotCheckedError, UnexpectedResponseError):
-                    list(CHECKS[name](probe, subject))
+            run_checks(probe, BUNDLED_SPEC, RECORDED_CHECKS)
         finally:
             probe.close()
     return probe.write(folder / "traffic.har")

@@ -133,18 +133,19 @@ BASE_URL ?=
 AUTH ?=
 AUTH_FILE ?=
 export AUTH
-# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS: unset, the command's own
+# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, MIN_COVERAGE: unset, the command's own
 # defaults apply (`python -m scripts.conformance --help` shows them).
 # Set ALLOW_PARTIAL=1 to pass although some rules could not be checked (no data, budget spent).
 ALLOW_PARTIAL ?=
 
 .PHONY: conformance
-conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, ALLOW_PARTIAL)
+conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, MIN_COVERAGE, ALLOW_PARTIAL)
 	$(PY) -m scripts.conformance $(strip $(if $(SPEC),--spec '$(SPEC)') \
 		$(if $(MAX_EXAMPLES),--max-examples '$(MAX_EXAMPLES)') $(if $(SEED),--seed '$(SEED)') \
 		$(if $(RATE_LIMIT),--rate-limit '$(RATE_LIMIT)') \
 		$(if $(MAX_REQUESTS),--max-requests '$(MAX_REQUESTS)') \
 		$(if $(REPORTS),--reports '$(REPORTS)') \
+		$(if $(MIN_COVERAGE),--min-coverage '$(MIN_COVERAGE)') \
 		$(if $(BASE_URL),--base-url '$(BASE_URL)') $(if $(AUTH_FILE),--auth-file '$(AUTH_FILE)') \
 		$(if $(ALLOW_PARTIAL),--allow-partial))
 

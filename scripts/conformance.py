@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
-                        args.reports.resolve(), args.spec.resolve())  # fmt: skip
+                        args.reports.resolve(), args.spec.resolve(),
+                        args.min_coverage)  # fmt: skip
 
     def command() -> int:
         auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None

@@ -22,8 +22,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from contract.conformance._coverage import (
+    GATE_VARIABLE,
+    CoverageMap,
+    CoverageTracker,
+    parse_gate,
+    shortfalls,
+)
+from contract.conformance._har import from_httpx, read_har
 from contract.conformance._preflight import check_base_url, preflight
 from contract.conformance._schemathesis_output import stream
 from contract.conformance._verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
@@ -34,6 +43,7 @@ from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from contract.secret_file import write_secret_file
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
+MISSED_SHOWN = 12  # targets not exercised listed after the coverage table
 REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
 USER_VARIABLE = "CONFORMANCE_USER"
 PASSWORD_VARIABLE = "CONFORMANCE_PASSWORD"
@@ -67,6 +77,7 @@ class Settings:
     max_requests: int = REQUEST_BUDGET  # budget of the property checks
     reports: Path = REPO_ROOT / "reports"
     spec: Path = BUNDLED_SPEC
+    min_coverage: str = ""  # the coverage gate (see _coverage.parse_gate); empty: none
 
 
 # Settings a run may tune from the command line or the environment: (field, variable, meaning).
@@ -75,7 +86,8 @@ TUNABLE = (
     ("seed", "SEED", "seed of schemathesis's generated cases"),
     ("rate_limit", "RATE_LIMIT", "requests per second, 0 for no limit"),
     ("max_requests", "MAX_REQUESTS", "request budget of the property checks"),
-    ("reports", "REPORTS", "folder of the JUnit reports"),
+    ("reports", "REPORTS", "folder of the JUnit reports, the coverage map and the replays"),
+    ("min_coverage", "MIN_COVERAGE", "fail below this coverage: 90, or paging=100,statuses=90"),
 )
 
 
@@ -123,20 +135,24 @@ def schemathesis_config() -> str:
 
 @contextmanager
 def schemathesis_invocation(
-    server: Target, settings: Settings
+    server: Target, settings: Settings, har: Path | None = None
 ) -> Iterator[tuple[list[str], dict[str, str]]]:
     """The command and the environment that run schemathesis against `server`, valid for the
-    block's duration: the config file they name lives in a temporary folder."""
+    block's duration: the config file they name lives in a temporary folder. With `har`,
+    schemathesis records its exchanges there (credentials filtered), for the coverage map."""
     with tempfile.TemporaryDirectory(prefix="conformance-") as folder:
         config = write_secret_file(schemathesis_config(), Path(folder) / "schemathesis.toml")
         env = {key: value for key, value in os.environ.items() if key != "AUTH"}
         env |= {USER_VARIABLE: server.user, PASSWORD_VARIABLE: server.password}
-        yield schemathesis_command(server, settings, config), env
+        yield schemathesis_command(server, settings, config, har), env
 
 
-def schemathesis_command(server: Target, settings: Settings, config: Path) -> list[str]:
+def schemathesis_command(
+    server: Target, settings: Settings, config: Path, har: Path | None = None
+) -> list[str]:
     """The command line; the credentials are not on it but in the environment `config` reads
-    them from (see schemathesis_invocation)."""
+    them from (see schemathesis_invocation). No example database: a run depends on its seed
+    alone, not on what earlier runs found (findings replay as tests instead)."""
     executable = Path(sys.executable).parent / "schemathesis"
     if not executable.exists():
         raise ToolError(f"schemathesis is not installed next to {sys.executable}; run `make venv`")
@@ -149,9 +165,12 @@ def schemathesis_command(server: Target, settings: Settings, config: Path) -> li
         "--mode", "all",
         "--max-examples", str(settings.max_examples),
         "--seed", str(settings.seed),
-        "--report", "junit",
+        "--generation-database", "none",
+        "--report", "junit" if har is None else "junit,har",
         "--report-junit-path", str(settings.reports / "schemathesis-junit.xml"),
     ]  # fmt: skip
+    if har is not None:
+        command += ["--report-har-path", str(har)]
     if settings.rate_limit > 0:
         command += ["--rate-limit", f"{settings.rate_limit:g}/s"]
     if not server.is_reference:
@@ -161,10 +180,24 @@ def schemathesis_command(server: Target, settings: Settings, config: Path) -> li
     return command
 
 
-def run_schemathesis(server: Target, settings: Settings) -> bool:
-    """Run the schemathesis CLI with its own readable report on stdout; True if it passed."""
-    with schemathesis_invocation(server, settings) as (command, env):
+def run_schemathesis(
+    server: Target, settings: Settings, tracker: CoverageTracker | None = None
+) -> bool:
+    """Run the schemathesis CLI with its own readable report on stdout; True if it passed.
+    Its exchanges go to `tracker`."""
+    with (
+        tempfile.TemporaryDirectory(prefix="conformance-har-") as folder,
+        schemathesis_invocation(server, settings, Path(folder) / "schemathesis.har") as (
+            command,
+            env,
+        ),
+    ):
         code = stream(command, env, str(REPO_ROOT), echo)
+        har = Path(folder) / "schemathesis.har"
+        if tracker is not None and har.is_file():
+            for exchange in read_har(har):
+                if exchange is not None:
+                    tracker.observe(exchange)
     if code not in (0, 1):
         raise ToolError(f"schemathesis stopped with exit code {code}")
     return code == 0
@@ -225,10 +258,14 @@ class PropertyResult:
         return bool(self.unchecked) or any(v.partial for v in self.verdicts)
 
 
-def run_properties(server: Target, settings: Settings) -> PropertyResult:
+def run_properties(
+    server: Target, settings: Settings, tracker: CoverageTracker | None = None
+) -> PropertyResult:
+    observe = None if tracker is None else lambda r: tracker.observe(from_httpx(0, r))
     probe = Probe(
         server.base_url, server.user, server.password,
         max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
+        observe=observe,
     )  # fmt: skip
     labels = check_labels(settings.spec)
     print(f"\nRunning the property checks: {len(labels)} checks, at most "
@@ -248,7 +285,7 @@ def run_properties(server: Target, settings: Settings) -> PropertyResult:
     if not findings and not unchecked:
         print("  all properties hold")
     print()
-    print("\n".join(summary(found)))
+    print("\n".join(summary(found, findings)))
     return PropertyResult(findings, unchecked, found)
 
 
@@ -259,9 +296,11 @@ def conformance(
     allow_partial: bool = False,
     credentials_variable: str = "AUTH",
 ) -> bool:
-    """Run the whole suite against one server; True when nothing failed and everything was
-    checked (or `allow_partial` accepts what could not be). A server that cannot be tested
-    at all (SetupError from the preflight) gets no verdict."""
+    """Run the whole suite against one server; True when nothing failed, everything was
+    checked (or `allow_partial` accepts what could not be) and the coverage map meets
+    MIN_COVERAGE. A server that cannot be tested at all (SetupError from the preflight) gets
+    no verdict."""
+    gate = parse_gate(settings.min_coverage)
     with target(base_url, auth, settings.spec, credentials_variable) as server:
         kind = "reference server" if server.is_reference else "server"
         print(f"Testing the {kind} at {server.base_url}", flush=True)
@@ -269,17 +308,40 @@ def conformance(
             server.base_url, server.user, server.password, settings.spec,
             server.credentials_variable,
         )  # fmt: skip
-        schema_ok = run_schemathesis(server, settings)
-        result = run_properties(server, settings)
+        tracker = CoverageTracker(settings.spec, urlsplit(server.base_url).path)
+        schema_ok = run_schemathesis(server, settings, tracker)
+        result = run_properties(server, settings, tracker)
+    coverage = tracker.coverage(result.verdicts)
+    short = report_coverage(coverage, gate, settings.reports)
     print(f"\nReports: {display_path(settings.reports)}/")
-    passed = schema_ok and not result.findings
+    passed = schema_ok and not result.findings and not short
     partial = result.partial and not allow_partial
     verdict = "FAILED" if not passed else "INCOMPLETE" if partial else "PASSED"
     accepted = " (accepted by --allow-partial)" if result.partial and allow_partial else ""
+    below = f" below {GATE_VARIABLE}" if short else ""
     print(f"Conformance {verdict}: schemathesis {'passed' if schema_ok else 'FAILED'}, "
           f"{len(result.findings)} property finding(s), "
-          f"{len(result.unchecked)} not checked{accepted}")  # fmt: skip
+          f"{len(result.unchecked)} not checked{accepted}, "
+          f"coverage {coverage.percent():.1f}%{below}")  # fmt: skip
     if partial:
         print("Some rules could not be checked (see NOT CHECKED above); "
               "--allow-partial accepts that.")  # fmt: skip
     return passed and not partial
+
+
+def report_coverage(coverage: CoverageMap, gate: dict[str, float], reports: Path) -> list[str]:
+    """Print the coverage table, write coverage.json and coverage.md, and say where the map
+    falls short of the gate (returned, empty when it does not)."""
+    written = coverage.write(reports)
+    print()
+    print("\n".join(coverage.table()))
+    missed = coverage.missed()
+    for target in missed[:MISSED_SHOWN]:
+        print(f"  NOT EXERCISED {target}")
+    if len(missed) > MISSED_SHOWN:
+        print(f"  ... and {len(missed) - MISSED_SHOWN} more in {display_path(written[1])}")
+    short = shortfalls(coverage, gate)
+    if short:
+        print(f"\nCoverage below {GATE_VARIABLE}:")
+        print("\n".join(f"  {line}" for line in short))
+    return short

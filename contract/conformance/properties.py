@@ -79,6 +79,7 @@ class Probe:
     requests_per_second: float = 0.0
     timeout: float = 10.0
     sent: int = 0
+    observe: Callable[[httpx.Response], None] | None = field(default=None, repr=False)
     _client: httpx.Client = field(init=False, repr=False)
     _last: float = field(default=0.0, init=False, repr=False)
 
@@ -105,7 +106,10 @@ class Probe:
         elif auth:
             headers["Authorization"] = basic(self.username, self.password)
         self.sent += 1
-        return self._client.get(self.url(path, params), headers=headers)
+        response = self._client.get(self.url(path, params), headers=headers)
+        if self.observe is not None:
+            self.observe(response)
+        return response
 
     def url(self, path: str, params: Params = ()) -> str:
         query = urlencode(list(params))

@@ -9,6 +9,7 @@ for the other."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -83,6 +84,47 @@ def test_the_reference_server_started_by_the_harness_passes_the_whole_suite_with
     assert "Conformance PASSED" in run.stdout
     assert (tmp_path / "reports" / "schemathesis-junit.xml").exists()
     assert 'failures="0"' in (tmp_path / "reports" / "properties-junit.xml").read_text()
+    coverage = json.loads((tmp_path / "reports" / "coverage.json").read_text())["summary"]
+    for category in ("statuses", "parameters", "filters", "paging"):
+        assert coverage[category]["percent"] == 100.0, category
+        assert f"{category} " in run.stdout
+    assert (tmp_path / "reports" / "coverage.md").read_text().startswith("# Coverage")
+
+
+def test_the_same_seed_against_the_same_server_gives_the_same_cases_findings_and_map(
+    tmp_path: Path,
+) -> None:
+    """Two whole runs against one faulty server: schemathesis keeps no example database
+    between them, so the seed alone decides the cases."""
+    runs = []
+    with serve(ALL_FAULTS[WHOLE_RUN_FAULT](reference_app())) as base_url:
+        for attempt in ("first", "second"):
+            run = conformance_command(tmp_path / attempt, "--base-url", base_url)
+            reports = tmp_path / attempt / "reports"
+            findings = [line for line in run.stdout.splitlines() if "FAIL" in line]
+            runs.append((findings, (reports / "coverage.json").read_text()))
+
+    assert runs[0][0], "the faulty server must give findings to compare"
+    assert runs[0] == runs[1]
+    assert json.loads(runs[0][1])["requests"]["count"] > 500
+
+
+def test_a_run_below_min_coverage_fails_and_says_what_was_not_exercised_and_why(
+    tmp_path: Path,
+) -> None:
+    """A server holding 3 items passes every check, but no two of its items tie."""
+    with serve(reference_app(3)) as base_url:
+        run = conformance_command(
+            tmp_path, "--base-url", base_url, "--min-coverage", "90,sorting=100", "--allow-partial"
+        )
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Coverage below MIN_COVERAGE:" in run.stdout
+    assert "sorting: " in run.stdout and "with a tie: no two items seen share a name" in run.stdout
+    assert (
+        "0 property finding(s)" in run.stdout
+        and "below MIN_COVERAGE" in run.stdout.splitlines()[-1]
+    )
 
 
 def test_a_passing_run_prints_nothing_alarming(tmp_path: Path) -> None:

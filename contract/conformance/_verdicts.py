@@ -100,8 +100,11 @@ def covered(check: str, subject: Subject, names: set[str] | None = None) -> set[
 
 
 def finding_ids(finding: Finding, check: str, subject: Subject) -> set[str]:
-    """The assumptions one finding contradicts: for the checks whose findings name
-    parameters, those parameters' assumptions; else all the check speaks for."""
+    """The assumptions one finding contradicts: those of the declared rule that explains it
+    when the check could tell (none when no single rule does); for the checks whose findings
+    name parameters, those parameters' assumptions; else all the check speaks for."""
+    if finding.attribution is not None:
+        return set(finding.attribution.ids)
     if check in {"parameters", "filters", "oracle"}:
         names = set(NAMED.findall(finding.message.split(" ", 1)[0]))
         if names:
@@ -138,6 +141,8 @@ def verdict(
 ) -> Verdict:
     if finding is not None:
         detail = f"[{finding.check}] {finding.message} (reproduce: {finding.reproduce})"
+        if finding.attribution is not None:
+            detail += f"; {finding.attribution.explanation}"
         return Verdict(ident, CONTRADICTED, detail, tuple(checks))
     if not checks:
         return Verdict(ident, NOT_CHECKED, UNCOVERED)
@@ -147,7 +152,9 @@ def verdict(
     return Verdict(ident, HELD, "", tuple(checks))
 
 
-def summary(found: Sequence[Verdict]) -> Iterator[str]:
+def summary(found: Sequence[Verdict], findings: Sequence[Finding] = ()) -> Iterator[str]:
+    """The verdicts, then each finding that contradicts no assumption because no declared
+    rule explains it: the verdicts alone would not show it."""
     counts = {
         status: sum(v.status == status for v in found)
         for status in (HELD, CONTRADICTED, NOT_CHECKED)
@@ -155,3 +162,7 @@ def summary(found: Sequence[Verdict]) -> Iterator[str]:
     yield "Assumptions: " + ", ".join(f"{n} {status}" for status, n in counts.items())
     for item in found:
         yield f"  {item}"
+    for finding in findings:
+        if finding.attribution is not None and not finding.attribution.ids:
+            explanation = finding.attribution.explanation
+            yield f"  UNATTRIBUTED [{finding.check}] {finding.message}: {explanation}"

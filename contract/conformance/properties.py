@@ -14,7 +14,7 @@ import shlex
 import string
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -53,12 +53,23 @@ NO_MATCH = "no such value \u2603 %_"
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """The assumptions a finding contradicts, named by the declared rule whose single change
+    explains it (contract/conformance/_attribution.py); no ids when none does."""
+
+    ids: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
 class Finding:
-    """A broken property, with a command that replays the request that shows it."""
+    """A broken property, with a command that replays the request that shows it, and the
+    declared rule that explains it when the check could tell."""
 
     check: str
     message: str
     reproduce: str
+    attribution: Attribution | None = None
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
@@ -146,6 +157,18 @@ class Subject:
     @property
     def key_schema(self) -> Mapping[str, Any]:
         return self.resource.detail.key_schema
+
+
+class Explained(tuple[str, str]):
+    """A broken property with the declared rule that explains it; it unpacks as the pair
+    every check yields, so a caller that wants only the message and command is unchanged."""
+
+    attribution: Attribution
+
+    def __new__(cls, message: str, reproduce: str, attribution: Attribution) -> Explained:
+        made = super().__new__(cls, (message, reproduce))
+        made.attribution = attribution
+        return made
 
 
 Check = Callable[[Probe, Subject], Iterator[Broken]]
@@ -344,9 +367,11 @@ def check_past_the_end(probe: Probe, resource: ListResource, length: int) -> Ite
 
 
 def check_sorting(probe: Probe, subject: Subject) -> Iterator[Broken]:
-    """Every sort value in both directions, and each direction without one, lists the
-    collection in the declared order. Pages are smaller than the collection, so a server
-    that sorts only each page shows."""
+    """Every sort value in both directions and in none (the direction's default), and each
+    direction without one, lists the collection in the declared order. Pages are smaller
+    than the collection, so a server that sorts only each page shows."""
+    from contract.conformance._attribution import attribute  # it reads this module
+
     resource, sorting = subject.resource, subject.resource.sorting
     if sorting is None:
         return
@@ -355,19 +380,23 @@ def check_sorting(probe: Probe, subject: Subject) -> Iterator[Broken]:
         raise NotCheckedError(f"{len(default)} item(s): no order can be wrong")
     size = min(largest_page(resource), max(smallest_page(resource), len(default) // 3 + 1))
     for field_value in [*sorting.fields, None]:
-        for direction in (sorting.ascending, sorting.descending):
-            params = [(sorting.direction, direction)]
+        unsent = [None] if field_value is not None else []
+        for direction in (sorting.ascending, sorting.descending, *unsent):
+            params = [] if direction is None else [(sorting.direction, direction)]
             if field_value is not None:
                 params.append((sorting.field, field_value))
             got = fetch_all(probe, resource, params, size)
-            expected = sorting.order(default, field_value, direction)
+            effective = direction or resource.default(sorting.direction)
+            expected = sorting.order(default, field_value, effective)
             if keys(resource, got) != keys(resource, expected):
-                yield (
+                whole = {**dict(params), resource.paging.step: str(len(default))}
+                yield Explained(
                     f"{urlencode(params)} is not in the declared order "
                     f"(ties by {sorting.tie_breaker}, descending {sorting.descending_order}, "
                     f"without a field: {sorting.default_order}, "
                     f"direction {sorting.direction_without_field})",
                     probe.curl(resource.path, params),
+                    attribute(subject, default, whole, (keys(resource, got), len(got))),
                 )
 
 
@@ -932,6 +961,7 @@ def check_oracle(probe: Probe, subject: Subject) -> Iterator[Broken]:
     compute them from the whole collection; a disagreement is shrunk to a minimal query."""
     # Hypothesis takes most of a second to import: a run that stops at the preflight skips it.
     from contract.conformance import _oracle as oracle
+    from contract.conformance._attribution import attribute  # it reads this module
 
     resource = subject.resource
     everything = fetch_all(probe, resource)
@@ -949,7 +979,11 @@ def check_oracle(probe: Probe, subject: Subject) -> Iterator[Broken]:
         return fits(resource.parameters[name], value)
 
     for query, got, wanted in oracle.smallest_disagreement(resource, everything, ask, allowed):
-        yield oracle.describe(query, got, wanted), probe.curl(resource.path, list(query.items()))
+        yield Explained(
+            oracle.describe(query, got, wanted),
+            probe.curl(resource.path, list(query.items())),
+            attribute(subject, everything, query, got),
+        )
 
 
 CHECKS: dict[str, Check] = {
@@ -1004,8 +1038,9 @@ def run_checks(
                 continue
             where = label(name, subject)
             try:
-                for message, reproduce in check(probe, subject):
-                    findings.append(Finding(where, message, reproduce))
+                for broken in check(probe, subject):
+                    explained = broken.attribution if isinstance(broken, Explained) else None
+                    findings.append(Finding(where, *broken, explained))
             except NotCheckedError as exc:
                 unchecked.append(f"{where}: {exc}")
             except BudgetExhaustedError:
@@ -1032,8 +1067,6 @@ def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
         else:
             first[shape] = finding
     return [
-        Finding(f.check, f"{f.message} (and {more[shape]} more like it)", f.reproduce)
-        if shape in more
-        else f
+        replace(f, message=f"{f.message} (and {more[shape]} more like it)") if shape in more else f
         for shape, f in first.items()
     ]

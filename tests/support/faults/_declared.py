@@ -134,6 +134,14 @@ async def direction_reverses_default(read: Reader, query: Query) -> list[Item] |
     return list(reversed(await read(query)))
 
 
+async def direction_defaults_to_descending(read: Reader, query: Query) -> list[Item] | None:
+    """A sort field without a direction sorts descending: the server's default is DESC."""
+    given = dict(query)
+    if SORT_FIELD not in given or SORT_DIRECTION in given:
+        return None
+    return await read([*query, (SORT_DIRECTION, DESCENDING)])
+
+
 def sort_page_only(app: ASGIApp) -> ASGIApp:
     """Fetch the page unsorted, then sort just that page."""
 
@@ -218,6 +226,29 @@ def total_before_filters(app: ASGIApp) -> ASGIApp:
     return faulty
 
 
+def pages_before_filtering(app: ASGIApp) -> ASGIApp:
+    """The storage pages and counts the whole collection, the filters run afterwards in the
+    application on the page it got: a page holds only the matches among the items it would
+    hold unfiltered, and the total counts every item, as the storage's count knows nothing
+    of the filters either."""
+
+    async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
+        query = query_of(scope) if is_list(scope) else []
+        filtered = bool(set(dict(query)) & set(FILTERS))
+        status, _ = await ask(app, scope, query) if filtered else (0, {})
+        if status != 200:  # no filter, or a request the server rejects
+            await app(scope, receive, send)
+            return
+        everywhere = [*without(query, COUNT, OFFSET), (COUNT, str(MAXIMUM_COUNT))]
+        _, matched = await ask(app, scope, everywhere)
+        kept = {g[KEY] for g in results(matched)}
+        _, body = await ask(app, scope, without(query, *FILTERS))
+        body[ENVELOPE][RESULTS] = [g for g in results(body) if g[KEY] in kept]
+        await respond(send, 200, body)
+
+    return faulty
+
+
 # Faults the property checks alone catch (tests/conformance/test_harness_variants.py), with
 # what the report must say.
 MORE_LIST_FAULTS: dict[str, Fault] = {
@@ -226,6 +257,8 @@ MORE_LIST_FAULTS: dict[str, Fault] = {
     "text_id filter ignores case": list_fault(text_id_ignoring_case),
     "DESC keeps ties in ascending order": list_fault(ties_ascending_when_descending),
     "total counts the items before filtering": total_before_filters,
+    "sort direction defaults to DESC": list_fault(direction_defaults_to_descending),
+    "pages before filtering": pages_before_filtering,
 }
 MORE_LIST_FINDINGS: dict[str, tuple[str, ...]] = {
     "name filter lower-cases instead of case folding": ("[filters EventGroup] name=",),
@@ -233,6 +266,8 @@ MORE_LIST_FINDINGS: dict[str, tuple[str, ...]] = {
     "text_id filter ignores case": ("[filters EventGroup] text_id=",),
     "DESC keeps ties in ascending order": ("[sorting EventGroup] ", "sort_direction=DESC"),
     "total counts the items before filtering": ("[filters EventGroup] ", "total"),
+    "sort direction defaults to DESC": ("[sorting EventGroup] sort_field=",),
+    "pages before filtering": ("[oracle EventGroup] ", "total "),
 }
 
 

@@ -15,6 +15,7 @@ environment: neither `ps` nor the reports show them."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import tempfile
 import tomllib
@@ -34,6 +35,7 @@ from contract.conformance._coverage import (
 )
 from contract.conformance._har import from_httpx, read_har
 from contract.conformance._preflight import check_base_url, preflight
+from contract.conformance._replays import write_replays
 from contract.conformance._schemathesis_output import stream
 from contract.conformance._verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 from contract.conformance.live_server import start_live_server
@@ -258,6 +260,15 @@ class PropertyResult:
         return bool(self.unchecked) or any(v.partial for v in self.verdicts)
 
 
+def replay_command(base_url: str, folder: Path) -> str:
+    """The command that runs the replays against `base_url`, as a user pastes it."""
+    python = Path(sys.executable)
+    shown = python.relative_to(REPO_ROOT) if python.is_relative_to(REPO_ROOT) else python
+    return f"BASE_URL={shlex.quote(base_url)} {shlex.quote(str(shown))} -m pytest " + shlex.quote(
+        display_path(folder)
+    )
+
+
 def run_properties(
     server: Target, settings: Settings, tracker: CoverageTracker | None = None
 ) -> PropertyResult:
@@ -276,9 +287,13 @@ def run_properties(
         probe.close()
     found = verdicts(settings.spec, findings, unchecked)
     write_junit(labels, findings, unchecked, found, settings.reports / "properties-junit.xml")
+    replays = list(write_replays(findings, settings.reports))
     print(f"Property checks: {len(labels)} checks, {probe.sent} requests")
     for finding in findings:
         print(f"  FAIL {finding}")
+    if replays:
+        print(f"  {len(replays)} finding(s) written as tests; with AUTH exported, replay them:")
+        print(f"  {replay_command(server.base_url, replays[0].parent)}")
     for entry in unchecked:
         where, reason = entry.split(": ", 1)
         print(f"  NOT CHECKED [{where}] {reason}")

@@ -28,6 +28,7 @@ from contract.conformance._near_misses import (
     near_miss,
     other_case_name,
 )
+from contract.conformance._replays import BAD, HEADER, WITHOUT_AUTH, Expectation
 from contract.conformance._rules import basic_challenge, detail_problems, page_problems
 from contract.errors import BudgetExhaustedError
 from contract.spec.client_view import client_view
@@ -70,6 +71,7 @@ class Finding:
     message: str
     reproduce: str
     attribution: Attribution | None = None
+    expectation: Expectation | None = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
@@ -159,16 +161,59 @@ class Subject:
         return self.resource.detail.key_schema
 
 
-class Explained(tuple[str, str]):
-    """A broken property with the declared rule that explains it; it unpacks as the pair
-    every check yields, so a caller that wants only the message and command is unchanged."""
+class Evidence(tuple[str, str]):
+    """A broken property, with what a replay of it asserts (the request and what a correct
+    server answers) and the declared rule that explains it, where the check knows them. It
+    unpacks as the (message, command) pair every check yields."""
 
-    attribution: Attribution
+    expectation: Expectation | None
+    attribution: Attribution | None
 
-    def __new__(cls, message: str, reproduce: str, attribution: Attribution) -> Explained:
+    def __new__(
+        cls,
+        message: str,
+        reproduce: str,
+        expectation: Expectation | None = None,
+        attribution: Attribution | None = None,
+    ) -> Evidence:
         made = super().__new__(cls, (message, reproduce))
-        made.attribution = attribution
+        made.expectation, made.attribution = expectation, attribution
         return made
+
+
+def members(resource: ListResource) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    return resource.paging.results, resource.paging.total, resource.detail.key
+
+
+def page_expectation(
+    resource: ListResource,
+    everything: Sequence[Item],
+    params: Params,
+    as_if: Mapping[str, str] | None = None,
+) -> Expectation:
+    """The page the declarations promise for `params` (or, sent with `params`, for the
+    query `as_if`), over the whole collection in default order."""
+    keys_, total = resource.promised(everything, dict(params) if as_if is None else as_if)
+    return Expectation(
+        resource.path, tuple(params), statuses=(200,), page=(tuple(keys_), total),
+        members=members(resource),
+    )  # fmt: skip
+
+
+def walk_expectation(
+    resource: ListResource, everything: Sequence[Item], params: Params, size: int, got: list[Any]
+) -> Expectation:
+    """The first page of a walk by pages of `size` whose keys `got` (all pages together) are
+    wrong, and what the declarations promise for it."""
+    whole = {
+        **dict(params),
+        resource.paging.offset: "0",
+        resource.paging.step: str(len(everything) or 1),
+    }
+    wanted = resource.promised(everything, whole)[0]
+    wrong = next((i for i, (a, b) in enumerate(zip(got, wanted, strict=False)) if a != b), None)
+    at = min(len(got), len(wanted)) if wrong is None else wrong
+    return page_expectation(resource, everything, [*params, *paged(resource, size, at - at % size)])
 
 
 Check = Callable[[Probe, Subject], Iterator[Broken]]
@@ -318,51 +363,63 @@ def check_paging(probe: Probe, subject: Subject) -> Iterator[Broken]:
         seen: list[Item] = []
         for params, page in pages(probe, resource, size, len(everything)):
             shown = probe.curl(resource.path, params)
+            expect = page_expectation(resource, everything, params)
             judged = page_problems(resource, dict(params), page.items, len(everything))
-            yield from ((problem, shown) for check, problem in judged if check == "paging")
+            for check, problem in judged:
+                if check == "paging":
+                    yield Evidence(problem, shown, expect)
             if page.total != len(everything) and not total_reported:
                 total_reported = True
-                yield (
+                yield Evidence(
                     f"total {page.total} on a page of {resource.paging.step}={size}, "
                     f"but {len(everything)} items exist",
                     shown,
+                    expect,
                 )
             seen += page.items
         if keys(resource, seen) != keys(resource, everything):
-            yield (
+            yield Evidence(
                 f"pages of {size} do not partition the {len(everything)} items "
                 f"(got {len(seen)}, {len(set(map(str, keys(resource, seen))))} distinct)",
                 probe.curl(resource.path, paged(resource, size, 0)),
+                walk_expectation(resource, everything, [], size, keys(resource, seen)),
             )
-    yield from check_past_the_end(probe, resource, len(everything))
-    yield from check_default_page(probe, resource, len(everything))
+    yield from check_past_the_end(probe, resource, everything)
+    yield from check_default_page(probe, resource, everything)
 
 
-def check_default_page(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
+def check_default_page(
+    probe: Probe, resource: ListResource, everything: Sequence[Item]
+) -> Iterator[Broken]:
     """Without a page size the page holds the declared default number of items."""
-    default = resource.default(resource.paging.step)
+    default, length = resource.default(resource.paging.step), len(everything)
     if not isinstance(default, int):
         return
     page = fetch_page(probe, resource, [])
     if len(page.items) != min(default, length):
-        yield (
+        yield Evidence(
             f"without {resource.paging.step} the page held {len(page.items)} items, "
             f"not {min(default, length)} (default {default})",
             probe.curl(resource.path),
+            page_expectation(resource, everything, []),
         )
 
 
-def check_past_the_end(probe: Probe, resource: ListResource, length: int) -> Iterator[Broken]:
+def check_past_the_end(
+    probe: Probe, resource: ListResource, everything: Sequence[Item]
+) -> Iterator[Broken]:
     """A page that starts after the last item is empty."""
     name, _ = page_parameters(resource.paging)
+    length = len(everything)
     if not fits(resource.parameters[name], length):
         return
     params = [(name, str(length))]
     page = fetch_page(probe, resource, params)
     if page.items:
-        yield (
+        yield Evidence(
             f"{name}={length}, past the last item, returned {len(page.items)} items",
             probe.curl(resource.path, params),
+            page_expectation(resource, everything, params),
         )
 
 
@@ -390,14 +447,46 @@ def check_sorting(probe: Probe, subject: Subject) -> Iterator[Broken]:
             expected = sorting.order(default, field_value, effective)
             if keys(resource, got) != keys(resource, expected):
                 whole = {**dict(params), resource.paging.step: str(len(default))}
-                yield Explained(
+                yield Evidence(
                     f"{urlencode(params)} is not in the declared order "
                     f"(ties by {sorting.tie_breaker}, descending {sorting.descending_order}, "
                     f"without a field: {sorting.default_order}, "
                     f"direction {sorting.direction_without_field})",
                     probe.curl(resource.path, params),
+                    walk_expectation(resource, default, params, size, keys(resource, got)),
                     attribute(subject, default, whole, (keys(resource, got), len(got))),
                 )
+    yield from check_tied_pages(probe, subject, default)
+
+
+def check_tied_pages(probe: Probe, subject: Subject, default: Sequence[Item]) -> Iterator[Broken]:
+    """For each sort field in each direction, a page of two items that tie on it and one of
+    two that do not, where the data holds them: the tie-breaker decides across a page's
+    edge as within it."""
+    from contract.conformance._attribution import attribute  # it reads this module
+
+    resource, sorting = subject.resource, subject.resource.sorting
+    assert sorting is not None
+    size = max(2, smallest_page(resource))
+    for field_value, prop in sorting.fields.items():
+        for direction in (sorting.ascending, sorting.descending):
+            ordered = sorting.order(default, field_value, direction)
+            ties = [ordered[i][prop] == ordered[i + 1][prop] for i in range(len(ordered) - 1)]
+            for tie in dict.fromkeys(ties):
+                start = ties.index(tie)
+                params = [(sorting.field, field_value), (sorting.direction, direction)]
+                params += paged(resource, size, start)
+                page = fetch_page(probe, resource, params)
+                expect = page_expectation(resource, default, params)
+                got = keys(resource, page.items)
+                if expect.page is not None and tuple(got) != expect.page[0]:
+                    yield Evidence(
+                        f"{urlencode(params)} is not in the declared order "
+                        f"(ties by {sorting.tie_breaker}, descending {sorting.descending_order})",
+                        probe.curl(resource.path, params),
+                        expect,
+                        attribute(subject, default, dict(params), (got, page.total)),
+                    )
 
 
 def inner(text: str) -> str:
@@ -469,16 +558,20 @@ def check_filters(probe: Probe, subject: Subject) -> Iterator[Broken]:
         expected = [item for item in everything if resource.matches(query, item)]
         got = fetch_all(probe, resource, params)
         if keys(resource, got) != keys(resource, expected):
-            yield (
+            yield Evidence(
                 f"{urlencode(params)} returned {len(got)} items, {len(expected)} match",
                 probe.curl(resource.path, params),
+                walk_expectation(
+                    resource, everything, params, largest_page(resource), keys(resource, got)
+                ),
             )
         small = [*params, (page_parameters(resource.paging)[1], str(smallest_page(resource)))]
         page = fetch_page(probe, resource, small)
         if page.total != len(expected):
-            yield (
+            yield Evidence(
                 f"{urlencode(params)}: total {page.total}, {len(expected)} match",
                 probe.curl(resource.path, small),
+                page_expectation(resource, everything, small),
             )
     yield from check_filter_near_misses(probe, resource, everything)
 
@@ -530,10 +623,13 @@ def check_filter_near_misses(
                 if extra
                 else f"returned {len(got)} items, {len(expected)} match"
             )
-            yield (
+            yield Evidence(
                 f"{urlencode(params)} is {what}, and {outcome} "
                 f"(declared: {each.match}, {each.case})",
                 probe.curl(resource.path, params),
+                walk_expectation(
+                    resource, everything, params, largest_page(resource), keys(resource, got)
+                ),
             )
 
 
@@ -562,9 +658,17 @@ def check_query_policy(probe: Probe, subject: Subject) -> Iterator[Broken]:
     response = probe.get(resource.path, params)
     shown = probe.curl(resource.path, params)
     if resource.policy.unknown == "reject" and response.status_code != 400:
-        yield f"{unknown} gave {response.status_code}, not 400 (declared: reject)", shown
+        yield Evidence(
+            f"{unknown} gave {response.status_code}, not 400 (declared: reject)",
+            shown,
+            Expectation(resource.path, tuple(params), statuses=(400,)),
+        )
     if resource.policy.unknown == "ignore" and answer(response) != answer(probe.get(resource.path)):
-        yield f"{unknown} changed the answer (declared: ignore)", shown
+        yield Evidence(
+            f"{unknown} changed the answer (declared: ignore)",
+            shown,
+            Expectation(resource.path, tuple(params), same_as=()),
+        )
     if resource.policy.repeated == "reject":
         for name, schema in resource.parameters.items():
             value = valid_value(schema)
@@ -573,9 +677,10 @@ def check_query_policy(probe: Probe, subject: Subject) -> Iterator[Broken]:
             params = [(name, value), (name, value)]
             response = probe.get(resource.path, params)
             if response.status_code != 400:
-                yield (
+                yield Evidence(
                     f"{name} given twice gave {response.status_code}, not 400 (declared: reject)",
                     probe.curl(resource.path, params),
+                    Expectation(resource.path, tuple(params), statuses=(400,)),
                 )
     yield from check_name_near_misses(probe, resource)
 
@@ -620,7 +725,7 @@ def check_name_near_misses(probe: Probe, resource: ListResource) -> Iterator[Bro
     parameter. A router or framework that matches names in any case shows here, once for all
     the names it takes."""
     everything = fetch_all(probe, resource)
-    broken: list[Broken] = []
+    broken: list[Evidence] = []
     for name in resource.parameters:
         other = other_case_name(name)
         found = telling_value(resource, everything, name)
@@ -632,11 +737,17 @@ def check_name_near_misses(probe: Probe, resource: ListResource) -> Iterator[Bro
         problem = name_near_miss_problem(resource, everything, context, response, params)
         if problem is not None:
             sent = f"{urlencode([(other, value)])} (the parameter {name} in another case)"
-            broken.append((f"{sent} {problem}", probe.curl(resource.path, params)))
+            expect = (
+                Expectation(resource.path, tuple(params), statuses=(400,))
+                if resource.policy.unknown == "reject"
+                else page_expectation(resource, everything, params, as_if=context)
+            )
+            broken.append(Evidence(f"{sent} {problem}", probe.curl(resource.path, params), expect))
     if broken:
         message, shown = broken[0]
         also = [message.split("=", 1)[0] for message, _ in broken[1:]]
-        yield message + (f"; so did {', '.join(also)}" if also else ""), shown
+        message += f"; so did {', '.join(also)}" if also else ""
+        yield Evidence(message, shown, broken[0].expectation)
 
 
 def name_near_miss_problem(
@@ -697,11 +808,16 @@ def compare_detail(probe: Probe, resource: ListResource, item: Item) -> Iterator
     path = detail_path(resource, item[resource.detail.key])
     response = probe.get(path)
     found = detail_item(response, resource)
+    declared = [name for name in resource.item_schema.get("properties") or {} if name in item]
+    expect = Expectation(
+        path, statuses=(200,), item=(resource.detail.item, {name: item[name] for name in declared})
+    )
     if not isinstance(found, dict):
-        yield f"status {response.status_code}, no item where the declaration says", probe.curl(path)
+        message = f"status {response.status_code}, no item where the declaration says"
+        yield Evidence(message, probe.curl(path), expect)
         return
     for problem in detail_problems(resource, str(item[resource.detail.key]), found, item):
-        yield problem, probe.curl(path)
+        yield Evidence(problem, probe.curl(path), expect)
 
 
 def unused_key(schema: Mapping[str, Any], used: Sequence[Any]) -> Any:
@@ -752,10 +868,11 @@ def check_key_near_misses(
             if isinstance(found, dict)
             else f"gave {response.status_code}"
         )
-        yield (
+        yield Evidence(
             f"{resource.detail.parameter}={quote(value, safe='')} is {key!r} {kind}, and "
             f"{outcome}, not 404 (keys compare exactly)",
             probe.curl(path),
+            Expectation(path, statuses=(404,)),
         )
 
 
@@ -772,9 +889,12 @@ def check_detail(probe: Probe, subject: Subject) -> Iterator[Broken]:
         return
     path = detail_path(resource, unknown)
     response = probe.get(path)
+    expect = Expectation(path, statuses=(404,))
     if response.status_code != 404:
-        yield f"unknown key gave {response.status_code}, not 404", probe.curl(path)
-    yield from error_body(subject.detail_operation, response, probe.curl(path))
+        yield Evidence(
+            f"unknown key gave {response.status_code}, not 404", probe.curl(path), expect
+        )
+    yield from error_body(subject.detail_operation, response, probe.curl(path), expect)
     if not everything:
         raise NotCheckedError("no items to fetch one by one")
 
@@ -842,18 +962,27 @@ def check_auth(probe: Probe, subject: Subject) -> Iterator[Broken]:
                 if bad.replay is not None
                 else probe.curl(path, authorization=bad.authorization)
             )
+            credentials = (
+                WITHOUT_AUTH
+                if bad.authorization is None
+                else BAD + bad.label
+                if bad.replay is not None
+                else HEADER + bad.authorization
+            )
+            expect = Expectation(path, credentials=credentials, statuses=(401,), challenge=True)
             if response.status_code != 401 or not basic_challenge(challenges):
-                yield (
+                yield Evidence(
                     f"{bad.label}: {path} got {response.status_code}, "
                     f"WWW-Authenticate {challenge!r}; expected 401 with a Basic challenge",
                     shown,
+                    expect,
                 )
             else:
-                yield from error_body(operation, response, shown)
+                yield from error_body(operation, response, shown, expect)
 
 
 def error_body(
-    operation: Mapping[str, Any], response: httpx.Response, shown: str
+    operation: Mapping[str, Any], response: httpx.Response, shown: str, expect: Expectation
 ) -> Iterator[Broken]:
     """A 4xx answer carries the body the operation declares for that status."""
     schema = response_schema(operation, response.status_code)
@@ -861,7 +990,11 @@ def error_body(
         return
     status, body = answer(response)
     if not fits(schema, body):
-        yield f"{status} without the declared error body", shown
+        yield Evidence(
+            f"{status} without the declared error body",
+            shown,
+            replace(expect, statuses=(status,), body_schema=schema),
+        )
 
 
 def edges(schema: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
@@ -900,23 +1033,27 @@ def check_parameters(probe: Probe, subject: Subject) -> Iterator[Broken]:
             response = probe.get(resource.path, params)
             shown = probe.curl(resource.path, params)
             expected = 200 if allowed else 400
+            expect = Expectation(resource.path, tuple(params), statuses=(expected,))
             if response.status_code != expected:
-                yield f"{name}={short(value)} gave {response.status_code}, not {expected}", shown
-            yield from error_body(subject.list_operation, response, shown)
+                message = f"{name}={short(value)} gave {response.status_code}, not {expected}"
+                yield Evidence(message, shown, expect)
+            yield from error_body(subject.list_operation, response, shown, expect)
     for value, allowed in edges(subject.key_schema):
         if not value:
             continue  # an empty path segment is another path, not this operation
         path = detail_path(resource, value)
         response = probe.get(path)
         expected_statuses = {200, 404} if allowed else {400}
+        expect = Expectation(path, statuses=tuple(sorted(expected_statuses)))
         if response.status_code not in expected_statuses:
             wanted = " or ".join(map(str, sorted(expected_statuses)))
             got = response.status_code
-            yield (
+            yield Evidence(
                 f"{resource.detail.parameter}={short(value)} gave {got}, not {wanted}",
                 probe.curl(path),
+                expect,
             )
-        yield from error_body(subject.detail_operation, response, probe.curl(path))
+        yield from error_body(subject.detail_operation, response, probe.curl(path), expect)
 
 
 def short(value: str) -> str:
@@ -941,18 +1078,20 @@ def check_hostile_strings(probe: Probe, subject: Subject) -> Iterator[Broken]:
             params = [(name, value)]
             response = probe.get(resource.path, params)
             if response.status_code >= 500:
-                yield (
+                yield Evidence(
                     f"{name}={short(value)!r} gave {response.status_code}",
                     probe.curl(resource.path, params),
+                    Expectation(resource.path, tuple(params)),
                 )
     if subject.key_schema.get("type") == "string":
         for value in HOSTILE_STRINGS:
             path = detail_path(resource, value)
             response = probe.get(path)
             if response.status_code >= 500:
-                yield (
+                yield Evidence(
                     f"{resource.detail.parameter}={short(value)!r} gave {response.status_code}",
                     probe.curl(path),
+                    Expectation(path),
                 )
 
 
@@ -979,9 +1118,10 @@ def check_oracle(probe: Probe, subject: Subject) -> Iterator[Broken]:
         return fits(resource.parameters[name], value)
 
     for query, got, wanted in oracle.smallest_disagreement(resource, everything, ask, allowed):
-        yield Explained(
+        yield Evidence(
             oracle.describe(query, got, wanted),
             probe.curl(resource.path, list(query.items())),
+            page_expectation(resource, everything, list(query.items())),
             attribute(subject, everything, query, got),
         )
 
@@ -1039,14 +1179,23 @@ def run_checks(
             where = label(name, subject)
             try:
                 for broken in check(probe, subject):
-                    explained = broken.attribution if isinstance(broken, Explained) else None
-                    findings.append(Finding(where, *broken, explained))
+                    found = Finding(where, *broken)
+                    if isinstance(broken, Evidence):
+                        found = replace(
+                            found, attribution=broken.attribution, expectation=broken.expectation
+                        )
+                    findings.append(found)
             except NotCheckedError as exc:
                 unchecked.append(f"{where}: {exc}")
             except BudgetExhaustedError:
                 unchecked.append(f"{where}: the request budget ({probe.max_requests}) ran out")
             except UnexpectedResponseError as exc:
-                findings.append(Finding(where, str(exc), probe.curl(exc.path, exc.params)))
+                expect = Expectation(
+                    exc.path, tuple(exc.params), statuses=(200,),
+                    body_schema=response_schema(subject.list_operation, 200),
+                )  # fmt: skip
+                shown = probe.curl(exc.path, exc.params)
+                findings.append(Finding(where, str(exc), shown, expectation=expect))
             except httpx.HTTPError as exc:
                 findings.append(Finding(where, f"request failed: {exc}", probe.base_url))
     return once_per_rule(findings), unchecked

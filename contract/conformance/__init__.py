@@ -36,6 +36,7 @@ from contract.conformance._coverage import (
 from contract.conformance._har import from_httpx, read_har
 from contract.conformance._preflight import check_base_url, preflight
 from contract.conformance._replays import write_replays
+from contract.conformance._schemathesis_findings import schemathesis_findings
 from contract.conformance._schemathesis_output import stream
 from contract.conformance._verdicts import CONTRADICTED, NOT_CHECKED, Verdict, summary, verdicts
 from contract.conformance.live_server import start_live_server
@@ -45,6 +46,7 @@ from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 from contract.secret_file import write_secret_file
 
 SCHEMATHESIS_CONFIG = REPO_ROOT / "schemathesis.toml"
+SCHEMATHESIS_JUNIT = "schemathesis-junit.xml"
 MISSED_SHOWN = 12  # targets not exercised listed after the coverage table
 REFERENCE_DATA = ("--synthetic", "150")  # items per resource: enough for paging and filters
 USER_VARIABLE = "CONFORMANCE_USER"
@@ -169,7 +171,7 @@ def schemathesis_command(
         "--seed", str(settings.seed),
         "--generation-database", "none",
         "--report", "junit" if har is None else "junit,har",
-        "--report-junit-path", str(settings.reports / "schemathesis-junit.xml"),
+        "--report-junit-path", str(settings.reports / SCHEMATHESIS_JUNIT),
     ]  # fmt: skip
     if har is not None:
         command += ["--report-har-path", str(har)]
@@ -183,25 +185,27 @@ def schemathesis_command(
 
 
 def run_schemathesis(
-    server: Target, settings: Settings, tracker: CoverageTracker | None = None
+    server: Target,
+    settings: Settings,
+    tracker: CoverageTracker | None = None,
+    found: list[Finding] | None = None,
 ) -> bool:
     """Run the schemathesis CLI with its own readable report on stdout; True if it passed.
-    Its exchanges go to `tracker`."""
-    with (
-        tempfile.TemporaryDirectory(prefix="conformance-har-") as folder,
-        schemathesis_invocation(server, settings, Path(folder) / "schemathesis.har") as (
-            command,
-            env,
-        ),
-    ):
-        code = stream(command, env, str(REPO_ROOT), echo)
+    Its exchanges go to `tracker`, its failures as findings with their expectations to
+    `found`."""
+    with tempfile.TemporaryDirectory(prefix="conformance-har-") as folder:
         har = Path(folder) / "schemathesis.har"
+        with schemathesis_invocation(server, settings, har) as (command, env):
+            code = stream(command, env, str(REPO_ROOT), echo)
         if tracker is not None and har.is_file():
             for exchange in read_har(har):
                 if exchange is not None:
                     tracker.observe(exchange)
     if code not in (0, 1):
         raise ToolError(f"schemathesis stopped with exit code {code}")
+    if found is not None and code == 1:
+        junit = settings.reports / SCHEMATHESIS_JUNIT
+        found += schemathesis_findings(junit, settings.spec, server.base_url)
     return code == 0
 
 
@@ -287,13 +291,9 @@ def run_properties(
         probe.close()
     found = verdicts(settings.spec, findings, unchecked)
     write_junit(labels, findings, unchecked, found, settings.reports / "properties-junit.xml")
-    replays = list(write_replays(findings, settings.reports))
     print(f"Property checks: {len(labels)} checks, {probe.sent} requests")
     for finding in findings:
         print(f"  FAIL {finding}")
-    if replays:
-        print(f"  {len(replays)} finding(s) written as tests; with AUTH exported, replay them:")
-        print(f"  {replay_command(server.base_url, replays[0].parent)}")
     for entry in unchecked:
         where, reason = entry.split(": ", 1)
         print(f"  NOT CHECKED [{where}] {reason}")
@@ -324,8 +324,10 @@ def conformance(
             server.credentials_variable,
         )  # fmt: skip
         tracker = CoverageTracker(settings.spec, urlsplit(server.base_url).path)
-        schema_ok = run_schemathesis(server, settings, tracker)
+        schema_findings: list[Finding] = []
+        schema_ok = run_schemathesis(server, settings, tracker, schema_findings)
         result = run_properties(server, settings, tracker)
+    report_replays([*schema_findings, *result.findings], server.base_url, settings.reports)
     coverage = tracker.coverage(result.verdicts)
     short = report_coverage(coverage, gate, settings.reports)
     print(f"\nReports: {display_path(settings.reports)}/")
@@ -342,6 +344,17 @@ def conformance(
         print("Some rules could not be checked (see NOT CHECKED above); "
               "--allow-partial accepts that.")  # fmt: skip
     return passed and not partial
+
+
+def report_replays(findings: list[Finding], base_url: str, reports: Path) -> None:
+    """Write each finding as a test, and print how to run them."""
+    replays = list(write_replays(findings, reports))
+    if replays:
+        print(f"\n{len(replays)} finding(s) written as tests; with AUTH exported, replay them:")
+        print(f"  {replay_command(base_url, replays[0].parent)}")
+    unreplayed = [f for f in findings if f.expectation is None]
+    for finding in unreplayed:
+        print(f"  no test for [{finding.check}] {finding.message}: one request cannot show it")
 
 
 def report_coverage(coverage: CoverageMap, gate: dict[str, float], reports: Path) -> list[str]:

@@ -30,14 +30,17 @@ BACKSLASH, QUOTES = chr(92), chr(34) * 3
 class Expectation:
     """One request and what a correct server answers to it: the rule a replay asserts."""
 
-    path: str
+    path: str  # below BASE_URL, percent-encoded, with a query string of its own if any
     params: tuple[tuple[str, str], ...] = ()
+    method: str = "GET"
     credentials: str = WITH_AUTH
     statuses: tuple[int, ...] = ()  # the answer's status is one of these (none: any but 5xx)
     page: tuple[tuple[Any, ...], int] | None = None  # the keys of the page, in order, and total
     members: tuple[tuple[str, ...], tuple[str, ...], str] = ((), (), "")  # results, total, key
     challenge: bool = False  # a WWW-Authenticate header names the Basic scheme
     body_schema: Mapping[str, Any] | None = None  # the body fits it
+    media_type: str | None = None  # of the answer's Content-Type
+    headers: tuple[str, ...] = ()  # the answer has these headers
     same_as: tuple[tuple[str, str], ...] | None = None  # the same answer as to these params
     item: tuple[tuple[str, ...], Mapping[str, Any]] | None = None  # at this member, these values
 
@@ -79,7 +82,8 @@ def request_lines(expect: Expectation) -> list[str]:
             "bad = {b.label: b for b in bad_authorizations(*AUTH)}" + f"[{label!r}]",
             'headers = {"Authorization": bad.authorization}',
         ]
-    lines.append(f"response = httpx.get(BASE_URL + {expect.path!r}{params}{auth})")
+    call = "httpx.get(" if expect.method == "GET" else f"httpx.request({expect.method!r}, "
+    lines.append(f"response = {call}BASE_URL + {expect.path!r}{params}{auth})")
     return lines
 
 
@@ -91,6 +95,13 @@ def assertion_lines(expect: Expectation) -> list[str]:
         lines.append(f"assert response.status_code {operator} {wanted!r}, response.text")
     else:
         lines.append("assert response.status_code < 500, response.text")
+    if expect.media_type is not None:
+        lines.append(
+            'media_type = response.headers.get("Content-Type", "").split(";")[0].strip()\n'
+            f"assert media_type == {expect.media_type!r}, media_type"
+        )
+    for header in expect.headers:
+        lines.append(f"assert {header!r} in response.headers, response.headers")
     if expect.challenge:
         lines.append(
             'challenges = response.headers.get_list("WWW-Authenticate")\n'

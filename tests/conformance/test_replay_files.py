@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from starlette.types import ASGIApp
 
-from contract.conformance import replay_command
+from contract.conformance import Settings, Target, replay_command, run_schemathesis
 from contract.conformance._replays import write_replays
-from contract.conformance.properties import Probe, run_checks
+from contract.conformance.properties import Finding, Probe, run_checks
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 from tests.support.faults import (
     DECLARED_FAULTS,
@@ -124,3 +124,35 @@ def test_a_new_run_removes_the_replays_of_the_last_one(tmp_path: Path) -> None:
 
     assert list(write_replays([], tmp_path)) == []
     assert not stale.exists()
+
+
+# Faults schemathesis reports, each with another of its checks: response schema (ST108),
+# server error and undocumented status (ST101, ST103), a valid request refused (ST202), and
+# requests without credentials or with invalid data accepted (ST401, ST201).
+SCHEMATHESIS_REPLAYED = [
+    "state is a string",
+    "500 at the maximum count",
+    "410 for an unknown id",
+    "auth is ignored",
+]
+
+
+@pytest.mark.parametrize("fault", SCHEMATHESIS_REPLAYED)
+def test_schemathesis_findings_replay_as_tests_that_assert_the_spec_not_the_symptom(
+    fault: str, tmp_path: Path
+) -> None:
+    settings = Settings(max_examples=20, seed=1, reports=tmp_path / "reports")
+    found: list[Finding] = []
+    with serve(ALL_FAULTS[fault](reference_app())) as base_url:
+        passed = run_schemathesis(Target(base_url, USER, PASSWORD, False), settings, None, found)
+        written = list(write_replays(found, tmp_path))
+        broken = pytest_on(tmp_path / "replays", base_url)
+    with serve(reference_app()) as base_url:
+        fixed = pytest_on(tmp_path / "replays", base_url)
+
+    assert passed is False
+    assert found
+    assert all(finding.check.startswith("schemathesis ") for finding in found), found
+    assert len(written) == len(found)
+    assert f"{len(written)} failed" in broken.stdout.splitlines()[-1], broken.stdout
+    assert fixed.returncode == 0, fixed.stdout

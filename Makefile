@@ -154,9 +154,10 @@ conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH
 HAR ?=
 
 .PHONY: check-traffic
-check-traffic: $(GENERATED) ## Judge recorded traffic against the spec and its declared behaviour (HAR=file.har, BASE_URL, SPEC, REPORTS)
+check-traffic: $(GENERATED) ## Judge recorded traffic against the spec and its declared behaviour (HAR=file.har, BASE_URL, SPEC, REPORTS, MIN_COVERAGE)
 	$(PY) -m scripts.check_traffic $(strip $(if $(HAR),'$(HAR)') $(if $(SPEC),--spec '$(SPEC)') \
-		$(if $(REPORTS),--reports '$(REPORTS)') $(if $(BASE_URL),--base-url '$(BASE_URL)'))
+		$(if $(REPORTS),--reports '$(REPORTS)') $(if $(BASE_URL),--base-url '$(BASE_URL)') \
+		$(if $(MIN_COVERAGE),--min-coverage '$(MIN_COVERAGE)'))
 
 # `make proxy`: TARGET is the server to forward to (with the API's path prefix); PROXY_PORT the
 # loopback port to listen on (8081); HAR where the session goes when it stops; STRICT=1 answers

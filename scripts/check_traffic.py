@@ -31,12 +31,19 @@ def main(argv: list[str] | None = None) -> int:
         "--reports", type=Path, default=Path(env("REPORTS") or REPO_ROOT / "reports"),
         help="folder of the JUnit report ($REPORTS; default: %(default)s)",
     )  # fmt: skip
+    parser.add_argument(
+        "--min-coverage", default=env("MIN_COVERAGE") or "",
+        help="fail when the traffic's coverage map is below it: 90, or paging=100,statuses=90 "
+        "($MIN_COVERAGE)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.har is None:
         parser.error("name the HAR file: make check-traffic HAR=path/to/file.har")
 
     def command() -> int:
-        passed = core.check_traffic(args.har, args.spec.resolve(), args.base_url, args.reports)
+        passed = core.check_traffic(
+            args.har, args.spec.resolve(), args.base_url, args.reports, args.min_coverage
+        )
         return cli.OK if passed else cli.FINDINGS
 
     return cli.run(command)

@@ -1,16 +1,26 @@
 """`make check-traffic HAR=file`: judge recorded traffic (a HAR 1.2 file from a browser,
 Playwright, mitmproxy, Postman or our proxy) against the spec and its declared behaviour,
-with the rules of `make conformance`, and report findings, verdicts by assumption and JUnit
-the same way. Only exchanges under the spec's server path (or BASE_URL's path) are judged."""
+with the rules of `make conformance`, and report findings, verdicts by assumption, JUnit and
+the coverage map of the traffic the same way. Only exchanges under the spec's server path (or
+BASE_URL's path) are judged."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from contract.conformance import write_junit
-from contract.conformance._har import HarWriter, entry, from_httpx, read_har, write_har
-from contract.conformance._traffic import TrafficJudge, judge_all
+from contract.conformance import report_coverage, write_junit
+from contract.conformance._coverage import GATE_VARIABLE, CoverageTracker, parse_gate
+from contract.conformance._har import (
+    Exchange,
+    HarWriter,
+    entry,
+    from_httpx,
+    read_har,
+    write_har,
+)
+from contract.conformance._traffic import TrafficJudge, judge_all, spec_operations
 from contract.conformance._verdicts import summary
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
@@ -34,13 +44,17 @@ def check_traffic(
     spec: Path = BUNDLED_SPEC,
     base_url: str | None = None,
     reports: Path = REPO_ROOT / "reports",
+    min_coverage: str = "",
 ) -> bool:
-    """Judge every exchange of `har`; True when no finding was made. SetupError when the
-    file is no HAR or holds no exchange under the API's path."""
+    """Judge every exchange of `har`; True when no finding was made and the coverage map of
+    the traffic meets `min_coverage` (MIN_COVERAGE). SetupError when the file is no HAR or
+    holds no exchange under the API's path."""
     if not har.is_file():
         raise SetupError(f"HAR: no file at {har}")
+    gate = parse_gate(min_coverage)
     base_path = urlsplit(base_url).path if base_url else None
-    judge = judge_all(read_har(har), spec, base_path)
+    tracker = CoverageTracker(spec, base_path or spec_operations(spec)[0])
+    judge = judge_all(observed(read_har(har), tracker), spec, base_path)
     if judge.judged == 0:
         raise SetupError(
             f"HAR: none of the {judge.skipped} entries of {har} is a request under "
@@ -58,6 +72,19 @@ def check_traffic(
         print("  no finding")
     print()
     print("\n".join(summary(found)))
+    short = report_coverage(tracker.coverage(found), gate, reports)
     print(f"\nReport: {display_path(reports / REPORT_NAME)}")
-    print(f"Traffic {'FAILED' if findings else 'PASSED'}: {len(findings)} finding(s)")
-    return not findings
+    below = f", coverage below {GATE_VARIABLE}" if short else ""
+    print(f"Traffic {'FAILED' if findings or short else 'PASSED'}: "
+          f"{len(findings)} finding(s){below}")  # fmt: skip
+    return not findings and not short
+
+
+def observed(
+    exchanges: Iterable[Exchange | None], tracker: CoverageTracker
+) -> Iterator[Exchange | None]:
+    """`exchanges`, each also shown to the coverage map on its way to the judge."""
+    for exchange in exchanges:
+        if exchange is not None:
+            tracker.observe(exchange)
+        yield exchange

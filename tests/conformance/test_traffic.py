@@ -219,6 +219,29 @@ def test_the_command_exits_0_1_or_2(tmp_path: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
+def test_the_traffics_coverage_map_is_written_and_gated_by_min_coverage(tmp_path: Path) -> None:
+    """Traffic of one list request exercises little: the map says so, and MIN_COVERAGE turns
+    that into exit 1 while a run without the gate passes."""
+    (first, *_) = read_har(recorded(reference_app(), tmp_path))
+    assert first is not None
+    one = tmp_path / "one.har"
+    write_har(one, [entry(first)])
+    reports = ["--reports", str(tmp_path / "reports")]
+
+    ungated = run_command(str(one), *reports)
+    gated = run_command(str(one), *reports, "--min-coverage", "paging=100")
+
+    assert ungated.returncode == 0, ungated.stdout + ungated.stderr
+    assert "Coverage      exercised" in ungated.stdout
+    summary = json.loads((tmp_path / "reports" / "coverage.json").read_text())["summary"]
+    assert summary["all"]["exercised"] < summary["all"]["targets"] / 2
+    assert gated.returncode == 1
+    assert "Coverage below MIN_COVERAGE:" in gated.stdout
+    assert (
+        "EventGroup past the last page: no request asked for a page past the last" in gated.stdout
+    )
+
+
 def test_credentials_are_required_unless_a_requirement_is_empty() -> None:
     assert requires_credentials([{"basicAuth": []}]) is True
     assert requires_credentials([{"basicAuth": []}, {}]) is False  # {}: anonymous allowed

@@ -264,13 +264,13 @@ class PropertyResult:
         return bool(self.unchecked) or any(v.partial for v in self.verdicts)
 
 
-def replay_command(base_url: str, folder: Path) -> str:
-    """The command that runs the replays against `base_url`, as a user pastes it."""
+def replay_command(base_url: str | None, folder: Path) -> str:
+    """The command that runs the replays against `base_url` (None: $BASE_URL), as a user
+    pastes it."""
     python = Path(sys.executable)
     shown = python.relative_to(REPO_ROOT) if python.is_relative_to(REPO_ROOT) else python
-    return f"BASE_URL={shlex.quote(base_url)} {shlex.quote(str(shown))} -m pytest " + shlex.quote(
-        display_path(folder)
-    )
+    where = f"BASE_URL={shlex.quote(base_url)} " if base_url else ""
+    return f"{where}{shlex.quote(str(shown))} -m pytest {shlex.quote(display_path(folder))}"
 
 
 def run_properties(
@@ -327,7 +327,9 @@ def conformance(
         schema_findings: list[Finding] = []
         schema_ok = run_schemathesis(server, settings, tracker, schema_findings)
         result = run_properties(server, settings, tracker)
-    report_replays([*schema_findings, *result.findings], server.base_url, settings.reports)
+    # The reference server this run started is gone by now: its replays need a new one.
+    replayed_at = None if server.is_reference else server.base_url
+    report_replays([*schema_findings, *result.findings], replayed_at, settings.reports)
     coverage = tracker.coverage(result.verdicts)
     short = report_coverage(coverage, gate, settings.reports)
     print(f"\nReports: {display_path(settings.reports)}/")
@@ -346,11 +348,14 @@ def conformance(
     return passed and not partial
 
 
-def report_replays(findings: list[Finding], base_url: str, reports: Path) -> None:
-    """Write each finding as a test, and print how to run them."""
+def report_replays(findings: list[Finding], base_url: str | None, reports: Path) -> None:
+    """Write each finding as a test, and print how to run them against `base_url` (None: a
+    server the user starts and names in $BASE_URL)."""
     replays = list(write_replays(findings, reports))
     if replays:
         print(f"\n{len(replays)} finding(s) written as tests; with AUTH exported, replay them:")
+        if base_url is None:
+            print("  (start the server, e.g. `make serve`, and export BASE_URL=its URL)")
         print(f"  {replay_command(base_url, replays[0].parent)}")
     unreplayed = [f for f in findings if f.expectation is None]
     for finding in unreplayed:

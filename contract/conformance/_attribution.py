@@ -22,6 +22,7 @@ from contract.spec.declarations import FILTER, SCHEMA_FILE, SORTING, Item, ListR
 from contract.spec.source import read_yaml
 
 UNATTRIBUTED: Final = "no single change of a declared rule gives this answer"
+AMBIGUOUS: Final = "changes of different rules give this answer, so none is charged"
 Answer = tuple[list[Any], int]  # the keys of a page's items, and its total
 
 
@@ -174,5 +175,7 @@ def attribute(
     found += [c for c, promised in ignored(subject, everything, query) if promised == got]
     if not found:
         return Attribution((), UNATTRIBUTED)
-    ids = tuple(dict.fromkeys(i for change in found for i in change.ids))
-    return Attribution(ids, "the server answers as if " + " or ".join(c.label for c in found))
+    # Several changes explain it: only the assumptions they all speak for are contradicted.
+    ids = tuple(i for i in found[0].ids if all(i in change.ids for change in found))
+    explanation = "the server answers as if " + " or ".join(c.label for c in found)
+    return Attribution(ids, explanation if ids else f"{explanation}: {AMBIGUOUS}")

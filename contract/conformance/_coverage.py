@@ -3,7 +3,7 @@ responses exercised, read from the exchanges themselves (the property checks', s
 HAR, recorded traffic), so that a pass over a server holding one item cannot pass for a
 thorough one. Every target comes from the spec: documented statuses, parameter schemas and
 the behaviour declarations. A target that no request can reach (an empty path segment, a tie
-when sorting by the tie-breaker) is no target."""
+when sorting by the tie-breaker, an assumption no check covers) is no target."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from contract.conformance._har import Exchange
 from contract.conformance._rules import parameter_allows
 from contract.conformance._traffic import Operation, spec_operations
-from contract.conformance._verdicts import NOT_CHECKED, Verdict
+from contract.conformance._verdicts import NOT_CHECKED, UNCOVERED, Verdict
 from contract.conformance.properties import Subject
 from contract.errors import UsageError
 from contract.spec.declarations import Filter, Item, member
@@ -240,7 +240,8 @@ class CoverageTracker:
 
     def observe(self, exchange: Exchange) -> None:
         self.requests += 1
-        relative = exchange.url.split(self.base_path, 1)[-1]  # the same on any port or host
+        split = urlsplit(exchange.url)  # path and query: the same on any host or port
+        relative = split.path.removeprefix(self.base_path) + f"?{split.query}"
         self._digest.update(f"{exchange.method} {relative}\n".encode())
         found = self.match(exchange)
         if found is None:
@@ -289,11 +290,13 @@ class CoverageTracker:
         query = dict(exchange.query)
         facts.largest_total = max(facts.largest_total, total)
         facts.pages |= page_kinds(subject, query, len(items), total)
-        for each in resource.filters:
-            if each.parameter in query:
-                facts.filters.setdefault(each.parameter, set()).update(
-                    filter_kinds(each, query[each.parameter], items, total)
-                )
+        given = [f for f in resource.filters if f.parameter in query]
+        for each in given:
+            # Matching nothing is this filter's doing only when no other filter was given.
+            kinds = set(filter_kinds(each, query[each.parameter], items, total))
+            if len(given) > 1:
+                kinds.discard("matches nothing")
+            facts.filters.setdefault(each.parameter, set()).update(kinds)
         if len(resource.filters) > 1 and all(f.parameter in query for f in resource.filters):
             facts.filters.setdefault("", set()).add("matches" if total else "matches nothing")
         sorting = resource.sorting
@@ -320,7 +323,7 @@ class CoverageTracker:
             targets += filter_targets(subject, facts)
             targets += sorting_targets(subject, facts)
             targets += paging_targets(subject, facts)
-        for verdict in found:
+        for verdict in (v for v in found if v.detail != UNCOVERED):  # no check can reach those
             checked = verdict.status != NOT_CHECKED
             why = "" if checked else verdict.detail
             targets.append(Target("assumptions", verdict.assumption, "checked", checked, why))
@@ -394,7 +397,7 @@ def filter_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
         values = facts.seen.get(each.property_name, set())
         kinds = {
             "matches": f"no request gave {each.parameter} a value some item matched",
-            "matches nothing": f"every {each.parameter} sent matched an item",
+            "matches nothing": f"no request gave {each.parameter} alone a value no item matched",
             "non-ASCII value matches": (
                 f"no item seen has a {each.property_name} with a non-ASCII character"
                 if all(v.isascii() for v in values)
@@ -404,7 +407,7 @@ def filter_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
         if each.casefolds:
             kinds["matches in another case only"] = (
                 f"no item seen has a {each.property_name} with a letter that has another case"
-                if all(v.casefold() == v.swapcase().casefold() == v for v in values)
+                if all(v.swapcase() == v for v in values)
                 else f"no request sent a {each.parameter} in another case than the item's"
             )
         where = f"{resource.name} {each.parameter} ({each.match}, {each.case})"
@@ -457,8 +460,8 @@ def paging_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
             else "no request asked for a page between the first and the last"
         ),
         "last": (
-            "the server held no item"
-            if few == 0
+            f"the server held at most {few} matching item(s): the first page is the last"
+            if few < 2
             else "no request asked for a page after the first that ends at the last match"
         ),
         "past": "the server held no item"

@@ -19,10 +19,9 @@ if TYPE_CHECKING:
     from contract.conformance.properties import Finding
 
 FOLDER: Final = "replays"
-# How a replay authenticates: the real credentials from $AUTH, none, a header that holds no
-# secret (given as is), or a bad credential made from $AUTH (its label in bad_authorizations).
-WITH_AUTH, WITHOUT_AUTH = "auth", "none"
-HEADER, BAD = "header:", "bad:"
+# How a replay authenticates: the real credentials from $AUTH, none, or a bad credential made
+# from $AUTH (its label in bad_authorizations), so that no file holds any part of them.
+WITH_AUTH, WITHOUT_AUTH, BAD = "auth", "none", "bad:"
 BACKSLASH, QUOTES = chr(92), chr(34) * 3
 
 
@@ -41,6 +40,9 @@ class Expectation:
     body_schema: Mapping[str, Any] | None = None  # the body fits it
     media_type: str | None = None  # of the answer's Content-Type
     headers: tuple[str, ...] = ()  # the answer has these headers
+    # Only an answer of this status is held to the media type, headers, challenge and body
+    # schema: a correct server may answer the request with another documented status.
+    when_status: int | None = None
     same_as: tuple[tuple[str, str], ...] | None = None  # the same answer as to these params
     item: tuple[tuple[str, ...], Mapping[str, Any]] | None = None  # at this member, these values
 
@@ -66,9 +68,6 @@ def request_lines(expect: Expectation) -> list[str]:
     params = f", params={literal(list(expect.params))}" if expect.params else ""
     if expect.credentials == WITH_AUTH:
         auth = ", auth=AUTH"
-    elif expect.credentials.startswith(HEADER):
-        header = {"Authorization": expect.credentials.removeprefix(HEADER)}
-        auth = f", headers={header!r}"
     elif expect.credentials.startswith(BAD):
         auth = ", headers=headers"
     else:
@@ -87,14 +86,9 @@ def request_lines(expect: Expectation) -> list[str]:
     return lines
 
 
-def assertion_lines(expect: Expectation) -> list[str]:
-    lines = []
-    if expect.statuses:
-        wanted = expect.statuses[0] if len(expect.statuses) == 1 else expect.statuses
-        operator = "==" if len(expect.statuses) == 1 else "in"
-        lines.append(f"assert response.status_code {operator} {wanted!r}, response.text")
-    else:
-        lines.append("assert response.status_code < 500, response.text")
+def answer_lines(expect: Expectation) -> list[str]:
+    """The assertions on the answer's media type, headers, challenge and body."""
+    lines: list[str] = []
     if expect.media_type is not None:
         lines.append(
             'media_type = response.headers.get("Content-Type", "").split(";")[0].strip()\n'
@@ -109,6 +103,22 @@ def assertion_lines(expect: Expectation) -> list[str]:
         )
     if expect.body_schema is not None:
         lines.append(f"jsonschema.validate(response.json(), {literal(dict(expect.body_schema))})")
+    return lines
+
+
+def assertion_lines(expect: Expectation) -> list[str]:
+    lines = []
+    if expect.statuses:
+        wanted = expect.statuses[0] if len(expect.statuses) == 1 else expect.statuses
+        operator = "==" if len(expect.statuses) == 1 else "in"
+        lines.append(f"assert response.status_code {operator} {wanted!r}, response.text")
+    else:
+        lines.append("assert response.status_code < 500, response.text")
+    held = answer_lines(expect)
+    if expect.when_status is not None and held:
+        lines.append(f"if response.status_code == {expect.when_status}:")
+        held = ["    " + line for chunk in held for line in chunk.split("\n")]
+    lines += held
     if expect.page is not None:
         results, total, key = expect.members
         keys, count = expect.page

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 from contract.conformance._replays import WITH_AUTH, WITHOUT_AUTH, Expectation
+from contract.conformance._schemathesis_output import translate
 from contract.conformance._traffic import Operation, spec_operations
 from contract.conformance.properties import Finding
 from contract.spec.declarations import response_schema
@@ -62,11 +63,13 @@ def expectation(
     if code in {"ST104", "ST105", "ST107", "ST108", "ST109"}:
         answer = responses.get(str(status)) or {}
         media = next(iter(answer.get("content") or {}), None)
+        required = [n for n, h in (answer.get("headers") or {}).items() if h.get("required")]
         return replace(
             base,
-            statuses=(status,),
+            statuses=documented,
+            when_status=status,
             media_type=media,
-            headers=tuple(sorted(answer.get("headers") or {})),
+            headers=tuple(sorted(required)),
             body_schema=response_schema(operation.spec, status) if media else None,
         )
     if code == "ST201":
@@ -85,11 +88,14 @@ def schemathesis_findings(junit: Path, spec: Path, base_url: str) -> list[Findin
     base_path = urlsplit(base_url).path.rstrip("/")
     found = []
     for name, block in failures(junit):
-        reproduce = REPRODUCE.search(block)
-        status = STATUS.search(block)
-        if reproduce is None:
+        reproduce, status = REPRODUCE.search(block), STATUS.search(block)
+        codes = dict(CODE.findall(block))
+        try:
+            method, url, authorized = request_of(reproduce.group(1) if reproduce else "")
+        except (ValueError, StopIteration, IndexError):  # no curl line, or an unreadable one
+            found += [Finding(f"schemathesis {name}", f"{c} {t}", "") for c, t in codes.items()]
             continue
-        method, url, authorized = request_of(reproduce.group(1))
+        assert reproduce is not None
         split = urlsplit(url)
         local = split.path[len(base_path) :] if split.path.startswith(base_path) else split.path
         relative = local + (f"?{split.query}" if split.query else "")
@@ -97,12 +103,12 @@ def schemathesis_findings(junit: Path, spec: Path, base_url: str) -> list[Findin
             (o for o in operations if o.method == method and o.pattern.match(unquote(local))),
             None,
         ) or next((o for o in operations if o.pattern.match(unquote(local))), None)
-        for code, title in dict(CODE.findall(block)).items():
+        for code, title in codes.items():
             expect = (
                 None
                 if operation is None or status is None
                 else expectation(code, operation, relative, int(status.group(1)), authorized)
             )
-            shown = reproduce.group(1).replace("-H 'Authorization: [Filtered]'", '-u "$AUTH"')
+            shown = translate(reproduce.group(1))  # as the run printed it: works as pasted
             found.append(Finding(f"schemathesis {name}", f"{code} {title}", shown, None, expect))
     return found

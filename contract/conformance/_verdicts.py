@@ -99,11 +99,14 @@ def covered(check: str, subject: Subject, names: set[str] | None = None) -> set[
     return set()
 
 
-def finding_ids(finding: Finding, check: str, subject: Subject) -> set[str]:
+def finding_ids(
+    finding: Finding, check: str, subject: Subject, attributed: bool = True
+) -> set[str]:
     """The assumptions one finding contradicts: those of the declared rule that explains it
     when the check could tell (none when no single rule does); for the checks whose findings
-    name parameters, those parameters' assumptions; else all the check speaks for."""
-    if finding.attribution is not None:
+    name parameters, those parameters' assumptions; else all the check speaks for. With
+    `attributed` false, the assumptions the finding touched whatever explains it."""
+    if finding.attribution is not None and attributed:
         return set(finding.attribution.ids)
     if check in {"parameters", "filters", "oracle"}:
         names = set(NAMED.findall(finding.message.split(" ", 1)[0]))
@@ -124,6 +127,7 @@ def verdicts(
     )
     speaks: dict[str, list[str]] = {ident: [] for ident in ids}
     contradicted: dict[str, Finding] = {}
+    undecided: dict[str, str] = {}  # assumption -> check of an unattributed finding touching it
     reasons = dict(entry.split(": ", 1) for entry in unchecked)
     for subject in subjects(spec_path):
         for check in CHECKS:
@@ -133,12 +137,24 @@ def verdicts(
             for finding in (f for f in findings if f.check == where):
                 for ident in finding_ids(finding, check, subject):
                     contradicted.setdefault(ident, finding)
-    return [verdict(ident, speaks[ident], contradicted.get(ident), reasons) for ident in speaks]
+                if finding.attribution is not None and not finding.attribution.ids:
+                    for ident in finding_ids(finding, check, subject, attributed=False):
+                        undecided.setdefault(ident, where)
+    return [
+        verdict(ident, speaks[ident], contradicted.get(ident), reasons, undecided.get(ident))
+        for ident in speaks
+    ]
 
 
 def verdict(
-    ident: str, checks: Sequence[str], finding: Finding | None, reasons: Mapping[str, str]
+    ident: str,
+    checks: Sequence[str],
+    finding: Finding | None,
+    reasons: Mapping[str, str],
+    undecided: str | None = None,
 ) -> Verdict:
+    """`undecided` names the check whose unattributed finding touched the assumption: no
+    rule is charged with it, and none of those it touched can be said to hold."""
     if finding is not None:
         detail = f"[{finding.check}] {finding.message} (reproduce: {finding.reproduce})"
         if finding.attribution is not None:
@@ -146,6 +162,9 @@ def verdict(
         return Verdict(ident, CONTRADICTED, detail, tuple(checks))
     if not checks:
         return Verdict(ident, NOT_CHECKED, UNCOVERED)
+    if undecided is not None:
+        detail = f"[{undecided}] a finding no single declared rule explains leaves it undecided"
+        return Verdict(ident, NOT_CHECKED, detail, tuple(checks))
     missing = [f"[{check}] {reasons[check]}" for check in checks if check in reasons]
     if missing:
         return Verdict(ident, NOT_CHECKED, "; ".join(missing), tuple(checks))

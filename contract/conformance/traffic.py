@@ -53,7 +53,7 @@ def check_traffic(
         raise SetupError(f"HAR: no file at {har}")
     gate = parse_gate(min_coverage)
     base_path = urlsplit(base_url).path if base_url else None
-    tracker = CoverageTracker(spec, base_path or spec_operations(spec)[0])
+    tracker = CoverageTracker(spec, spec_operations(spec)[0] if base_path is None else base_path)
     judge = judge_all(observed(read_har(har), tracker), spec, base_path)
     if judge.judged == 0:
         raise SetupError(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract.conformance._attribution import UNATTRIBUTED, attribute
+from contract.conformance._attribution import AMBIGUOUS, UNATTRIBUTED, attribute
 from contract.conformance._verdicts import CONTRADICTED, summary, verdicts
 from contract.conformance.properties import Probe, Subject, run_checks, subjects
 from contract.layout import BUNDLED_SPEC
@@ -93,3 +93,16 @@ def test_a_server_paging_before_filtering_is_unattributed_and_still_reported() -
         line.startswith("  UNATTRIBUTED [oracle EventGroup] ") and line.endswith(UNATTRIBUTED)
         for line in lines
     ), lines
+
+
+def test_an_answer_two_rules_explain_alike_is_charged_to_neither() -> None:
+    # State 1 ties a and c: DESC keeping ties ascending, and ties broken by name, both give
+    # d, b, a, c; the first speaks for the direction rules, the second for the sort fields.
+    query = {"sort_field": "state", "sort_direction": "DESC"}
+
+    found = attribute(subject(), ITEMS, query, (["d", "b", "a", "c"], 4))
+
+    assert found.ids == ()
+    assert found.explanation.endswith(AMBIGUOUS)
+    assert "descending-order" in found.explanation
+    assert "tie-breaker" in found.explanation

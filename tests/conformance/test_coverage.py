@@ -161,11 +161,9 @@ def test_sorting_tells_pages_with_a_tie_from_pages_without_one() -> None:
 def test_sorting_by_the_tie_breaker_has_no_tie_to_exercise() -> None:
     found = targets()
 
-    assert (
-        "sorting",
-        f"EventGroup {SORT_FIELD}={KEY} {SORT_DIRECTION}=ASC",
-        "with a tie",
-    ) not in found
+    where = f"EventGroup {SORT_FIELD}={KEY} {SORT_DIRECTION}=ASC"
+    assert ("sorting", where, "without a tie") in found
+    assert ("sorting", where, "with a tie") not in found
 
 
 def test_the_map_counts_each_category_and_writes_json_and_markdown(tmp_path: Any) -> None:
@@ -222,3 +220,39 @@ def test_a_shortfall_lists_what_was_not_exercised_and_why() -> None:
         "  EventGroup a middle page: too few items",
     ]
     assert shortfalls(coverage, {"paging": 50}) == []
+
+
+def test_a_combined_query_matching_nothing_is_no_filters_own_miss() -> None:
+    (text_id, *_) = (name for name in FILTERS if name != CONTAINS_FILTER)
+    found = targets(listed({CONTAINS_FILTER: "Cart", text_id: "zzz"}, [], 0))
+
+    assert "matches nothing" not in only(found, "filters", f"{CONTAINS_FILTER} (")
+    assert "all at once, matches nothing" in only(found, "filters")
+
+
+def test_lower_case_data_has_letters_in_another_case() -> None:
+    found = targets(
+        listed({CONTAINS_FILTER: "zzz"}, [], 0), listed({}, [ITEMS[0] | {"name": "cart"}], 1)
+    )
+
+    where = next(w for (k, w, _) in found if k == "filters" and CONTAINS_FILTER + " (" in w)
+    assert found["filters", where, "matches in another case only"].why.startswith("no request sent")
+
+
+def test_a_server_at_the_root_of_its_host_is_mapped_too() -> None:
+    root = Exchange(0, "GET", f"http://127.0.0.1:9{LIST_PATH}", (), 401, (), b"{}")
+
+    coverage = coverage_of([root], BUNDLED_SPEC, "")
+
+    assert coverage.requests == 1
+    assert any(t.exercised for t in coverage.targets if t.category == "statuses")
+
+
+def test_an_assumption_no_check_covers_is_no_target() -> None:
+    from contract.conformance._verdicts import UNCOVERED, Verdict
+
+    coverage = coverage_of(
+        [], BUNDLED_SPEC, PREFIX, [Verdict("a", "not checked", UNCOVERED), Verdict("b", "held")]
+    )
+
+    assert [t.where for t in coverage.targets if t.category == "assumptions"] == ["b"]

@@ -7,17 +7,21 @@ schema) and every way it sends credentials."""
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.types import ASGIApp
 
 from contract.conformance import Settings, Target, replay_command, run_schemathesis
-from contract.conformance._replays import write_replays
-from contract.conformance.properties import Finding, Probe, run_checks
+from contract.conformance._replays import Expectation, write_replays
+from contract.conformance._schemathesis_findings import schemathesis_findings
+from contract.conformance.properties import Finding, Probe, error_body, run_checks, subjects
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 from tests.support.faults import (
     DECLARED_FAULTS,
@@ -31,6 +35,7 @@ from tests.support.faults import (
     reference_app,
     serve,
 )
+from tests.support.spec_facts import LIST_PATH, PREFIX
 
 ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS, **MORE_LIST_FAULTS, **POLICY_FAULTS, **LENIENT_FAULTS}
 # Fault -> the check whose findings are replayed.
@@ -92,9 +97,14 @@ def test_a_findings_test_file_fails_on_the_faulty_server_and_passes_on_the_fixed
     assert f"{len(written)} failed" in broken.stdout.splitlines()[-1], broken.stdout
     assert fixed.returncode == 0, fixed.stdout
     assert f"{len(written)} passed" in fixed.stdout.splitlines()[-1]
+    secrets = [
+        PASSWORD,
+        USER,
+        *(base64.b64encode(f"{USER}:".encode()[:n]).decode() for n in (6, 9)),
+    ]
     for path in written:
         text = path.read_text()
-        assert PASSWORD not in text
+        assert not [secret for secret in secrets if secret in text], path
         assert base_url not in text
 
 
@@ -156,3 +166,50 @@ def test_schemathesis_findings_replay_as_tests_that_assert_the_spec_not_the_symp
     assert len(written) == len(found)
     assert f"{len(written)} failed" in broken.stdout.splitlines()[-1], broken.stdout
     assert fixed.returncode == 0, fixed.stdout
+
+
+def test_an_error_body_is_asserted_only_for_the_status_the_rule_expects() -> None:
+    (subject,) = subjects(BUNDLED_SPEC)
+    request = httpx.Request("GET", "http://127.0.0.1/x")
+    plain = httpx.Response(400, text="bad", request=request)
+    wanted_400 = Expectation(LIST_PATH, statuses=(400,))
+
+    assert [*error_body(subject.list_operation, plain, "curl", wanted_400)]
+    # A 400 where 200 was due is the finding; a fixed server answers 200, with no error body.
+    assert not [
+        *error_body(subject.list_operation, plain, "curl", replace(wanted_400, statuses=(200,)))
+    ]
+
+
+JUNIT = """<testsuites><testsuite name="schemathesis">
+<testcase name="GET /event-groups"><failure message="ST108">1. Test Case ID: AAA
+
+- ST108 Response violates schema
+
+[200] OK:
+
+Reproduce with:
+
+    curl -X GET -H 'Authorization: [Filtered]' 'http://h{prefix}/event-groups?count=5'</failure></testcase>
+<testcase name="Stateful tests"><failure message="ST101">1. Test Case ID: BBB
+
+- ST101 Server error
+</failure></testcase>
+</testsuite></testsuites>"""
+
+
+def test_schemathesis_failures_become_findings_even_without_a_curl_line(tmp_path: Path) -> None:
+    junit = tmp_path / "schemathesis-junit.xml"
+    junit.write_text(JUNIT.format(prefix=PREFIX))
+
+    schema, server = schemathesis_findings(junit, BUNDLED_SPEC, f"http://h{PREFIX}")
+
+    assert schema.message == "ST108 Response violates schema"
+    assert (
+        schema.reproduce == f"curl -si -X GET -u \"$AUTH\" 'http://h{PREFIX}/event-groups?count=5'"
+    )
+    assert schema.expectation is not None
+    assert schema.expectation.path == "/event-groups?count=5"
+    assert (schema.expectation.when_status, schema.expectation.statuses) == (200, (200, 400, 401))
+    assert schema.expectation.body_schema is not None
+    assert (server.check, server.expectation) == ("schemathesis Stateful tests", None)

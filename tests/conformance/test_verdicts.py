@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
 from contract.conformance import write_junit
+from contract.conformance._attribution import UNATTRIBUTED
 from contract.conformance._verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
-from contract.conformance.properties import Finding, check_labels
+from contract.conformance.properties import Attribution, Finding, check_labels
 from contract.layout import BUNDLED_SPEC
 
 
@@ -63,3 +65,18 @@ def test_the_junit_report_has_a_case_per_check_and_per_assumption(tmp_path: Path
     assert cases["offset-bounds"].find("skipped") is not None
     assert cases["count-bounds"].find("failure") is None
     assert suites["property-checks"].get("skipped") == "1"
+
+
+def test_an_unattributed_finding_leaves_what_it_touched_undecided_never_held() -> None:
+    explained = Attribution((), UNATTRIBUTED)
+    finding = Finding("sorting EventGroup", "sort_field=name is not in the declared order", "")
+
+    found = {
+        v.assumption: v
+        for v in verdicts(BUNDLED_SPEC, [replace(finding, attribution=explained)], [])
+    }
+
+    assert found["sort-field-values"].status == NOT_CHECKED
+    assert "no single declared rule" in found["sort-field-values"].detail
+    assert found["sort-direction-rules"].status == NOT_CHECKED
+    assert found["count-bounds"].status == HELD

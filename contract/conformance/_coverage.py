@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from contract.conformance._har import Exchange
 from contract.conformance._rules import parameter_allows
-from contract.conformance._traffic import Operation, spec_operations
+from contract.conformance._traffic import Operation, below, route, spec_operations
 from contract.conformance._verdicts import NOT_CHECKED, UNCOVERED, Verdict
 from contract.conformance.properties import Subject
 from contract.errors import UsageError
@@ -222,21 +222,25 @@ class CoverageTracker:
     lists: dict[str, ListFacts] = field(default_factory=dict)
     requests: int = 0
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
+    # (path template, location, name) -> the parameter's targets, worked out once
+    parameters: dict[tuple[str, str, str], list[tuple[str, Accepts]]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.base_path = self.base_path.rstrip("/")
         self.operations = spec_operations(self.spec_path)[1]
+        self.parameters = {
+            (operation.template, location, name): parameter_targets(
+                parameter.get("schema") or {}, location == "path"
+            )
+            for operation in self.operations
+            for location in ("path", "query")
+            for name, parameter in operation.parameters(location).items()
+        }
 
     def match(self, exchange: Exchange) -> tuple[Operation, dict[str, str]] | None:
-        path = exchange.path
-        if not path.startswith(self.base_path + "/") and path != self.base_path:
-            return None
-        local = path[len(self.base_path) :] or "/"
-        for operation in self.operations:
-            hit = operation.pattern.match(local)
-            if hit is not None and operation.method == exchange.method:
-                return operation, {k: unquote(v) for k, v in hit.groupdict().items()}
-        return None
+        local = below(self.base_path, exchange.path)
+        operation, values, _ = route(self.operations, exchange.method, local or "")
+        return None if local is None or operation is None else (operation, values)
 
     def observe(self, exchange: Exchange) -> None:
         self.requests += 1
@@ -253,12 +257,8 @@ class CoverageTracker:
         sent = [("path", name, value) for name, value in path_values.items()]
         sent += [("query", name, value) for name, value in exchange.query]
         for location, name, value in sent:
-            parameter = operation.parameters(location).get(name)
-            if parameter is None:
-                continue
             key = (operation.template, location, name)
-            schema = parameter.get("schema") or {}
-            for target, accepts in parameter_targets(schema, location == "path"):
+            for target, accepts in self.parameters.get(key, ()):
                 if target not in self.hits.get(key, ()) and accepts(value):
                     self.hits.setdefault(key, set()).add(target)
         if exchange.status == 200 and operation.subject is not None:
@@ -343,21 +343,15 @@ class CoverageTracker:
                 yield Target("statuses", where, str(status), hit, why)
 
     def parameter_targets(self, operation: Operation) -> Iterator[Target]:
-        for location in ("path", "query"):
-            for name, parameter in operation.parameters(location).items():
-                key = (operation.template, location, name)
-                hits = self.hits.get(key, set())
-                where = f"{operation.method} {operation.template} {name}"
-                for target, _ in parameter_targets(
-                    parameter.get("schema") or {}, location == "path"
-                ):
-                    yield Target(
-                        "parameters",
-                        where,
-                        target,
-                        target in hits,
-                        "" if target in hits else "never sent",
-                    )
+        for key, found in self.parameters.items():
+            template, _, name = key
+            if template != operation.template:
+                continue
+            hits = self.hits.get(key, set())
+            where = f"{operation.method} {template} {name}"
+            for target, _accepts in found:
+                why = "" if target in hits else "never sent"
+                yield Target("parameters", where, target, target in hits, why)
 
 
 def page_kinds(subject: Subject, query: Mapping[str, str], length: int, total: int) -> set[str]:

@@ -12,12 +12,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from contract.conformance._replays import WITH_AUTH, WITHOUT_AUTH, Expectation
 from contract.conformance._schemathesis_output import translate
-from contract.conformance._traffic import Operation, spec_operations
+from contract.conformance._traffic import Operation, below, route, spec_operations
 from contract.conformance.properties import Finding
 from contract.spec.declarations import response_schema
 
@@ -97,12 +97,9 @@ def schemathesis_findings(junit: Path, spec: Path, base_url: str) -> list[Findin
             continue
         assert reproduce is not None
         split = urlsplit(url)
-        local = split.path[len(base_path) :] if split.path.startswith(base_path) else split.path
+        local = below(base_path, split.path) or split.path
         relative = local + (f"?{split.query}" if split.query else "")
-        operation = next(
-            (o for o in operations if o.method == method and o.pattern.match(unquote(local))),
-            None,
-        ) or next((o for o in operations if o.pattern.match(unquote(local))), None)
+        operation, _, _ = route(operations, method, local)
         for code, title in codes.items():
             expect = (
                 None

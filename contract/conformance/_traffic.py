@@ -100,6 +100,26 @@ class Operation:
         return self.by_location.get(location, {})
 
 
+def below(prefix: str, path: str) -> str | None:
+    """`path` relative to the API's `prefix` ("/" for the prefix itself), or None when the
+    request went elsewhere."""
+    if not (path == prefix or path.startswith(prefix + "/")):
+        return None
+    return path[len(prefix) :] or "/"
+
+
+def route(
+    operations: Sequence[Operation], method: str, local: str
+) -> tuple[Operation | None, dict[str, str], bool]:
+    """The operation of `method` at the (percent-encoded) path `local`, with the decoded
+    values of its path parameters, and whether any operation has that path at all."""
+    matched = [(o, hit) for o in operations if (hit := o.pattern.match(local)) is not None]
+    for operation, hit in matched:
+        if operation.method == method:
+            return operation, {k: unquote(v) for k, v in hit.groupdict().items()}, True
+    return None, {}, bool(matched)
+
+
 def spec_operations(spec_path: Path) -> tuple[str, list[Operation]]:
     """The spec's server path and its operations, each with the resource it serves."""
     document = read_yaml(spec_path)
@@ -210,25 +230,16 @@ class TrafficJudge:
     def judge(self, exchange: Exchange) -> None:
         """Judge one exchange; what it broke is in `latest` afterwards."""
         self.latest = []
-        path = exchange.path
-        if not (path == self.prefix or path.startswith(self.prefix + "/")):
+        local = below(self.prefix, exchange.path)
+        if local is None:
             self.skipped += 1
             return
         self.judged += 1
-        local = path[len(self.prefix) :] or "/"
-        matched = [
-            (operation, hit)
-            for operation in self.operations
-            if (hit := operation.pattern.match(local)) is not None
-        ]
-        operation, hit = next(
-            ((o, h) for o, h in matched if o.method == exchange.method), (None, None)
-        )
-        if operation is None or hit is None:
-            what = "a method the path documents" if matched else "a documented path"
+        operation, path_values, known = route(self.operations, exchange.method, local)
+        if operation is None:
+            what = "a method the path documents" if known else "a documented path"
             self.report(REQUEST, None, exchange, what, f"{exchange.method} {local}")
             return
-        path_values = {name: unquote(value) for name, value in hit.groupdict().items()}
         valid = self.judge_request(operation, exchange, path_values)
         self.judge_response(operation, exchange, valid, path_values)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -209,44 +210,53 @@ async def ties_ascending_when_descending(read: Reader, query: Query) -> list[Ite
     return sorted(by_key, key=lambda g: g[given[SORT_FIELD]], reverse=True)
 
 
-def total_before_filters(app: ASGIApp) -> ASGIApp:
+# The body a faulty server sends for a filtered list request the correct server accepts, given
+# that server, the request, its query and the correct body.
+FilteredAnswer = Callable[[ASGIApp, Scope, Query, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def on_filtered_lists(answer: FilteredAnswer) -> Fault:
+    """A fault in filtered list requests only: every other request, and a filtered one the
+    server rejects, gets the correct answer."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
+            query = query_of(scope) if is_list(scope) else []
+            filtered = bool(set(dict(query)) & set(FILTERS))
+            status, body = await ask(app, scope, query) if filtered else (0, {})
+            if status != 200:  # no filter, or a request the server rejects
+                await app(scope, receive, send)
+                return
+            await respond(send, 200, await answer(app, scope, query, body))
+
+        return faulty
+
+    return wrap
+
+
+async def total_before_filters(
+    app: ASGIApp, scope: Scope, query: Query, body: dict[str, Any]
+) -> dict[str, Any]:
     """The page is filtered, the total counts every item."""
-
-    async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
-        query = query_of(scope) if is_list(scope) else []
-        filtered = bool(set(dict(query)) & set(FILTERS))
-        status, body = await ask(app, scope, query) if filtered else (0, {})
-        if status != 200:  # no filter, or a request the server rejects
-            await app(scope, receive, send)
-            return
-        _, everything = await ask(app, scope, [(COUNT, "1")])
-        body[ENVELOPE][TOTAL] = everything[ENVELOPE][TOTAL]
-        await respond(send, 200, body)
-
-    return faulty
+    _, everything = await ask(app, scope, [(COUNT, "1")])
+    body[ENVELOPE][TOTAL] = everything[ENVELOPE][TOTAL]
+    return body
 
 
-def pages_before_filtering(app: ASGIApp) -> ASGIApp:
+async def pages_before_filtering(
+    app: ASGIApp, scope: Scope, query: Query, body: dict[str, Any]
+) -> dict[str, Any]:
     """The storage pages and counts the whole collection, the filters run afterwards in the
     application on the page it got: a page holds only the matches among the items it would
     hold unfiltered, and the total counts every item, as the storage's count knows nothing
     of the filters either."""
-
-    async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
-        query = query_of(scope) if is_list(scope) else []
-        filtered = bool(set(dict(query)) & set(FILTERS))
-        status, _ = await ask(app, scope, query) if filtered else (0, {})
-        if status != 200:  # no filter, or a request the server rejects
-            await app(scope, receive, send)
-            return
-        everywhere = [*without(query, COUNT, OFFSET), (COUNT, str(MAXIMUM_COUNT))]
-        _, matched = await ask(app, scope, everywhere)
-        kept = {g[KEY] for g in results(matched)}
-        _, body = await ask(app, scope, without(query, *FILTERS))
-        body[ENVELOPE][RESULTS] = [g for g in results(body) if g[KEY] in kept]
-        await respond(send, 200, body)
-
-    return faulty
+    everywhere = [*without(query, COUNT, OFFSET), (COUNT, str(MAXIMUM_COUNT))]
+    _, matched = await ask(app, scope, everywhere)
+    kept = {g[KEY] for g in results(matched)}
+    page: dict[str, Any]
+    _, page = await ask(app, scope, without(query, *FILTERS))
+    page[ENVELOPE][RESULTS] = [g for g in results(page) if g[KEY] in kept]
+    return page
 
 
 # Faults the property checks alone catch (tests/conformance/test_harness_variants.py), with
@@ -256,9 +266,9 @@ MORE_LIST_FAULTS: dict[str, Fault] = {
     "name filter matches prefixes only": list_fault(name_prefix),
     "text_id filter ignores case": list_fault(text_id_ignoring_case),
     "DESC keeps ties in ascending order": list_fault(ties_ascending_when_descending),
-    "total counts the items before filtering": total_before_filters,
+    "total counts the items before filtering": on_filtered_lists(total_before_filters),
     "sort direction defaults to DESC": list_fault(direction_defaults_to_descending),
-    "pages before filtering": pages_before_filtering,
+    "pages before filtering": on_filtered_lists(pages_before_filtering),
 }
 MORE_LIST_FINDINGS: dict[str, tuple[str, ...]] = {
     "name filter lower-cases instead of case folding": ("[filters EventGroup] name=",),

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from contract.errors import ToolError
 from contract.generate._template_declarations import templates_with_declarations
+from contract.generate.client_names import CLIENT_CONFIG
 from contract.layout import LICENSE, REPO_ROOT, display_path
 from contract.spec.source import read_yaml
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
-CLIENT_CONFIG = SCRIPTS_DIR / "openapi-python-client.yaml"
 CLIENT_TEMPLATES = SCRIPTS_DIR / "client_templates"
 CLIENT_RUNTIME = SCRIPTS_DIR / "client_runtime" / "runtime.py"
 MODELS_MODULE = "customer_interface.py"

@@ -1,0 +1,110 @@
+"""The names a user types to call an operation through the generated client, worked out once
+from the spec: the client's templates, its README and the docs' code samples all read them here.
+
+A declared paged list is `list` and the detail operation its link names is `retrieve`, the
+names Stripe's and Stainless-generated SDKs use; every other operation keeps openapi-python-
+client's name of its operationId. Operations are grouped by their first tag, as the generator
+does, and two operations of one group may not end up with the same name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from openapi_python_client.strings import PythonIdentifier
+
+from contract.errors import LintError
+from contract.spec.client_view import client_view
+from contract.spec.declarations import ListResource, list_operations
+from contract.spec.source import operations, read_yaml
+
+CLIENT_CONFIG: Final = Path(__file__).resolve().parent / "openapi-python-client.yaml"
+
+LIST: Final = "list"
+RETRIEVE: Final = "retrieve"
+DEFAULT_TAG: Final = "default"  # openapi-python-client's group of untagged operations
+
+
+@dataclass(frozen=True)
+class ClientMethod:
+    """How the client reaches one operation: `api.<group>.<name>(...)`. `role` is `list`,
+    `retrieve` or None (an operation the declarations do not cover); `resource` is the list
+    resource the operation belongs to, if any."""
+
+    method: str
+    path: str
+    operation_id: str
+    group: str
+    name: str
+    role: str | None
+    resource: ListResource | None
+
+    @property
+    def key(self) -> str:
+        """`method path`, how the client templates look an operation up."""
+        return f"{self.method} {self.path}"
+
+
+def client_config() -> dict[str, Any]:
+    """openapi-python-client's settings: the package's name, its version, the field prefix."""
+    config = read_yaml(CLIENT_CONFIG)
+    return config if isinstance(config, dict) else {}
+
+
+def _field_prefix() -> str:
+    return str(client_config().get("field_prefix", "field_"))
+
+
+def python_name(name: str) -> str:
+    """The Python name openapi-python-client gives a parameter or an operationId."""
+    return str(PythonIdentifier(name, prefix=_field_prefix()))
+
+
+def group_name(tag: str) -> str:
+    """The attribute of the client that holds a tag's operations (`api.event_groups`)."""
+    return str(PythonIdentifier(tag, prefix="tag"))
+
+
+def client_methods(document: Mapping[str, Any]) -> dict[str, ClientMethod]:
+    """`method path` -> how the client calls it, for every operation of `document` (bundled).
+    Raises LintError when two operations of one group would share a name."""
+    lists = list_operations(document)
+    details = {("get", resource.detail.path): resource for resource in lists.values()}
+    found: dict[str, ClientMethod] = {}
+    for path, method, _, operation in operations(client_view(document)):
+        operation_id = str(operation.get("operationId") or "")
+        tags = operation.get("tags") or [DEFAULT_TAG]
+        role, resource = None, None
+        if (method, path) in lists:
+            role, resource = LIST, lists[(method, path)]
+        elif (method, path) in details:
+            role, resource = RETRIEVE, details[(method, path)]
+        called = ClientMethod(
+            method=method,
+            path=path,
+            operation_id=operation_id,
+            group=group_name(str(tags[0])),
+            name=role or python_name(operation_id),
+            role=role,
+            resource=resource,
+        )
+        found[called.key] = called
+    _refuse_clashes(found.values())
+    return found
+
+
+def _refuse_clashes(methods: Any) -> None:
+    seen: dict[tuple[str, str], ClientMethod] = {}
+    problems = []
+    for called in methods:
+        other = seen.setdefault((called.group, called.name), called)
+        if other is not called:
+            problems.append(
+                f"{other.operation_id} ({other.key}) and {called.operation_id} ({called.key})"
+                f" would both be the client's `api.{called.group}.{called.name}`: give one of"
+                " them another tag, or another operationId"
+            )
+    if problems:
+        raise LintError("\n".join(problems))

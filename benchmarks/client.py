@@ -92,7 +92,7 @@ def compare_calls(
 
 
 def time_overheads(server: LiveServer, calls: int) -> list[Overhead]:
-    """list_event_groups(count=1) and get_event_group(id) on the documented groups."""
+    """list(count=1) and retrieve(id) on the documented groups."""
     key = documented_keys(load_rules())[0]
 
     def plain(response: httpx.Response) -> object:
@@ -104,18 +104,18 @@ def time_overheads(server: LiveServer, calls: int) -> list[Overhead]:
         httpx.Client(base_url=server.base_url, auth=server.auth) as client,
     ):
         list_costs = compare_calls(
-            lambda: api.event_groups.list_event_groups(count=1),
+            lambda: api.event_groups.list(count=1),
             lambda: plain(client.get("/event-groups", params={"count": 1})),
             calls,
         )
         detail_costs = compare_calls(
-            lambda: api.event_groups.get_event_group(key),
+            lambda: api.event_groups.retrieve(key),
             lambda: plain(client.get(f"/event-groups/{key}")),
             calls,
         )
     return [
-        Overhead("`list_event_groups(count=1)`", calls, *list_costs),
-        Overhead("`get_event_group(id)`", calls, *detail_costs),
+        Overhead("`list(count=1)`", calls, *list_costs),
+        Overhead("`retrieve(id)`", calls, *detail_costs),
     ]
 
 
@@ -140,22 +140,22 @@ def time_iterations(
     """Each page size twice: timed without tracemalloc (which slows Python down), then traced."""
     results = []
     with CustomerInterface(server.base_url, server.user, server.password) as api:
-        pages = api.event_groups.iter_list_event_groups
+        pages = api.event_groups.list
 
         def walk(size: int) -> int:
-            return consume(pages(page_size=size))
+            return consume(iter(pages(count=size)))
 
         for size in page_sizes:
             start = time.perf_counter()
             seen = walk(size)
             seconds = time.perf_counter() - start
             peak = peak_mib(partial(walk, size))
-            results.append(Iteration("`iter_list_event_groups`", size, seen,
+            results.append(Iteration("`for group in list(count=...)`", size, seen,
                                      math.ceil(seen / size), seconds, peak))  # fmt: skip
         size = max(page_sizes)
         held: list[object] = []
-        peak = peak_mib(lambda: held.extend(pages(page_size=size)))
-        results.append(Iteration("`list(iter_list_event_groups(...))`, all held", size,
+        peak = peak_mib(lambda: held.extend(pages(count=size)))
+        results.append(Iteration("every group of `list(count=...)` held", size,
                                  len(held), math.ceil(len(held) / size), None, peak))  # fmt: skip
     if any(item.groups != groups for item in results):
         raise BenchmarkError(f"iterating gave {[i.groups for i in results]}, not {groups} groups")

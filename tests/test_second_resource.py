@@ -54,8 +54,8 @@ def test_generation_writes_models_and_a_client_for_both_resources(generated: Pat
 
     assert "class Segment(" in models
     assert "class EventGroup(" in models
-    assert "def iter_list_segments(" in facade
-    assert "def iter_list_event_groups(" in facade
+    assert "self.segments = SegmentsApi(" in facade
+    assert "self.event_groups = EventGroupsApi(" in facade
     assert {r.operation_id for r in list_resources(read_yaml(generated / "openapi.yaml"))} == {
         "listEventGroups",
         "listSegments",
@@ -73,7 +73,7 @@ def test_the_server_pages_and_filters_segments_as_declared(server: LiveServer) -
     assert get(server, "/segments", unknown="1").status_code == 400  # unknown: reject
 
 
-def test_the_generated_client_iterates_over_every_segment(
+def test_the_generated_client_iterates_over_every_segment_and_retrieves_one(
     generated: Path, server: LiveServer
 ) -> None:
     script = (
@@ -81,7 +81,8 @@ def test_the_generated_client_iterates_over_every_segment(
         "from customer_interface_client import CustomerInterface\n"
         "with CustomerInterface(os.environ['BASE_URL'], os.environ['API_USER'],"
         " os.environ['API_PASSWORD']) as api:\n"
-        "    print(json.dumps([s.segment_id for s in api.segments.iter_list_segments()]))\n"
+        "    ids = [s.segment_id for s in api.segments.list()]\n"
+        "    print(json.dumps([ids, api.segments.retrieve(ids[-1]).segment_id]))\n"
     )
     env = {
         **os.environ,
@@ -96,7 +97,7 @@ def test_the_generated_client_iterates_over_every_segment(
     assert result.returncode == 0, result.stderr
 
     listed = [s["segment_id"] for s in get(server, "/segments", limit="50").json()["segments"]]
-    assert json.loads(result.stdout) == listed
+    assert json.loads(result.stdout) == [listed, listed[-1]]
 
 
 def test_the_property_checks_pass_on_both_resources(generated: Path, server: LiveServer) -> None:

@@ -1,8 +1,9 @@
 """The client templates cannot see a spec's `x-` extensions, so the declarations they need are
 written as a Jinja file beside them, keyed by `method path`: PAGING, which the facade
 (api_init.py.jinja) pages with, BEHAVIOUR, the rules the client's README shows, QUICK_START,
-what that README's example calls, and PROJECT, the package metadata pyproject.toml carries. Paging
-names come from the spec alone, never from a template."""
+what that README's example calls, PROJECT, the package metadata pyproject.toml carries, and
+METHODS, each operation's client method. Paging names come from the spec alone, never from a
+template."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from contract.docs import behaviour_rules
 from contract.errors import LintError, ToolError
+from contract.generate.client_names import RETRIEVE, client_methods
 from contract.layout import PYPROJECT, UV_LOCK
 from contract.spec.declarations import ListResource, list_operations
 
@@ -42,6 +44,20 @@ def declared_paging(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         }
         for (method, path), resource in list_operations(document).items()
     }
+
+
+def declared_methods(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """`method path` of every operation -> the name of its client method (client_names.py)
+    and its role, `list` or `retrieve` (with where the 200 body holds the item), left out for
+    an operation the declarations do not cover (JSON's null is no Jinja literal)."""
+    found: dict[str, dict[str, Any]] = {}
+    for key, called in client_methods(document).items():
+        found[key] = {"name": called.name}
+        if called.role is not None:
+            found[key]["role"] = called.role
+        if called.role == RETRIEVE and called.resource is not None:
+            found[key]["item"] = list(called.resource.detail.item)
+    return found
 
 
 def _page_size(resource: ListResource) -> int:
@@ -193,12 +209,14 @@ def declarations_template(document: Mapping[str, Any]) -> str:
     )
     example = json.dumps(quick_start(document), indent=2, sort_keys=True)
     project = json.dumps(project_metadata(document), indent=2, sort_keys=True)
+    methods = json.dumps(declared_methods(document), indent=2, sort_keys=True)
     return (
         "{# Written from the spec's declarations by contract.generate._template_declarations. #}\n"
         f"{{% set PAGING = {paging} %}}\n"
         f"{{% set BEHAVIOUR = {behaviour} %}}\n"
         f"{{% set QUICK_START = {example} %}}\n"
         f"{{% set PROJECT = {project} %}}\n"
+        f"{{% set METHODS = {methods} %}}\n"
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from openapi_python_client.strings import PythonIdentifier
+from openapi_python_client.strings import ClassName, PythonIdentifier
 
 from contract.errors import LintError
 from contract.spec.client_view import client_view
@@ -60,6 +60,13 @@ def _field_prefix() -> str:
 def python_name(name: str) -> str:
     """The Python name openapi-python-client gives a parameter or an operationId."""
     return str(PythonIdentifier(name, prefix=_field_prefix()))
+
+
+def client_class_name() -> str:
+    """The class a user opens the client with (`CustomerInterface`): the package's name less
+    `_client`, by openapi-python-client's class-name rule, as the facade template names it."""
+    package = str(client_config()["package_name_override"])
+    return str(ClassName(package.removesuffix("_client"), _field_prefix()))
 
 
 def group_name(tag: str) -> str:

@@ -50,14 +50,14 @@ def test_the_client_and_the_property_checks_pass_through_without_a_violation(
 ) -> None:
     with proxied(reference_app()) as (base_url, proxy, har):
         with CustomerInterface(base_url, USER, PASSWORD) as api:
-            groups = list(api.event_groups.iter_list_event_groups(name="cart", page_size=3))
-            first = api.event_groups.get_event_group(groups[0].event_group_id)
+            groups = list(api.event_groups.list(name="cart", count=3))
+            first = api.event_groups.retrieve(groups[0].event_group_id)
         probe = Probe(base_url, USER, PASSWORD, max_requests=3000)
         findings, unchecked = run_checks(probe, BUNDLED_SPEC)
         probe.close()
 
     assert groups
-    assert first.data.event_group_id == groups[0].event_group_id
+    assert first.event_group_id == groups[0].event_group_id
     assert (findings, unchecked) == ([], [])
     assert proxy.judge.findings == []
     assert proxy.exchanges > 500

@@ -144,7 +144,7 @@ def call_sync(base_url: str, password: str, **options: Any) -> ApiError:
         CustomerInterface(base_url, USER, password, **options) as api,
         pytest.raises(ApiError) as raised,
     ):
-        api.event_groups.get_event_group("no-such-group")
+        api.event_groups.retrieve("no-such-group")
     return raised.value
 
 
@@ -152,7 +152,7 @@ def call_async(base_url: str, password: str, **options: Any) -> ApiError:
     async def run() -> ApiError:
         async with AsyncCustomerInterface(base_url, USER, password, **options) as api:
             with pytest.raises(ApiError) as raised:
-                await api.event_groups.get_event_group("no-such-group")
+                await api.event_groups.retrieve("no-such-group")
             return raised.value
 
     return asyncio.run(run())
@@ -240,7 +240,7 @@ def test_404_from_the_reference_server_leaks_no_credentials_in_error_or_debug_lo
         CustomerInterface(live_server.base_url, live_server.user, live_server.password) as api,
         pytest.raises(NotFoundError) as raised,
     ):
-        api.event_groups.get_event_group("no-such-group")
+        api.event_groups.retrieve("no-such-group")
 
     assert_error_holds_no_credentials(raised.value, forms)
     assert_logs_hold_no_credentials(debug_logs, forms)
@@ -256,7 +256,7 @@ def test_debug_logs_of_retried_and_successful_requests_hold_no_credentials(
         scripted_server(busy, ok) as server,
         CustomerInterface(server.base_url + PREFIX, USER, password, retry=FAST) as api,
     ):
-        api.event_groups.list_event_groups(count=4)
+        api.event_groups.list(count=4)
 
     assert server.requests[0]["Authorization"] == f"Basic {secret_forms(USER, password)[2]}"
     assert "retrying" in debug_logs.text  # httpx-retries logged the retry

@@ -1,7 +1,8 @@
-"""The client's iterators page the way each list operation's x-pagination says: generated for
-the two-resource fixture, `iter_list_segments` sends `start`/`limit` and reads `segments` and
-`total`, names of that declaration alone. The generated package shares its name with
-generated/client, so it runs in a subprocess of its own."""
+"""The client's `list` methods page the way each list operation's x-pagination says: generated
+for the two-resource fixture, `api.segments.list` sends `start`/`limit` and reads `segments` and
+`total`, names of that declaration alone, and every method bears the name client_names.py
+gives it. The generated package shares its name with generated/client, so it runs in a
+subprocess of its own."""
 
 from __future__ import annotations
 
@@ -18,14 +19,15 @@ import pytest
 
 from contract.docs import behaviour_rules
 from contract.generate._template_declarations import declared_paging
+from contract.generate.client_names import client_methods
 from contract.spec.declarations import list_operations
 from contract.spec.source import read_yaml
 
 PACKAGE = "customer_interface_client"
 SEGMENTS = "get /segments"
 
-# Serves 5 segments from an httpx.MockTransport, honouring only start and limit (default 3,
-# standing in for the server's default), and prints the query of every request and the codes
+# Serves 5 segments from an httpx.MockTransport, honouring only start and limit (capped at 3,
+# as a server may cap the page size), and prints the query of every request and the codes
 # iterated.
 SCRIPT = textwrap.dedent(
     """
@@ -41,15 +43,15 @@ SCRIPT = textwrap.dedent(
     def answer(request):
         query = dict(request.url.params)
         queries.append(query)
-        start, limit = int(query.get("start", 0)), int(query.get("limit", 3))
+        start, limit = int(query.get("start", 0)), min(int(query.get("limit", 3)), 3)
         body = {"segments": segments[start : start + limit], "total": len(segments)}
         return httpx.Response(200, json=body)
 
     api = CustomerInterface("http://127.0.0.1/api", "u", "p", transport=httpx.MockTransport(answer))
     runs = {}
-    for label, size in (("two", 2), ("default", None)):
+    for label, sizes in (("two", {"limit": 2}), ("default", {})):
         queries.clear()
-        codes = [s.code for s in api.segments.iter_list_segments(title="T", page_size=size)]
+        codes = [s.code for s in api.segments.list(title="T", **sizes)]
         runs[label] = {"codes": codes, "queries": list(queries)}
     json.dump(runs, sys.stdout)
     """
@@ -66,16 +68,33 @@ def paging(generated: Path) -> dict[str, dict[str, Any]]:
     return declared_paging(read_yaml(generated / "openapi.yaml"))
 
 
-def iterators(generated: Path) -> dict[str, ast.FunctionDef]:
-    """The sync facade's iter_* methods by name."""
+def methods(generated: Path) -> dict[str, dict[str, ast.FunctionDef]]:
+    """The sync facade's methods by group (`segments`) and name."""
     source = (generated / "client" / PACKAGE / "api" / "__init__.py").read_text("utf-8")
-    found: dict[str, ast.FunctionDef] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef) and not node.name.startswith("Async"):
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name.startswith("iter_"):
-                    found[item.name] = item
-    return found
+    classes = {
+        node.name: node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("Async")
+    }
+    (client,) = [node for name, node in classes.items() if not name.endswith("Api")]
+    init = next(f for f in client.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
+    groups = {  # self.<group> = <Class>Api(self._client)
+        node.targets[0].attr: node.value.func.id
+        for node in ast.walk(init)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Attribute)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in classes
+    }
+    return {
+        group: {
+            item.name: item
+            for item in classes[name].body
+            if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")
+        }
+        for group, name in groups.items()
+    }
 
 
 def words(node: ast.AST) -> set[str]:
@@ -111,21 +130,28 @@ def test_iteration_pages_with_the_declared_parameters_and_members(generated: Pat
         ("2", "2"),
         ("4", "2"),
     ]
-    # No page size given: the server's default, and the offset advances by what came back.
+    # The declared default page size (20), capped by the server at 3: the next page starts
+    # after the items that came back, not after the size asked for.
     assert runs["default"]["codes"] == every
-    assert [q["start"] for q in runs["default"]["queries"]] == ["0", "3"]
-    assert not any("limit" in q for q in runs["default"]["queries"])
+    assert [(q["start"], q["limit"]) for q in runs["default"]["queries"]] == [
+        ("0", "20"),
+        ("3", "20"),
+    ]
     assert all(q["title"] == "T" for run in runs.values() for q in run["queries"])
 
 
-def test_an_iterator_exists_exactly_for_each_declared_list(
-    generated: Path, paging: dict[str, dict[str, Any]]
-) -> None:
-    assert sorted(iterators(generated)) == ["iter_list_event_groups", "iter_list_segments"]
-    assert len(paging) == 2
+def test_every_method_bears_the_name_the_declarations_give_it(generated: Path) -> None:
+    """`list` for each declared list, `retrieve` for the detail operation its link names, the
+    operationId's name for the rest; the facade has no other public method."""
+    expected: dict[str, set[str]] = {}
+    for called in client_methods(read_yaml(generated / "openapi.yaml")).values():
+        expected.setdefault(called.group, set()).add(called.name)
+
+    assert {group: set(found) for group, found in methods(generated).items()} == expected
+    assert expected == {"event_groups": {"list", "retrieve"}, "segments": {"list", "retrieve"}}
 
 
-def test_the_segments_iterator_names_only_its_own_declaration(
+def test_the_segments_list_names_only_its_own_declaration(
     generated: Path, paging: dict[str, dict[str, Any]]
 ) -> None:
     segments = paging.pop(SEGMENTS)
@@ -135,22 +161,11 @@ def test_the_segments_iterator_names_only_its_own_declaration(
         for declared in paging.values()
         for name in (declared["skip"], declared["step"], *declared["results"], *declared["total"])
     } - own
-    method = iterators(generated)["iter_list_segments"]
+    method = methods(generated)["segments"]["list"]
 
     assert others, "the fixture's other list should page differently"
     assert own <= words(method)
     assert not others & words(method)
-
-
-def test_the_page_size_defaults_to_the_servers_own(generated: Path) -> None:
-    for name, method in iterators(generated).items():
-        (default,) = [
-            value
-            for arg, value in zip(method.args.kwonlyargs, method.args.kw_defaults, strict=True)
-            if arg.arg == "page_size"
-        ]
-        assert isinstance(default, ast.Constant), name
-        assert default.value is None, name
 
 
 def test_the_client_readme_states_each_lists_declared_behaviour(generated: Path) -> None:

@@ -19,7 +19,7 @@ from customer_interface_client import (
     NotFoundError,
     UnauthorizedError,
 )
-from customer_interface_client.models import EventGroupSortField, SortDirection
+from customer_interface_client.models import EventGroup, EventGroupSortField, SortDirection
 
 from contract.conformance.live_server import LiveServer, start_live_server
 from contract.layout import GENERATED_DIR
@@ -38,39 +38,74 @@ def api(live_server: LiveServer) -> CustomerInterface:
     return CustomerInterface(live_server.base_url, live_server.user, live_server.password)
 
 
-def test_list_returns_the_success_model_unwrapped(api: CustomerInterface) -> None:
+def test_list_returns_one_page_with_its_items_total_and_body(api: CustomerInterface) -> None:
     with api:
-        page = api.event_groups.list_event_groups(
+        page = api.event_groups.list(
             sort_field=EventGroupSortField.NAME, sort_direction=SortDirection.DESC, count=2
         )
 
     names = sorted((g["name"] for g in DOCUMENTED), reverse=True)[:2]
-    assert [g.name for g in page.data.event_groups] == names
-    assert page.data.total_items == len(DOCUMENTED)
+    assert [g.name for g in page.items] == names
+    assert page.total == len(DOCUMENTED)
+    assert page.offset == 0
+    assert page.body.data.event_groups == page.items
+    assert repr(page) == f"Page(offset=0, items=2, total={len(DOCUMENTED)})"
 
 
-def test_iteration_yields_every_group_across_pages_in_order(api: CustomerInterface) -> None:
+def test_iterating_a_list_yields_every_match_across_pages_in_order(
+    api: CustomerInterface,
+) -> None:
     with api:
-        groups = list(api.event_groups.iter_list_event_groups(page_size=1))
-        filtered = list(api.event_groups.iter_list_event_groups(name="S", text_id="tasks"))
+        groups = list(api.event_groups.list(count=1))
+        filtered = list(api.event_groups.list(name="S", text_id="tasks"))
+        from_the_third = list(api.event_groups.list(offset=2, count=2))
 
     assert [g.to_dict() for g in groups] == DOCUMENTED
     assert [g.text_id for g in filtered] == ["tasks"]
+    assert [g.to_dict() for g in from_the_third] == DOCUMENTED[2:]
 
 
-def test_detail_returns_the_group(api: CustomerInterface) -> None:
+def test_a_page_walks_the_pages_after_it_and_none_past_the_last(api: CustomerInterface) -> None:
     with api:
-        group = api.event_groups.get_event_group(DOCUMENTED[2]["event_group_id"])
+        first = api.event_groups.list(count=2)
+        pages = list(first.iter_pages())
+        last = pages[-1]
+        with pytest.raises(RuntimeError, match="has_next_page"):
+            last.next_page()
 
-    assert group.data.to_dict() == DOCUMENTED[2]
+    assert [page.offset for page in pages] == list(range(0, len(DOCUMENTED), 2))
+    assert [g.to_dict() for page in pages for g in page.items] == DOCUMENTED
+    assert first.has_next_page()
+    assert not last.has_next_page()
+
+
+def test_enum_parameters_take_the_value_as_the_docs_spell_it(api: CustomerInterface) -> None:
+    with api:
+        by_member = api.event_groups.list(
+            sort_field=EventGroupSortField.TEXT_ID, sort_direction=SortDirection.DESC
+        )
+        by_value = api.event_groups.list(sort_field="text_id", sort_direction="DESC")
+
+    assert [g.text_id for g in by_value.items] == [g.text_id for g in by_member.items]
+    assert [g.text_id for g in by_value.items] == sorted(
+        (g["text_id"] for g in DOCUMENTED), reverse=True
+    )
+
+
+def test_retrieve_returns_the_item_itself(api: CustomerInterface) -> None:
+    with api:
+        group = api.event_groups.retrieve(DOCUMENTED[2]["event_group_id"])
+
+    assert isinstance(group, EventGroup)
+    assert group.to_dict() == DOCUMENTED[2]
 
 
 def test_errors_are_typed_and_carry_the_parsed_error_body(api: CustomerInterface) -> None:
     with api:
         with pytest.raises(NotFoundError) as missing:
-            api.event_groups.get_event_group("no-such-group")
+            api.event_groups.retrieve("no-such-group")
         with pytest.raises(BadRequestError) as invalid:
-            api.event_groups.list_event_groups(count=0)
+            api.event_groups.list(count=0)
 
     assert missing.value.status_code == 404
     assert missing.value.error.status == 404
@@ -83,31 +118,36 @@ def test_wrong_credentials_raise_unauthorized(live_server: LiveServer) -> None:
         CustomerInterface(live_server.base_url, live_server.user, "wrong") as api,
         pytest.raises(UnauthorizedError) as raised,
     ):
-        api.event_groups.list_event_groups()
+        api.event_groups.list()
 
     assert raised.value.status_code == 401
     assert "wrong" not in str(raised.value)
 
 
-def test_async_facade_lists_iterates_and_raises(live_server: LiveServer) -> None:
-    async def scenario() -> tuple[int, list[str], int | None]:
+def test_async_list_is_awaited_for_a_page_or_iterated_for_every_match(
+    live_server: LiveServer,
+) -> None:
+    async def scenario() -> tuple[int, list[str], list[str], list[str], str, int | None]:
         async with AsyncCustomerInterface(
             live_server.base_url, live_server.user, live_server.password
         ) as api:
-            page = await api.event_groups.list_event_groups(count=1)
-            ids = [
-                g.event_group_id async for g in api.event_groups.iter_list_event_groups(page_size=3)
-            ]
+            page = await api.event_groups.list(count=1)
+            every = [g.event_group_id async for g in api.event_groups.list(count=3)]
+            from_page = [g.event_group_id async for g in page]
+            offsets = [str(p.offset) async for p in page.iter_pages()]
+            found = await api.event_groups.retrieve(DOCUMENTED[1]["event_group_id"])
             try:
-                await api.event_groups.get_event_group("no-such-group")
+                await api.event_groups.retrieve("no-such-group")
             except NotFoundError as error:
-                return page.data.total_items, ids, error.status_code
+                return page.total, every, from_page, offsets, found.name, error.status_code
         raise AssertionError("no 404")
 
-    total, ids, status = run(scenario)
+    total, every, from_page, offsets, name, status = run(scenario)
 
     assert total == len(DOCUMENTED)
-    assert ids == [g["event_group_id"] for g in DOCUMENTED]
+    assert every == from_page == [g["event_group_id"] for g in DOCUMENTED]
+    assert offsets == [str(n) for n in range(len(DOCUMENTED))]
+    assert name == DOCUMENTED[1]["name"]
     assert status == 404
 
 

@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -26,8 +27,9 @@ from customer_interface_client import (
 )
 from customer_interface_client.models import EventGroupListResponse
 
+from contract.layout import GENERATED_DIR
 from tests.support.scripted_server import Answer, ScriptedServer, scripted_server
-from tests.support.spec_facts import PREFIX, documented_list
+from tests.support.spec_facts import PREFIX, SPEC, documented_list
 
 OK = Answer(200, json.dumps(documented_list()).encode())
 UNAVAILABLE = Answer(503, b'{"status": 503, "title": "Unavailable", "detail": "busy"}')
@@ -40,7 +42,7 @@ ListCall = Callable[[ScriptedServer, RetryPolicy, float], EventGroupListResponse
 def list_sync(server: ScriptedServer, retry: RetryPolicy, timeout: float) -> EventGroupListResponse:
     with CustomerInterface(server.base_url + PREFIX, "user", SECRET, retry=retry,
                            timeout=timeout) as api:  # fmt: skip
-        return api.event_groups.list_event_groups(count=4)
+        return api.event_groups.list(count=4).body
 
 
 def list_async(
@@ -49,7 +51,7 @@ def list_async(
     async def call() -> EventGroupListResponse:
         async with AsyncCustomerInterface(server.base_url + PREFIX, "user", SECRET, retry=retry,
                                           timeout=timeout) as api:  # fmt: skip
-            return await api.event_groups.list_event_groups(count=4)
+            return (await api.event_groups.list(count=4)).body
 
     return asyncio.run(call())
 
@@ -175,11 +177,16 @@ def test_retries_switched_off_send_one_request(call: ListCall) -> None:
     assert len(server.requests) == 1
 
 
-def test_requests_name_the_package_and_its_version_in_the_user_agent() -> None:
+def test_requests_name_the_package_its_version_and_the_apis_in_the_user_agent() -> None:
     with scripted_server(OK) as server:
         list_sync(server, FAST, 5.0)
 
-    assert server.requests[0]["User-Agent"].startswith("customer-interface-client/1.0.0 ")
+    project = tomllib.loads((GENERATED_DIR / "client" / "pyproject.toml").read_text("utf-8"))
+    client = project["project"]["version"]
+    api = SPEC["info"]["version"]
+    assert server.requests[0]["User-Agent"].startswith(
+        f"customer-interface-client/{client} (API {api}; python-httpx/"
+    )
     assert server.requests[0]["Authorization"].startswith("Basic ")
 
 
@@ -190,7 +197,7 @@ def test_credentials_appear_in_no_repr_log_line_or_error(
     with scripted_server(UNAVAILABLE) as server:
         api = CustomerInterface(server.base_url + PREFIX, "user", SECRET, retry=FAST)
         with api, pytest.raises(ServerError) as raised:
-            api.event_groups.list_event_groups()
+            api.event_groups.list()
 
     error = raised.value
     seen = [repr(api), str(error), repr(error), repr(error.request), caplog.text,
@@ -209,10 +216,14 @@ def test_iteration_is_lazy_one_page_per_step() -> None:
         scripted_server(answer) as server,
         CustomerInterface(server.base_url + PREFIX, "user", SECRET) as api,
     ):
-        groups = api.event_groups.iter_list_event_groups(page_size=1)
+        first = api.event_groups.list(count=1)
+        requests_for_the_first_page = len(server.requests)
+        groups = iter(first)
         next(groups)
+        requests_before_the_second_item = len(server.requests)
         next(groups)
 
+    assert requests_for_the_first_page == requests_before_the_second_item == 1
     assert len(server.requests) == 2
     assert "offset=1" in server.requests[1]["request-line"]
 
@@ -224,10 +235,14 @@ async def first(iterator: Any) -> Any:
 def test_async_iteration_pages_lazily_too() -> None:
     async def run(server: ScriptedServer) -> Any:
         async with AsyncCustomerInterface(server.base_url + PREFIX, "user", SECRET) as api:
-            return await first(api.event_groups.iter_list_event_groups(page_size=1))
+            pager = api.event_groups.list(count=1)
+            sent_before_iterating = len(server.requests)
+            group = await first(aiter(pager))
+            return sent_before_iterating, group
 
     with scripted_server(OK) as server:
-        group = asyncio.run(run(server))
+        sent_before_iterating, group = asyncio.run(run(server))
 
+    assert sent_before_iterating == 0
     assert group.event_group_id == documented_list()["data"]["event_groups"][0]["event_group_id"]
     assert len(server.requests) == 1

@@ -11,16 +11,17 @@ import copy
 import dataclasses
 import ipaddress
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 from httpx_retries import Retry, RetryTransport
 
 T = TypeVar("T")
-Page = TypeVar("Page")
+Body = TypeVar("Body")
+Item = TypeVar("Item")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
@@ -358,43 +359,120 @@ def parsed(value: object, expected: type[T], status: int, content: bytes) -> T:
     raise UnexpectedResponseError(f"expected {expected.__name__} with status {status}: {body!r}")
 
 
-def iterate_pages(
-    fetch: Callable[[int, int | None], Page],
-    items: Callable[[Page], Sequence[T]],
-    total: Callable[[Page], int],
-    page_size: int | None,
-) -> Iterator[T]:
-    """Every item, fetched lazily one page at a time by offset, until a page is empty or the
-    offset reaches the total of the latest page. The offset advances by the items received,
-    so `page_size=None` (the server's default size, whatever it is) pages as well. Items added
-    or removed while iterating can shift later pages: an item may then be skipped or seen
-    twice."""
-    offset = 0
-    while True:
-        page = fetch(offset, page_size)
-        batch = items(page)
-        yield from batch
-        offset += len(batch)
-        if not batch or offset >= total(page):
-            return
+class Page(Generic[Body, Item]):
+    """One page of a paged list, which is also an iterator over every matching item from this
+    page on: later pages are fetched lazily, with the same query, as the loop reaches them.
+
+    `body` is the page's parsed response, `items` its items, `total` the number of matches the
+    server reported and `offset` how many matches the page skips. The next page starts after
+    the items received, so a server that caps the page size pages as well. Items added or
+    removed while iterating shift later pages: an item may then be skipped or seen twice.
+    """
+
+    def __init__(
+        self,
+        body: Body,
+        offset: int,
+        fetch: Callable[[int], Page[Body, Item]],
+        items: Callable[[Body], Sequence[Item]],
+        total: Callable[[Body], int],
+    ) -> None:
+        self.body = body
+        self.offset = offset
+        self.items: Sequence[Item] = items(body)
+        self.total: int = total(body)
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return bool(self.items) and self.offset + len(self.items) < self.total
+
+    def next_page(self) -> Page[Body, Item]:
+        """The page after this one; a RuntimeError on the last page (see has_next_page())."""
+        if not self.has_next_page():
+            raise RuntimeError("this is the last page: check has_next_page() before next_page()")
+        return self._fetch(self.offset + len(self.items))
+
+    def iter_pages(self) -> Iterator[Page[Body, Item]]:
+        """This page, then each later one, fetched as the loop reaches it."""
+        page = self
+        yield page
+        while page.has_next_page():
+            page = page.next_page()
+            yield page
+
+    def __iter__(self) -> Iterator[Item]:
+        for page in self.iter_pages():
+            yield from page.items
+
+    def __repr__(self) -> str:
+        name, count = type(self).__name__, len(self.items)
+        return f"{name}(offset={self.offset}, items={count}, total={self.total})"
 
 
-async def aiterate_pages(
-    fetch: Callable[[int, int | None], Awaitable[Page]],
-    items: Callable[[Page], Sequence[T]],
-    total: Callable[[Page], int],
-    page_size: int | None,
-) -> AsyncIterator[T]:
-    """The async twin of iterate_pages()."""
-    offset = 0
-    while True:
-        page = await fetch(offset, page_size)
-        batch = items(page)
-        for item in batch:
+class AsyncPage(Generic[Body, Item]):
+    """The asyncio twin of Page: `async for` over every matching item from this page on, and
+    an awaitable next_page()."""
+
+    def __init__(
+        self,
+        body: Body,
+        offset: int,
+        fetch: Callable[[int], Awaitable[AsyncPage[Body, Item]]],
+        items: Callable[[Body], Sequence[Item]],
+        total: Callable[[Body], int],
+    ) -> None:
+        self.body = body
+        self.offset = offset
+        self.items: Sequence[Item] = items(body)
+        self.total: int = total(body)
+        self._fetch = fetch
+
+    def has_next_page(self) -> bool:
+        return bool(self.items) and self.offset + len(self.items) < self.total
+
+    async def next_page(self) -> AsyncPage[Body, Item]:
+        """The page after this one; a RuntimeError on the last page (see has_next_page())."""
+        if not self.has_next_page():
+            raise RuntimeError("this is the last page: check has_next_page() before next_page()")
+        return await self._fetch(self.offset + len(self.items))
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[Body, Item]]:
+        """This page, then each later one, fetched as the loop reaches it."""
+        page = self
+        yield page
+        while page.has_next_page():
+            page = await page.next_page()
+            yield page
+
+    async def _every_item(self) -> AsyncIterator[Item]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+    def __aiter__(self) -> AsyncIterator[Item]:
+        return self._every_item()
+
+    def __repr__(self) -> str:
+        name, count = type(self).__name__, len(self.items)
+        return f"{name}(offset={self.offset}, items={count}, total={self.total})"
+
+
+class AsyncPager(Generic[Body, Item]):
+    """What an asyncio list call returns before any request: `await` it for its first page,
+    or `async for` over every matching item, as the SDKs generated by Stainless do."""
+
+    def __init__(self, first: Callable[[], Awaitable[AsyncPage[Body, Item]]]) -> None:
+        self._first = first
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[Body, Item]]:
+        return self._first().__await__()
+
+    async def _every_item(self) -> AsyncIterator[Item]:
+        async for item in await self._first():
             yield item
-        offset += len(batch)
-        if not batch or offset >= total(page):
-            return
+
+    def __aiter__(self) -> AsyncIterator[Item]:
+        return self._every_item()
 
 
 __all__ = [
@@ -402,17 +480,18 @@ __all__ = [
     "ApiError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncPage",
+    "AsyncPager",
     "BadRequestError",
     "ClientSettings",
     "ConflictError",
     "ForbiddenError",
     "InsecureTransportWarning",
     "NotFoundError",
+    "Page",
     "RateLimitedError",
     "RetryPolicy",
     "ServerError",
     "UnauthorizedError",
     "UnexpectedResponseError",
-    "aiterate_pages",
-    "iterate_pages",
 ]

@@ -1,10 +1,10 @@
 """High-level access to every operation: Basic auth, timeouts, retries, typed errors and
-iterators over paged lists. Generated from the spec; do not edit."""
+pages that iterate every match of a list. Generated from the spec; do not edit."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
+from typing import Literal
 
 import httpx
 
@@ -22,7 +22,8 @@ from ..models import (
 from ..types import UNSET, Unset
 from .event_groups import get_event_group, list_event_groups
 
-USER_AGENT = f"customer-interface-client/1.0.0 (python-httpx/{httpx.__version__})"
+# The client's version, then the version of the API it was generated for: they move apart.
+USER_AGENT = f"customer-interface-client/1.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
 
 
 class EventGroupsApi:
@@ -31,66 +32,54 @@ class EventGroupsApi:
     def __init__(self, client: AuthenticatedClient) -> None:
         self._client = client
 
-    def list_event_groups(
+    def list(
         self,
         *,
         count: int | Unset = 100,
         offset: int | Unset = 0,
-        sort_field: EventGroupSortField | Unset = UNSET,
-        sort_direction: SortDirection | Unset = UNSET,
+        sort_field: EventGroupSortField | Literal["event_group_id", "name", "text_id", "state"] | Unset = UNSET,
+        sort_direction: SortDirection | Literal["ASC", "DESC"] | Unset = UNSET,
         name: str | Unset = UNSET,
         text_id: str | Unset = UNSET,
-    ) -> EventGroupListResponse:
+    ) -> _runtime.Page[EventGroupListResponse, EventGroup]:
         """List event groups: `GET /event-groups`.
 
-        Raises an `ApiError` subclass for an error status or a failed connection.
+        Returns the page that skips `offset` matches and holds `count` at most. Iterate
+        it (`for`) for every match from there on: later pages are fetched as the loop
+        reaches them. Raises an `ApiError` subclass for an error status or a failed connection.
         """
-        response = _runtime.translate_transport_errors(
-            lambda: list_event_groups.sync_detailed(
-                client=self._client,
-                count=count,
-                offset=offset,
-                sort_field=sort_field,
-                sort_direction=sort_direction,
-                name=name,
-                text_id=text_id,
+
+        def fetch(position: int) -> _runtime.Page[EventGroupListResponse, EventGroup]:
+            response = _runtime.translate_transport_errors(
+                lambda: list_event_groups.sync_detailed(
+                    client=self._client,
+                    count=count,
+                    offset=position,
+                    sort_field=UNSET if isinstance(sort_field, Unset) else EventGroupSortField(sort_field),
+                    sort_direction=UNSET if isinstance(sort_direction, Unset) else SortDirection(sort_direction),
+                    name=name,
+                    text_id=text_id,
+                )
             )
-        )
-        return _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
+            body = _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
+            return _runtime.Page(
+                body,
+                position,
+                fetch,
+                lambda body: body.data.event_groups,
+                lambda body: body.data.total_items,
+            )
 
-    def iter_list_event_groups(
-        self,
-        *,
-        sort_field: EventGroupSortField | Unset = UNSET,
-        sort_direction: SortDirection | Unset = UNSET,
-        name: str | Unset = UNSET,
-        text_id: str | Unset = UNSET,
-        page_size: int | None = None,
-    ) -> Iterator[EventGroup]:
-        """Every item of `list_event_groups`, fetched lazily page by page (`offset` and
-        `count`); `page_size=None` leaves the page size to the server's default. If items
-        change while iterating, one may be skipped or seen twice."""
-        return _runtime.iterate_pages(
-            lambda position, size: self.list_event_groups(
-                sort_field=sort_field,
-                sort_direction=sort_direction,
-                name=name,
-                text_id=text_id,
-                offset=position,
-                count=UNSET if size is None else size,
-            ),
-            lambda page: page.data.event_groups,
-            lambda page: page.data.total_items,
-            page_size,
-        )
+        return fetch(0 if isinstance(offset, Unset) else offset)
 
-    def get_event_group(
+    def retrieve(
         self,
         event_group_id: str,
-    ) -> EventGroupResponse:
-        """Get an event group: `GET /event-groups/{event_group_id}`.
+    ) -> EventGroup:
+        """Get an event group: `GET /event-groups/{event_group_id}`, the item itself.
 
-        Raises an `ApiError` subclass for an error status or a failed connection.
+        Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
+        error status or a failed connection.
         """
         response = _runtime.translate_transport_errors(
             lambda: get_event_group.sync_detailed(
@@ -98,7 +87,8 @@ class EventGroupsApi:
                 event_group_id=event_group_id,
             )
         )
-        return _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
+        body = _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
+        return body.data
 
 
 class CustomerInterface:
@@ -159,66 +149,54 @@ class AsyncEventGroupsApi:
     def __init__(self, client: AuthenticatedClient) -> None:
         self._client = client
 
-    async def list_event_groups(
+    def list(
         self,
         *,
         count: int | Unset = 100,
         offset: int | Unset = 0,
-        sort_field: EventGroupSortField | Unset = UNSET,
-        sort_direction: SortDirection | Unset = UNSET,
+        sort_field: EventGroupSortField | Literal["event_group_id", "name", "text_id", "state"] | Unset = UNSET,
+        sort_direction: SortDirection | Literal["ASC", "DESC"] | Unset = UNSET,
         name: str | Unset = UNSET,
         text_id: str | Unset = UNSET,
-    ) -> EventGroupListResponse:
+    ) -> _runtime.AsyncPager[EventGroupListResponse, EventGroup]:
         """List event groups: `GET /event-groups`.
 
-        Raises an `ApiError` subclass for an error status or a failed connection.
+        Awaited, returns the page that skips `offset` matches and holds `count` at most. Iterate
+        it (`async for`) for every match from there on: later pages are fetched as the loop
+        reaches them. Raises an `ApiError` subclass for an error status or a failed connection.
         """
-        response = await _runtime.atranslate_transport_errors(
-            lambda: list_event_groups.asyncio_detailed(
-                client=self._client,
-                count=count,
-                offset=offset,
-                sort_field=sort_field,
-                sort_direction=sort_direction,
-                name=name,
-                text_id=text_id,
+
+        async def fetch(position: int) -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+            response = await _runtime.atranslate_transport_errors(
+                lambda: list_event_groups.asyncio_detailed(
+                    client=self._client,
+                    count=count,
+                    offset=position,
+                    sort_field=UNSET if isinstance(sort_field, Unset) else EventGroupSortField(sort_field),
+                    sort_direction=UNSET if isinstance(sort_direction, Unset) else SortDirection(sort_direction),
+                    name=name,
+                    text_id=text_id,
+                )
             )
-        )
-        return _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
+            body = _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
+            return _runtime.AsyncPage(
+                body,
+                position,
+                fetch,
+                lambda body: body.data.event_groups,
+                lambda body: body.data.total_items,
+            )
 
-    def iter_list_event_groups(
-        self,
-        *,
-        sort_field: EventGroupSortField | Unset = UNSET,
-        sort_direction: SortDirection | Unset = UNSET,
-        name: str | Unset = UNSET,
-        text_id: str | Unset = UNSET,
-        page_size: int | None = None,
-    ) -> AsyncIterator[EventGroup]:
-        """Every item of `list_event_groups`, fetched lazily page by page (`offset` and
-        `count`); `page_size=None` leaves the page size to the server's default. If items
-        change while iterating, one may be skipped or seen twice."""
-        return _runtime.aiterate_pages(
-            lambda position, size: self.list_event_groups(
-                sort_field=sort_field,
-                sort_direction=sort_direction,
-                name=name,
-                text_id=text_id,
-                offset=position,
-                count=UNSET if size is None else size,
-            ),
-            lambda page: page.data.event_groups,
-            lambda page: page.data.total_items,
-            page_size,
-        )
+        return _runtime.AsyncPager(lambda: fetch(0 if isinstance(offset, Unset) else offset))
 
-    async def get_event_group(
+    async def retrieve(
         self,
         event_group_id: str,
-    ) -> EventGroupResponse:
-        """Get an event group: `GET /event-groups/{event_group_id}`.
+    ) -> EventGroup:
+        """Get an event group: `GET /event-groups/{event_group_id}`, the item itself.
 
-        Raises an `ApiError` subclass for an error status or a failed connection.
+        Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
+        error status or a failed connection.
         """
         response = await _runtime.atranslate_transport_errors(
             lambda: get_event_group.asyncio_detailed(
@@ -226,7 +204,8 @@ class AsyncEventGroupsApi:
                 event_group_id=event_group_id,
             )
         )
-        return _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
+        body = _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
+        return body.data
 
 
 class AsyncCustomerInterface:

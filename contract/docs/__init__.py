@@ -13,18 +13,34 @@ from typing import Any
 
 from contract._node_tools import run_node_tool
 from contract.docs._behaviour import HEADING, behaviour_rules, behaviour_section, with_behaviour
+from contract.docs._samples import AUTH as SAMPLE_AUTH
+from contract.docs._samples import BASE_URL as SAMPLE_BASE_URL
+from contract.docs._samples import CURL as CURL_SAMPLE
+from contract.docs._samples import EXTENSION as CODE_SAMPLES
+from contract.docs._samples import PYTHON as PYTHON_SAMPLE
+from contract.docs._samples import Call, calls, code_samples, with_code_samples
 from contract.errors import ContractError, ToolError
 from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, SITE_DIR, display_path
 from contract.spec import assumptions
 from contract.spec.source import read_yaml
 
 __all__ = [
+    "CODE_SAMPLES",
+    "CURL_SAMPLE",
     "HEADING",
+    "PYTHON_SAMPLE",
+    "SAMPLE_AUTH",
+    "SAMPLE_BASE_URL",
+    "Call",
     "behaviour_rules",
     "behaviour_section",
     "build_site",
+    "calls",
+    "code_samples",
+    "page_document",
     "table_page",
     "with_behaviour",
+    "with_code_samples",
 ]
 
 PAGE = "index.html"
@@ -37,14 +53,15 @@ def build_site(
 ) -> Path:
     """Rebuild `output` from scratch, so nothing of an older build gets published, and return
     the page. The page's options (template, telemetry, download links) live in redocly.yaml.
-    The page renders the spec with each list operation's Behaviour section added; the files
-    offered for download are the contract as generated."""
+    The page renders page_document(): the spec with each list operation's Behaviour section
+    and each operation's code samples added; the files offered for download are the contract
+    as generated."""
     spec = generated / SPEC_FILES[0]
     _empty_folder(output)
     page = output / PAGE
     with tempfile.TemporaryDirectory() as scratch:
         shown = Path(scratch) / SPEC_FILES[1]
-        shown.write_text(json.dumps(with_behaviour(read_yaml(spec)), ensure_ascii=False), "utf-8")
+        shown.write_text(json.dumps(page_document(read_yaml(spec)), ensure_ascii=False), "utf-8")
         result = run_node_tool(
             "redocly",
             "build-docs",
@@ -63,6 +80,12 @@ def build_site(
         shutil.copyfile(generated / name, output / name)
     (output / TABLE).write_text(table_page(read_yaml(spec)), "utf-8")
     return page
+
+
+def page_document(spec: dict[str, Any]) -> dict[str, Any]:
+    """What the page renders of a bundled spec: the spec, each list operation's description
+    ending with its Behaviour section, and each operation with its code samples."""
+    return with_code_samples(with_behaviour(spec))
 
 
 def table_page(spec: dict[str, Any]) -> str:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Route
 
-from contract.docs import behaviour_section
+from contract.docs import CODE_SAMPLES, behaviour_section, page_document
 from contract.layout import BUILD_DIR, BUNDLED_SPEC
 from contract.spec.declarations import list_operations
 from contract.spec.source import deref, parameters, read_yaml
@@ -369,6 +369,47 @@ def test_the_basic_auth_requirement_is_shown_on_each_operation(
                 assert name in page.splitlines(), (operation.summary, name)
                 assert plain(schemes[name]["description"]) in plain(visit.everything)
     assert any(op.security for op, _ in found), "the spec requires no credentials"
+
+
+def choose_sample(page: Page, panel: Locator, chooser: re.Pattern[str], label: str) -> None:
+    """Pick a sample's language in an operation's request panel, as a reader would: Redoc
+    shows one sample at a time, and a menu (opened over the page) lists the others."""
+    panel.get_by_role("button", name=chooser).click()
+    page.get_by_role("menuitem", name=label, exact=True).locator("visible=true").click()
+    page.wait_for_timeout(50)  # React renders a click within a frame
+
+
+def test_each_operation_shows_its_python_and_curl_samples_with_their_code(
+    page: Page, site: Path, spec: dict[str, Any]
+) -> None:
+    base = site.parent.as_uri() + "/"
+    watch_offline(page.context, base)
+    page.goto(base + "index.html")
+    page.locator('a[href^="#/"]').first.wait_for(state="attached")
+    for tag in spec.get("tags", []):
+        open_tag(page, tag["name"])
+        read_down(page)
+    found = [
+        (path, operation[CODE_SAMPLES])
+        for path, _, _, operation in spec_operations(page_document(spec))
+    ]
+    for path, samples in found:
+        labels = [sample["label"] for sample in samples]
+        assert sorted(labels) == ["Python", "curl"], path
+        chooser = re.compile("^(" + "|".join(map(re.escape, labels)) + ")$")
+        # The operation's right-hand panel: it names the path and offers the samples.
+        panel = (
+            page.get_by_test_id("right-panel")
+            .filter(has=page.get_by_text(path, exact=True))
+            .filter(has=page.get_by_role("button", name=chooser))
+        )
+        for sample in samples:
+            choose_sample(page, panel, chooser, sample["label"])
+            shown = {line.strip() for line in panel.inner_text().splitlines()}
+            code = [line.strip() for line in sample["source"].splitlines() if line.strip()]
+            assert panel.get_by_role("button", name=chooser).inner_text() == sample["label"]
+            assert [line for line in code if line not in shown] == [], (path, sample["label"])
+    assert found, "the spec defines no operation"
 
 
 def test_no_request_left_the_page(visit: Visit) -> None:

@@ -88,13 +88,16 @@ def test_looping_over_list_yields_every_match_across_pages(
 # Each line marked `# rejected` must be an error of mypy --strict, and no other line.
 TYPED = """
 from collections.abc import Sequence
+from typing import Any
 
-from customer_interface_client import AsyncCustomerInterface, CustomerInterface
+from customer_interface_client import AsyncCustomerInterface, AsyncPage, CustomerInterface, Page
 from customer_interface_client.models import EventGroup, EventGroupSortField, SortDirection
 
 
 def synchronous(api: CustomerInterface) -> list[EventGroup]:
-    by_value = api.event_groups.list(sort_field="name", sort_direction="DESC", name="cart")
+    by_value: Page[Any, EventGroup] = api.event_groups.list(
+        sort_field="name", sort_direction="DESC", name="cart"
+    )
     by_member = api.event_groups.list(
         sort_field=EventGroupSortField.TEXT_ID, sort_direction=SortDirection.ASC, count=10
     )
@@ -110,10 +113,11 @@ def synchronous(api: CustomerInterface) -> list[EventGroup]:
 
 
 async def asynchronous(api: AsyncCustomerInterface) -> list[EventGroup]:
-    page = await api.event_groups.list(count=2)
+    page: AsyncPage[Any, EventGroup] = await api.event_groups.list(count=2)
     every = [group async for group in api.event_groups.list(sort_field="state")]
     one: EventGroup = await api.event_groups.retrieve("abc")
     api.event_groups.list(sort_field="nmae")  # rejected
+    wrong: Page[Any, EventGroup] = await api.event_groups.list()  # rejected
     return [*page.items, *every, one]
 """
 

@@ -8,6 +8,7 @@ of the conformance harness; neither sample puts a credential on a command line."
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
 import keyword
@@ -41,7 +42,10 @@ AUTH: Final = "AUTH"
 JSON_MEDIA_TYPE: Final = "application/json"
 LINE: Final = 88  # ruff's line length: a longer call gets one argument a line
 INDENT: Final = "    "
-RESERVED: Final = {"api", "os", "user", "password", "result"}  # names the sample itself uses
+# Names the sample itself uses, and the builtins a loop variable would hide.
+RESERVED: Final = {"api", "os", "user", "password", "result", *dir(builtins)}
+# Characters of a path left as they are: none means anything inside double quotes of a shell.
+PATH_SAFE: Final = "/-._~:@,;=+*'()"
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def calls(document: Mapping[str, Any]) -> dict[str, Call]:
                 f"{key}: the code samples cannot send a request body yet; give the operation"
                 " no requestBody, or teach contract/docs/_samples.py to send its example"
             )
-        path, path_arguments, query = called.path, [], []
+        path, path_arguments, query = called.path, {}, []
         for parameter in operation.get("parameters") or []:
             where, name = parameter.get("in"), str(parameter.get("name"))
             has_example, value = example_of(parameter)
@@ -160,8 +164,8 @@ def calls(document: Mapping[str, Any]) -> dict[str, Call]:
                     )
                 continue
             if where == "path":
-                path = path.replace("{" + name + "}", quote(str(value), safe=""))
-                path_arguments.append(value)
+                path = path.replace("{" + name + "}", "{" + quote(text(value), safe="") + "}")
+                path_arguments[name] = value
             elif where == "query":
                 query.append((name, value))
         paged = (
@@ -170,14 +174,36 @@ def calls(document: Mapping[str, Any]) -> dict[str, Call]:
             else set()
         )
         client_query = tuple((name, value) for name, value in query if name not in paged)
-        found[key] = Call(called, path, tuple(path_arguments), tuple(query), client_query)
+        # The generated functions take path parameters in the order the path names them.
+        ordered = sorted(path_arguments, key=lambda name: called.path.index("{" + name + "}"))
+        arguments = tuple(path_arguments[name] for name in ordered)
+        found[key] = Call(called, encoded_path(path), arguments, tuple(query), client_query)
     return found
+
+
+def encoded_path(filled: str) -> str:
+    """A path whose parameters were filled in as `{percent-encoded value}`, with the rest
+    percent-encoded too, so that no character of it means anything to a shell."""
+    parts = re.split(r"\{([^}]*)\}", filled)
+    return "".join(
+        part if index % 2 else quote(part, safe=PATH_SAFE) for index, part in enumerate(parts)
+    )
+
+
+def text(value: Any) -> str:
+    """A scalar as a URL carries it: booleans as JSON writes them, the rest as str()."""
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
 
 
 def literal(value: Any) -> str:
     """`value` as Python source: strings in double quotes, as ruff writes them."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(literal, value)) + "]"
+    if isinstance(value, Mapping):
+        pairs = (f"{literal(key)}: {literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(pairs) + "}"
     return repr(value)
 
 
@@ -239,26 +265,30 @@ def python_sample(call: Call) -> str:
 
 
 def query_string(query: Sequence[tuple[str, Any]]) -> str:
-    """Every name and value percent-encoded, so nothing in it means anything to the shell."""
-
-    def text(value: Any) -> str:
-        return json.dumps(value) if isinstance(value, bool) else str(value)
-
-    pairs = [f"{quote(name, safe='')}={quote(text(value), safe='')}" for name, value in query]
+    """Every name and value percent-encoded, so nothing in it means anything to the shell; an
+    array repeats its name for each value (OpenAPI's default for a query: form, exploded)."""
+    pairs = [
+        f"{quote(name, safe='')}={quote(text(one), safe='')}"
+        for name, value in query
+        for one in (value if isinstance(value, list | tuple) else [value])
+    ]
     return "?" + "&".join(pairs) if pairs else ""
 
 
 def curl_sample(call: Call) -> str:
-    """The request with curl. The credentials reach curl as a config on its stdin: printf is a
-    shell builtin, so $AUTH is in no program's arguments. --fail-with-body: an error status
-    exits non-zero, and still prints the Error body."""
+    """The request with curl (7.76 or later). The credentials reach curl as a header on its
+    stdin (`--header @-`), base64-encoded as Basic auth wants them: printf is a shell builtin
+    and base64 reads its stdin, so $AUTH is in no program's arguments, and no character of it
+    means anything to curl. --fail-with-body: an error status exits non-zero, and still prints
+    the Error body."""
     method = call.called.method.upper()
     request = "" if method == "GET" else f" --request {method}"
     url = f"${BASE_URL}{call.path}{query_string(call.query)}"
+    encoded = f"$(printf '%s' \"${AUTH}\" | base64 | tr -d '\\n')"
     return "\n".join(
         [
-            f'printf \'user = "%s"\\n\' "${AUTH}" |',
-            f"  curl --silent --show-error --fail-with-body{request} --config - \\",
+            f"printf 'Authorization: Basic %s\\n' \"{encoded}\" |",
+            f"  curl --silent --show-error --fail-with-body{request} --header @- \\",
             f'    "{url}"',
             "",
         ]

@@ -254,12 +254,14 @@ def test_no_sample_puts_the_credentials_on_a_command_line() -> None:
             python, curl = (s["source"] for s in samples)
             first, *rest = curl.splitlines()
             assert f'os.environ["{SAMPLE_AUTH}"]' in python
-            # printf is a bash builtin: $AUTH goes to curl's stdin, never into an argv.
+            # printf is a bash builtin and base64 reads stdin: $AUTH goes to curl's stdin as a
+            # header, never into an argv.
             assert first.startswith("printf ")
-            assert f'"${SAMPLE_AUTH}"' in first
-            assert "--config -" in curl
+            assert f"printf '%s' \"${SAMPLE_AUTH}\" | base64" in first
+            assert "--header @-" in curl
             assert f"${SAMPLE_AUTH}" not in "\n".join(rest)
-            assert not {"-u", "--user", "-H", "--header"} & set(curl.split())
+            assert not {"-u", "--user", "-H", "--config", "-K"} & set(curl.split())
+            assert curl.split().count("--header") == 1
 
 
 # What the samples do
@@ -309,6 +311,21 @@ def test_the_list_sample_prints_every_match_across_pages(
     assert {text.split()[0] for text in ran.stdout.splitlines()} == {
         f"{number:026x}" for number in range(matching)
     }
+
+
+def test_the_samples_work_with_a_password_that_quotes_escapes_and_expands(
+    tmp_path: Path,
+) -> None:
+    password = "pa\"ss\\word $HOME `id` 'x' !#"
+    python = install(GENERATED_DIR / "client", tmp_path / "venv")
+    spec = GENERATED_DIR / "openapi.yaml"
+    with start_live_server(tmp_path, "--spec", str(spec), password=password) as server:
+        target = Target(server.base_url, server.user, password, python)
+        deployment = Deployment(read_yaml(spec), target, tmp_path)
+        assert run_all(deployment) == {}
+        # The same samples with a wrong password are refused: the password above was used.
+        wrong = Target(server.base_url, server.user, password[:-1], python)
+        assert run_all(Deployment(deployment.document, wrong, tmp_path))
 
 
 # The runner fails what is wrong

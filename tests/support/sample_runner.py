@@ -63,8 +63,11 @@ class Ran:
     stderr: str
 
 
-def _text(value: Any) -> str:
-    return json.dumps(value) if isinstance(value, bool) else str(value)
+def _text(value: Any) -> str | list[str]:
+    """A query value as httpx sends it: an array repeats the name for each of its values."""
+    if isinstance(value, list):
+        return [str(_text(one)) for one in value]
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
 
 
 def run_sample(sample: Mapping[str, str], target: Target, cwd: Path) -> Ran:

@@ -360,8 +360,8 @@ def parsed(value: object, expected: type[T], status: int, content: bytes) -> T:
 
 
 class Page(Generic[Body, Item]):
-    """One page of a paged list, which is also an iterator over every matching item from this
-    page on: later pages are fetched lazily, with the same query, as the loop reaches them.
+    """One page of a paged list, which is also iterable over every matching item from this
+    page on: later pages are fetched lazily, with the same query, as each loop reaches them.
 
     `body` is the page's parsed response, `items` its items, `total` the number of matches the
     server reported and `offset` how many matches the page skips. The next page starts after

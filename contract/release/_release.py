@@ -18,6 +18,7 @@ from contract._git import (
     repository_of,
     tags_of_version,
 )
+from contract._versions import release_version as normalised_release_version
 from contract.breaking.changes import Change
 from contract.errors import ReleaseError
 from contract.layout import display_path
@@ -51,16 +52,12 @@ def _parsed(version: str, where: str) -> Version:
 
 
 def release_version(version: str, where: str) -> Version:
-    """`version` as a release may carry it: PEP 440, in the normalised form that the wheel,
-    the sdist and the tag all show, and without a local part, which indexes refuse."""
-    parsed = _parsed(version, where)
-    if parsed.local is not None:
-        raise ReleaseError(f"{where}: {version!r} has a local part (+...), which indexes refuse")
-    if str(parsed) != version:
-        raise ReleaseError(
-            f"{where}: write {version!r} as {str(parsed)!r}, the form packages and tags carry"
-        )
-    return parsed
+    """`version` as a release may carry it (contract._versions): PEP 440, in the normalised
+    form that the wheel, the sdist and the tag all show, and without a local part."""
+    try:
+        return normalised_release_version(version)
+    except ValueError as exc:
+        raise ReleaseError(f"{where}: {exc}") from exc
 
 
 def plan_release(spec_root: Path, first_release: bool = False) -> Release:

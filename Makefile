@@ -69,11 +69,11 @@ typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
 .PHONY: dist
 # FIRST_RELEASE=1: there is no release tag yet, and that is right. ALLOW_DIRTY=1 (dist): a draft
 # built from uncommitted changes.
-dist: | $(VENV) $(NODE) ## Build dist/: client wheel and sdist, bundled spec, docs archive, SHA256SUMS (refuses a tagged version, an unannounced break, a dirty tree)
+dist: | $(VENV) $(NODE) ## Build dist/: client wheel and sdist at its own version, bundled spec and docs archive at info.version, SHA256SUMS (refuses a tagged version, a bump short of the rules, a dirty tree)
 	$(PY) -m scripts.dist $(if $(FIRST_RELEASE),--first-release) $(if $(ALLOW_DIRTY),--allow-dirty)
 
 .PHONY: changelog
-changelog: $(VENV) $(NODE) ## Prepend this release's entry to CHANGELOG.md, from make breaking's classification since the last release tag
+changelog: $(VENV) $(NODE) ## Prepend this release's entry to CHANGELOG.md: client and API version, make breaking's classification and the Python API's changes since the last release tag
 	$(PY) -m scripts.changelog $(if $(FIRST_RELEASE),--first-release)
 
 BASE ?=

@@ -1,9 +1,12 @@
 """The git questions the tools ask of the repository that holds a spec: where it is, what a
-reference names, which release tags exist and when the last commit was made."""
+reference names, which release tags exist, when the last commit was made and what a file or
+folder held at a reference."""
 
 from __future__ import annotations
 
+import io
 import subprocess
+import tarfile
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -87,3 +90,22 @@ def changed_files(repo: Path, *paths: str) -> list[str]:
     untracked ones included and ignored ones not."""
     status = git(repo, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     return [line[3:] for line in status.stdout.decode().splitlines()]
+
+
+def file_at(repo: Path, ref: str, path: str) -> str | None:
+    """The text of `path` (relative to the repository) as `ref` holds it; None where it has
+    no such file."""
+    result = git(repo, "show", f"{ref}:{path}")
+    return result.stdout.decode("utf-8") if result.returncode == 0 else None
+
+
+def extract_folder(repo: Path, ref: str, path: str, target: Path) -> Path | None:
+    """Write the folder `path` (relative to the repository) as `ref` holds it under `target`,
+    at the same relative path, and return it there; None where `ref` has no such folder."""
+    archive = git(repo, "archive", "--format=tar", ref, "--", path)
+    if archive.returncode != 0:
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    folder = target / path
+    return folder if folder.is_dir() else None

@@ -10,6 +10,9 @@ SPEC_ROOT = SPEC_DIR / "openapi.yaml"
 GENERATED_DIR = REPO_ROOT / "generated"
 BUNDLED_SPEC = GENERATED_DIR / "openapi.yaml"
 BUNDLED_SPEC_JSON = GENERATED_DIR / "openapi.json"
+CLIENT_PROJECT = GENERATED_DIR / "client"  # the generated client's project: pyproject.toml, package
+# openapi-python-client's settings, the client's own version (package_version_override) among them
+CLIENT_CONFIG = REPO_ROOT / "contract" / "generate" / "openapi-python-client.yaml"
 REDOCLY_CONFIG = REPO_ROOT / "redocly.yaml"
 BUILD_DIR = REPO_ROOT / "build"
 SITE_DIR = BUILD_DIR / "site"

@@ -16,9 +16,10 @@ from scripts.dist import add_release_options
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.changelog",
-        description="Prepend the entry of the release the work tree's spec would be to the"
-        " changelog: each change since the last release tag, breaking or compatible, with its"
-        " JSON pointer and reason. Refuses what `make dist` refuses.",
+        description="Prepend the entry of the release the work tree would be to the changelog:"
+        " the client version and the API version, each change of the spec since the last release"
+        " tag, breaking or compatible, with its JSON pointer and reason, and each change of the"
+        " client's Python API. Refuses what `make dist` refuses.",
     )
     add_release_options(parser)
     parser.add_argument("--changelog", type=Path, default=CHANGELOG, help="file to write")
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def command() -> None:
         release, replaced = changelog(args.spec, args.changelog, first_release=args.first_release)
-        done = "replaced (the earlier text of that entry is gone)" if replaced else "written"
+        done = "replaced (its own ### sections kept, the rest rewritten)" if replaced else "written"
         written = f"{display_path(args.changelog)}: entry {release.version} {done}"
         if release.previous is None:
             print(f"{written} (the first release)")

@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
             allow_dirty=args.allow_dirty,
         )
         since = f"since {release.previous}" if release.previous else "first release"
-        print(f"release {release.version} ({since}) in {display_path(args.output)}/:")
+        print(
+            f"release {release.version} of the client, for API {release.api_version} ({since}),"
+            f" in {display_path(args.output)}/:"
+        )
         for path in files:
             print(f"  {path.name} ({path.stat().st_size:,} bytes)")
 

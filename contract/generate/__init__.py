@@ -14,7 +14,8 @@ from pathlib import Path
 from contract.errors import LintError, StaleOutputError
 from contract.generate._bundle import bundle, bundle_each
 from contract.generate._codegen import generate_client, generate_models
-from contract.layout import ASSUMPTIONS_PAGE, BREAKING_PAGE, display_path
+from contract.generate.client_names import client_version
+from contract.layout import ASSUMPTIONS_PAGE, BREAKING_PAGE, CLIENT_CONFIG, display_path
 from contract.lint import lint
 from contract.spec import assumptions, change_rules
 from contract.spec.source import read_yaml
@@ -33,10 +34,15 @@ __all__ = [
 ]
 
 
-def generate(root: Path, output_dir: Path) -> None:
+def generate(root: Path, output_dir: Path, config: Path | None = None) -> None:
     """Lint, build the whole output in a temporary folder, then bring `output_dir` in line with
     it: a failed run leaves the committed output whole, an unchanged spec rewrites no file, and
-    a test or server reading `output_dir` meanwhile never finds it half deleted."""
+    a test or server reading `output_dir` meanwhile never finds it half deleted. `config` is
+    openapi-python-client's settings (CLIENT_CONFIG); one without a valid client version of
+    its own is refused before anything runs, as the generator would quietly give the client
+    the spec's info.version."""
+    config = config or CLIENT_CONFIG
+    client_version(path=config)
     problems = lint(root)
     if problems:
         raise LintError("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s)")
@@ -44,7 +50,7 @@ def generate(root: Path, output_dir: Path) -> None:
         fresh = Path(scratch) / "generated"
         bundled, _ = bundle(root, fresh)
         generate_models(bundled, fresh / "models")
-        generate_client(bundled, fresh / "client")
+        generate_client(bundled, fresh / "client", config)
         sync_tree(fresh, output_dir)
 
 

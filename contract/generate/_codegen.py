@@ -12,8 +12,7 @@ from pathlib import Path
 
 from contract.errors import ToolError
 from contract.generate._template_declarations import templates_with_declarations
-from contract.generate.client_names import CLIENT_CONFIG
-from contract.layout import LICENSE, REPO_ROOT, display_path
+from contract.layout import CLIENT_CONFIG, LICENSE, REPO_ROOT, display_path
 from contract.spec.source import read_yaml
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
@@ -46,10 +45,11 @@ def generate_models(spec: Path, output_dir: Path) -> Path:
     return target
 
 
-def generate_client(spec: Path, output_dir: Path) -> Path:
+def generate_client(spec: Path, output_dir: Path, config: Path = CLIENT_CONFIG) -> Path:
     """An installable client package with openapi-python-client, our templates (README,
     pyproject.toml, the high-level facade, given the spec's behaviour declarations and info),
-    the handwritten runtime the facade calls and the repository's licence."""
+    the handwritten runtime the facade calls and the repository's licence. `config` holds
+    openapi-python-client's settings."""
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory() as scratch:
@@ -60,7 +60,7 @@ def generate_client(spec: Path, output_dir: Path) -> Path:
             "--path",
             str(spec),
             "--config",
-            str(CLIENT_CONFIG),
+            str(config),
             "--custom-template-path",
             str(templates),
             "--meta",
@@ -71,8 +71,7 @@ def generate_client(spec: Path, output_dir: Path) -> Path:
             "--fail-on-warning",
             cwd=REPO_ROOT,
         )
-    config = read_yaml(CLIENT_CONFIG)
-    package = output_dir / str(config["package_name_override"])
+    package = output_dir / str(read_yaml(config)["package_name_override"])
     if not (output_dir / "pyproject.toml").exists() or not package.is_dir():
         raise ToolError(f"openapi-python-client wrote no project into {display_path(output_dir)}")
     shutil.copyfile(CLIENT_RUNTIME, package / "_runtime.py")

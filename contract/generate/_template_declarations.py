@@ -114,13 +114,15 @@ def quick_start(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The client package's metadata from the spec's info: a one-line summary, the licence's
-    SPDX identifier and the project URLs (info.contact.url, externalDocs.url), and the build
-    requirement: a uv_build range that plain pip can fetch and the pinned uv falls in."""
+    """The client package's metadata from the spec's info: a one-line summary that names the
+    API version the client is for (its own version is another), the licence's SPDX identifier
+    and the project URLs (info.contact.url, externalDocs.url), and the build requirement: a
+    uv_build range that plain pip can fetch and the pinned uv falls in."""
     info = document.get("info") or {}
-    summary = " ".join(
-        f"Python client of the {info.get('title') or 'API'}. {info.get('summary') or ''}".split()
-    )
+    words = f"Python client of the {info.get('title') or 'API'}. {info.get('summary') or ''}"
+    if info.get("version"):
+        words += f" For API version {info['version']}."
+    summary = " ".join(words.split())
     repository = tomllib.loads(PYPROJECT.read_text("utf-8"))
     urls = {}
     if (info.get("contact") or {}).get("url"):

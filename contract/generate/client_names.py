@@ -4,7 +4,10 @@ from the spec: the client's templates, its README and the docs' code samples all
 A declared paged list is `list` and the detail operation its link names is `retrieve`, the
 names Stripe's and Stainless-generated SDKs use; every other operation keeps openapi-python-
 client's name of its operationId. Operations are grouped by their first tag, as the generator
-does, and two operations of one group may not end up with the same name."""
+does, and two operations of one group may not end up with the same name.
+
+The client's own version lives beside its names, in openapi-python-client's settings
+(`package_version_override`): its Python API moves apart from the spec's info.version."""
 
 from __future__ import annotations
 
@@ -15,13 +18,15 @@ from typing import Any, Final
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
+from contract._versions import release_version
 from contract.errors import LintError
+from contract.layout import CLIENT_CONFIG, display_path
 from contract.spec.client_view import client_view
 from contract.spec.declarations import ListResource, list_operations
 from contract.spec.source import operations, read_yaml
 
-CLIENT_CONFIG: Final = Path(__file__).resolve().parent / "openapi-python-client.yaml"
-
+# The client's own version: it moves apart from the spec's info.version (docs/releases.md).
+VERSION_KEY: Final = "package_version_override"
 LIST: Final = "list"
 RETRIEVE: Final = "retrieve"
 DEFAULT_TAG: Final = "default"  # openapi-python-client's group of untagged operations
@@ -47,10 +52,31 @@ class ClientMethod:
         return f"{self.method} {self.path}"
 
 
-def client_config() -> dict[str, Any]:
+def client_config(path: Path = CLIENT_CONFIG) -> dict[str, Any]:
     """openapi-python-client's settings: the package's name, its version, the field prefix."""
-    config = read_yaml(CLIENT_CONFIG)
+    config = read_yaml(path)
     return config if isinstance(config, dict) else {}
+
+
+def client_version(config: Mapping[str, Any] | None = None, path: Path = CLIENT_CONFIG) -> str:
+    """The client's version, `package_version_override` of `config` (read from `path` when
+    not given), which the wheel, the release tag and the changelog carry. Without it the
+    generator would fall back to info.version, the API's, so a missing one is an error too."""
+    settings = client_config(path) if config is None else config
+    version = settings.get(VERSION_KEY)
+    where = f"{display_path(path)}: {VERSION_KEY}"
+    if version is None or version == "":
+        raise LintError(
+            f'{where} is missing: set it to the client\'s own version (e.g. "2.0.0"), which'
+            " moves apart from the spec's info.version"
+        )
+    if not isinstance(version, str):
+        raise LintError(f'{where} is {version!r}, not a string: quote it ("{version}")')
+    try:
+        release_version(version)
+    except ValueError as exc:
+        raise LintError(f"{where}: {exc}") from exc
+    return version
 
 
 def _field_prefix() -> str:

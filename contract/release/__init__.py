@@ -1,8 +1,11 @@
-"""`make dist` and `make changelog`: ship what `make generate` makes. dist/ receives the
-client's wheel and sdist at the spec's info.version, the bundled spec as YAML and JSON, the
-docs site as an archive and a SHA256SUMS file, all byte-identical from one build to the next;
-CHANGELOG.md receives the release's entry. Both refuse a version that is already tagged and
-a breaking change without a major bump."""
+"""`make dist` and `make changelog`: ship what `make generate` makes. A release is a version
+of the client (package_version_override), for the API version of the spec (info.version).
+dist/ receives the client's wheel and sdist at the client version, the bundled spec as YAML
+and JSON and the docs site as an archive at the API version, and a SHA256SUMS file, all
+byte-identical from one build to the next; CHANGELOG.md receives the release's entry. Both
+refuse a client version that is already tagged or not above the last release's, a changed
+spec without a higher info.version, and a break of the contract or of the client's Python API
+without a major bump."""
 
 from __future__ import annotations
 
@@ -105,9 +108,9 @@ def _build_client(client: Path, output: Path, epoch: int, scratch: Path) -> list
 
 def build(output: Path, generated: Path = GENERATED_DIR, epoch: int = 0) -> list[Path]:
     """Write the release files of `generated` into `output` and return them, SHA256SUMS
-    last. The files are made in a folder beside `output` that replaces it only when all are
-    there: a failed build leaves the last good one. `epoch` stamps the archives that are ours
-    to stamp."""
+    last: the client's packages carry its version, the spec and the docs the API's. The files
+    are made in a folder beside `output` that replaces it only when all are there: a failed
+    build leaves the last good one. `epoch` stamps the archives that are ours to stamp."""
     spec = read_yaml(generated / "openapi.yaml")
     info = spec.get("info") or {}
     name = f"{_slug(str(info.get('title', '')))}-{info.get('version')}"

@@ -157,7 +157,7 @@ def test_the_changelog_files_a_behaviour_break_with_its_declaration_and_reason()
     at(after, query_policy())["unknown"] = "reject"
     changes: list[Change] = behaviour_changes(VIEW, after)
 
-    entry = render_entry(Release("2.0.0", "v1.0.0", changes))
+    entry = render_entry(Release("2.0.0", "2.0.0", "v1.0.0", changes))
 
     assert "### Breaking" in entry
     assert "x-query-policy.unknown 'ignore' -> 'reject'" in entry

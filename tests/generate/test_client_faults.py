@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import customer_interface_client
 import httpx_retries.retry
 import pytest
 from customer_interface_client import (
+    API_VERSION,
     ApiConnectionError,
     ApiTimeoutError,
     AsyncCustomerInterface,
@@ -184,6 +186,7 @@ def test_requests_name_the_package_its_version_and_the_apis_in_the_user_agent() 
     project = tomllib.loads((GENERATED_DIR / "client" / "pyproject.toml").read_text("utf-8"))
     client = project["project"]["version"]
     api = SPEC["info"]["version"]
+    assert (client, api) == (customer_interface_client.__version__, API_VERSION)
     assert server.requests[0]["User-Agent"].startswith(
         f"customer-interface-client/{client} (API {api}; python-httpx/"
     )

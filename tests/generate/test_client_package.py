@@ -44,9 +44,12 @@ def test_client_folder_installs_into_a_fresh_virtualenv_and_imports(tmp_path: Pa
 
 
 def test_the_metadata_of_a_spec_without_licence_contact_or_docs_is_one_line_and_no_urls() -> None:
-    meta = project_metadata({"info": {"title": "Shop API", "summary": "Reads\n  the shop."}})
+    info = {"title": "Shop API", "summary": "Reads\n  the shop.", "version": "3.2.0"}
+    meta = project_metadata({"info": info})
 
-    assert meta["summary"] == "Python client of the Shop API. Reads the shop."
+    assert (
+        meta["summary"] == "Python client of the Shop API. Reads the shop. For API version 3.2.0."
+    )
     assert meta["license"] == ""
     assert meta["urls"] == {}
 

@@ -1,4 +1,4 @@
-"""What `make dist` writes: the client's wheel and sdist at the spec's version with the
+"""What `make dist` writes: the client's wheel and sdist at the client's own version with the
 metadata the spec gives, installable offline into fresh virtualenvs, by uv and by plain pip
 (which also installs the client's folder); the bundled spec; the docs archive; SHA256SUMS;
 and all of it byte-identical from one build to the next."""
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from contract.errors import UsageError
+from contract.generate.client_names import client_version
 from contract.layout import GENERATED_DIR, LICENSE
 from contract.release import build
 from tests.support.fresh_venv import install, pip_install, run, unmet_requirements, uv, venv
@@ -26,7 +27,8 @@ from tests.support.spec_facts import SPEC
 
 EPOCH = 1_700_000_000
 INFO = SPEC["info"]
-VERSION = INFO["version"]
+API_VERSION = INFO["version"]
+VERSION = client_version()  # the packages', apart from the API's
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +73,16 @@ def test_the_build_writes_each_kind_of_file_once(files: dict[str, Path]) -> None
     assert sorted(files) == [".json", ".tar.gz", ".whl", ".yaml", "SUMS", "docs"]
 
 
-def test_every_file_carries_the_spec_version(files: dict[str, Path]) -> None:
+def test_the_packages_carry_the_client_version_and_the_spec_and_docs_the_api_version(
+    files: dict[str, Path],
+) -> None:
+    assert VERSION != API_VERSION, "the test tells the two apart only while they differ"
     for kind, path in files.items():
-        if kind != "SUMS":
-            assert f"-{VERSION}" in path.name, path.name
+        if kind in (".whl", ".tar.gz"):
+            assert path.name.startswith(f"customer_interface_client-{VERSION}"), path.name
+        elif kind != "SUMS":
+            assert f"-{API_VERSION}." in path.name, path.name
+            assert f"-{VERSION}" not in path.name, path.name
 
 
 def test_sha256sums_lists_every_other_file_with_its_digest(files: dict[str, Path]) -> None:
@@ -159,6 +167,7 @@ api = CustomerInterface("https://api.example.com/v1", "user", "secret")
 print(json.dumps({
     "file": customer_interface_client.__file__,
     "version": importlib.metadata.version("customer-interface-client"),
+    "exported": [customer_interface_client.__version__, customer_interface_client.API_VERSION],
 }))
 """
 
@@ -173,13 +182,14 @@ def test_the_package_installs_into_a_fresh_virtualenv_and_imports(
 
 
 def assert_imports_from(python: Path, tmp_path: Path) -> None:
-    """The client imports from the virtualenv in tmp_path/venv, at the spec's version, and
-    the locked packages meet its requirements."""
+    """The client imports from the virtualenv in tmp_path/venv, at the client's version, which
+    it also exports beside the API's, and the locked packages meet its requirements."""
     result = run(python, IMPORT_CHECK, tmp_path)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert Path(found["file"]).is_relative_to(tmp_path / "venv")
     assert found["version"] == VERSION
+    assert found["exported"] == [VERSION, API_VERSION]
     assert unmet_requirements("customer-interface-client", python, tmp_path) == []
 
 

@@ -1,7 +1,9 @@
 """What a release may be, on repositories of their own: the changelog entry that `make
 changelog` writes from make breaking's classification since the last release tag, and what
-`make dist` and `make changelog` refuse (a version tagged elsewhere, a version below the last
-release, a break without a major bump) before they build or write anything."""
+`make dist` and `make changelog` refuse (a client version tagged elsewhere, an info.version
+below the last release's, a break without a major bump, a shallow clone, a missing tag, a
+dirty tree) before they build or write anything. tests/release/test_client_version.py plays
+the rules of the client version one by one."""
 
 from __future__ import annotations
 
@@ -12,13 +14,15 @@ from typing import Any
 import pytest
 
 from contract.errors import ReleaseError, UsageError
+from contract.generate.client_names import client_version
 from contract.release import plan_release, source_date_epoch
 from contract.release._changelog import render_entry, with_entry
 from contract.release._release import Release
 from scripts.changelog import main as changelog_main
 from scripts.dist import main as dist_main
 from tests.conftest import edit_spec_file
-from tests.support.scratch_repo import COMMITTED_AT, commit_all, committed_spec_in, git
+from tests.release.client_repo import release, released_repo, set_client_version
+from tests.support.scratch_repo import COMMITTED_AT, commit_all, git
 
 SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
 LIST = "resources/event_groups/paths/event-groups.yaml"
@@ -40,11 +44,17 @@ def add_optional_filter(path_item: Any) -> None:
 
 @pytest.fixture
 def released(tmp_path: Path) -> Path:
-    """A repository whose spec, at info.version 1.0.0, is tagged v1.0.0 (annotated, as
-    docs/releases.md says to tag; other tests tag lightweight); returns its root."""
-    root = committed_spec_in(tmp_path / "repo")
-    git(root.parent.parent, "tag", "--annotate", "--message", "Contract 1.0.0", "v1.0.0")
-    return root
+    """A repository whose spec, at info.version 1.0.0, and client, at 1.0.0 and as generated,
+    are tagged v1.0.0 (annotated, as docs/releases.md says to tag; other tests tag
+    lightweight); returns the spec's root."""
+    return released_repo(tmp_path / "repo")
+
+
+def bump(root: Path, api: str | None, client: str) -> None:
+    """Set the spec's info.version (None: leave it) and the client's version in the work tree."""
+    if api is not None:
+        edit_spec_file(root, "openapi.yaml", set_version(api))
+    set_client_version(root.parent.parent, client)
 
 
 def write_changelog(root: Path) -> tuple[int, Path]:
@@ -56,7 +66,7 @@ def test_a_compatible_change_gets_an_entry_with_its_pointer_and_reason(
     released: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit_spec_file(released, LIST, add_optional_filter)
-    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
+    bump(released, "1.1.0", "1.1.0")
 
     code, changelog = write_changelog(released)
 
@@ -64,7 +74,10 @@ def test_a_compatible_change_gets_an_entry_with_its_pointer_and_reason(
     text = changelog.read_text("utf-8")
     assert text.startswith("# Changelog\n")
     entry = text[text.index("## 1.1.0") :]
-    assert entry.startswith("## 1.1.0\n\nSince v1.0.0: 0 breaking and 1 compatible change(s).\n")
+    assert entry.startswith(
+        "## 1.1.0\n\nClient 1.1.0 for API 1.1.0.\n\n"
+        "Since v1.0.0: 0 breaking and 1 compatible change(s).\n"
+    )
     assert "### Breaking" not in entry
     assert (
         "### Compatible\n\n- `/paths/~1event-groups/get/parameters/6` (added):"
@@ -75,7 +88,7 @@ def test_a_compatible_change_gets_an_entry_with_its_pointer_and_reason(
 def test_a_major_bump_lists_the_breaking_changes_first(released: Path) -> None:
     edit_spec_file(released, SORT_DIRECTION, remove_desc)
     edit_spec_file(released, LIST, add_optional_filter)
-    edit_spec_file(released, "openapi.yaml", set_version("2.0.0"))
+    bump(released, "2.0.0", "2.0.0")
 
     release = plan_release(released)
     entry = render_entry(release)
@@ -88,7 +101,7 @@ def test_a_major_bump_lists_the_breaking_changes_first(released: Path) -> None:
 
 
 def test_writing_the_same_version_again_replaces_its_entry_and_keeps_older_ones() -> None:
-    older, _ = with_entry(None, render_entry(Release("1.0.0", None, [])), "1.0.0")
+    older, _ = with_entry(None, render_entry(Release("1.0.0", "1.0.0", None, [])), "1.0.0")
     first, replaced_first = with_entry(older, "## 1.1.0\n\nFirst draft.\n", "1.1.0")
     second, replaced_second = with_entry(first, "## 1.1.0\n\nSecond draft.\n", "1.1.0")
 
@@ -98,7 +111,8 @@ def test_writing_the_same_version_again_replaces_its_entry_and_keeps_older_ones(
     assert "First draft." not in second
     assert second.index("## 1.1.0") < second.index("## 1.0.0")
     assert second.endswith(
-        "## 1.0.0\n\nThe first release: there is no earlier release tag to compare with.\n"
+        "## 1.0.0\n\nClient 1.0.0 for API 1.0.0.\n\n"
+        "The first release: there is no earlier release tag to compare with.\n"
     )
 
 
@@ -133,6 +147,55 @@ def test_an_entry_replaces_a_bracketed_heading_and_leaves_headings_in_code_alone
     assert text.endswith("```markdown\n## 1.1.0\n```\n\nThe rest of 1.0.0.\n")
 
 
+WITH_OWN_SECTIONS = """\
+# Changelog
+
+Ours.
+
+## 2.0.0
+
+Client 2.0.0 for API 1.0.0.
+
+An older run's text.
+
+### Client
+
+- an older run's line
+
+### Notes
+
+The methods are renamed.
+
+```markdown
+### Inside code, part of the notes
+```
+
+### Upgrading
+
+Rename your calls.
+
+## 1.0.0
+
+Older.
+"""
+
+
+def test_an_entry_written_again_keeps_the_sections_a_maintainer_added() -> None:
+    entry = "## 2.0.0\n\nClient 2.0.0 for API 1.0.0.\n\nNew.\n\n### Client\n\n- a new line\n"
+
+    text, replaced = with_entry(WITH_OWN_SECTIONS, entry, "2.0.0")
+
+    assert replaced
+    assert text == (
+        "# Changelog\n\nOurs.\n\n"
+        "## 2.0.0\n\nClient 2.0.0 for API 1.0.0.\n\nNew.\n\n### Client\n\n- a new line\n\n"
+        "### Notes\n\nThe methods are renamed.\n\n"
+        "```markdown\n### Inside code, part of the notes\n```\n\n"
+        "### Upgrading\n\nRename your calls.\n\n"
+        "## 1.0.0\n\nOlder.\n"
+    )
+
+
 def test_a_changelog_without_a_title_gets_one() -> None:
     text, _ = with_entry("## 1.0.0\n\nOld.\n", "## 1.1.0\n\nNew.\n", "1.1.0")
 
@@ -144,7 +207,7 @@ def test_a_break_without_a_major_bump_is_refused_and_nothing_is_written(
     released: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit_spec_file(released, SORT_DIRECTION, remove_desc)
-    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
+    bump(released, "1.1.0", "2.0.0")
 
     code, changelog = write_changelog(released)
     dist_code = dist_main(["--spec", str(released), "--output", str(tmp_path / "dist")])
@@ -162,22 +225,27 @@ def test_a_version_tagged_on_another_commit_is_refused(released: Path) -> None:
     edit_spec_file(released, LIST, add_optional_filter)
     commit_all(released.parent.parent, "A new filter, version not bumped")
 
-    with pytest.raises(ReleaseError, match=r"1\.0\.0 is already released \(tag v1\.0\.0 on commit"):
+    with pytest.raises(
+        ReleaseError,
+        match=r"package_version_override 1\.0\.0 is already released \(tag v1\.0\.0 on commit"
+        r" [0-9a-f]{12}\): bump package_version_override for a new release",
+    ):
         plan_release(released)
 
 
-def test_a_version_below_the_last_release_is_refused(released: Path) -> None:
-    edit_spec_file(released, "openapi.yaml", set_version("0.9.0"))
+def test_an_api_version_below_the_last_release_is_refused(released: Path) -> None:
+    bump(released, "0.9.0", "1.1.0")
 
     with pytest.raises(
         ReleaseError,
-        match=r"0\.9\.0 is not above 1\.0\.0, the version of the last release \(v1\.0\.0\)",
+        match=r"info\.version 0\.9\.0 is below 1\.0\.0, the API version of the last release"
+        r" \(v1\.0\.0\): an API version only goes up",
     ):
         plan_release(released)
 
 
 def test_the_tagged_commit_itself_rebuilds_its_release(released: Path) -> None:
-    assert plan_release(released, first_release=True) == Release("1.0.0", None, [])
+    assert plan_release(released, first_release=True) == Release("1.0.0", "1.0.0", None, [])
 
 
 def test_the_tagged_commit_with_uncommitted_spec_edits_is_refused(released: Path) -> None:
@@ -190,7 +258,7 @@ def test_the_tagged_commit_with_uncommitted_spec_edits_is_refused(released: Path
 def test_without_a_release_tag_only_a_declared_first_release_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = committed_spec_in(tmp_path / "repo")
+    root = released_repo(tmp_path / "repo", tag=None)
     target = root.parent.parent / "CHANGELOG.md"
 
     refused = changelog_main(["--spec", str(root), "--changelog", str(target)])
@@ -200,11 +268,13 @@ def test_without_a_release_tag_only_a_declared_first_release_passes(
     assert (refused, declared) == (1, 0)
     assert "no release tag (v1.2.0 or 1.2.0) is merged into HEAD" in err
     assert "git fetch --tags" in err
-    assert "## 1.0.0\n\nThe first release" in target.read_text("utf-8")
+    assert "## 1.0.0\n\nClient 1.0.0 for API 1.0.0.\n\nThe first release" in target.read_text(
+        "utf-8"
+    )
 
 
 def test_a_first_release_after_a_release_is_refused(released: Path) -> None:
-    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
+    bump(released, "1.1.0", "1.1.0")
 
     with pytest.raises(ReleaseError, match=r"this is no first release: v1\.0\.0 was released"):
         plan_release(released, first_release=True)
@@ -223,24 +293,25 @@ def test_a_shallow_clone_is_refused_rather_than_taken_for_a_first_release(
 
 
 def test_the_last_release_is_the_highest_version_not_the_nearest_tag(released: Path) -> None:
-    """v1.1.0 on main, then a maintenance release v1.0.1 merged in later: the changes of the
-    next release are counted from v1.1.0."""
+    """Client 1.1.0 on main, then a maintenance release 1.0.1 merged in later: the next
+    release is measured against 1.1.0."""
     repo = released.parent.parent
-    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
-    commit_all(repo, "1.1.0")
-    git(repo, "tag", "v1.1.0")
+    release(repo, "1.1.0")
     git(repo, "checkout", "--quiet", "-b", "maintenance", "v1.0.0")
-    edit_spec_file(released, "openapi.yaml", set_version("1.0.1"))
-    commit_all(repo, "1.0.1")
-    git(repo, "tag", "v1.0.1")
+    release(repo, "1.0.1")
     git(repo, "checkout", "--quiet", "main")
     git(repo, "merge", "--quiet", "-s", "ours", "--message", "Merge 1.0.1", "maintenance")
-    edit_spec_file(released, "openapi.yaml", set_version("1.0.2"))
+    set_client_version(repo, "1.0.2")
 
-    with pytest.raises(ReleaseError, match=r"1\.0\.2 is not above 1\.1\.0.*\(v1\.1\.0\)"):
+    with pytest.raises(
+        ReleaseError,
+        match=r"package_version_override 1\.0\.2 is not above 1\.1\.0, the client version of"
+        r" the last release \(v1\.1\.0\)",
+    ):
         plan_release(released)
 
 
+@pytest.mark.parametrize("which", ["client", "api"])
 @pytest.mark.parametrize(
     ("version", "message"),
     [
@@ -250,11 +321,15 @@ def test_the_last_release_is_the_highest_version_not_the_nearest_tag(released: P
     ],
 )
 def test_a_version_that_is_not_a_release_version_is_refused(
-    released: Path, version: str, message: str
+    released: Path, which: str, version: str, message: str
 ) -> None:
-    edit_spec_file(released, "openapi.yaml", set_version(version))
+    if which == "client":
+        bump(released, None, version)
+    else:
+        bump(released, version, "1.1.0")
+    key = "package_version_override" if which == "client" else "info.version"
 
-    with pytest.raises(ReleaseError, match=message):
+    with pytest.raises(ReleaseError, match=rf"{key}: .*{message}"):
         plan_release(released)
 
 
@@ -262,9 +337,7 @@ def test_a_tag_of_the_same_version_in_another_spelling_counts_as_released(
     released: Path,
 ) -> None:
     repo = released.parent.parent
-    edit_spec_file(released, "openapi.yaml", set_version("1.1.0"))
-    commit_all(repo, "1.1.0")
-    git(repo, "tag", "v1.1")
+    release(repo, "1.1.0", tag="v1.1")
     edit_spec_file(released, LIST, add_optional_filter)
     commit_all(repo, "More, still 1.1.0")
 
@@ -288,11 +361,14 @@ def test_the_build_time_is_the_last_commit_unless_source_date_epoch_says_otherwi
 
 
 def test_a_release_is_built_stamped_with_its_commit_and_replaces_the_last_build(
-    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The whole of `make dist` on a tagged commit: the checks, the freshness of generated/,
-    the build; the older build in the folder goes, files of no build stay refused."""
+    """The whole of `make dist` on a tagged commit at the generated client's version: the
+    checks, the freshness of generated/, the build, the client's packages named after its own
+    version; the older build in the folder goes, files of no build stay refused."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    version = client_version()
+    root = released_repo(tmp_path / "repo", version, tag=f"v{version}")
     output = tmp_path / "dist"
     output.mkdir()
     (output / "customer_interface_client-0.9.0-py3-none-any.whl").write_bytes(b"old")
@@ -300,10 +376,14 @@ def test_a_release_is_built_stamped_with_its_commit_and_replaces_the_last_build(
         "0" * 64 + "  customer_interface_client-0.9.0-py3-none-any.whl\n"
     )
 
-    assert dist_main(["--spec", str(released), "--output", str(output), "--first-release"]) == 0
+    assert dist_main(["--spec", str(root), "--output", str(output), "--first-release"]) == 0
 
     names = sorted(p.name for p in output.iterdir())
     assert not any("0.9.0" in name for name in names)
+    assert f"customer_interface_client-{version}-py3-none-any.whl" in names
+    assert f"release {version} of the client, for API 1.0.0 (first release)" in (
+        capsys.readouterr().out
+    )
     with tarfile.open(next(output.glob("*.docs.tar.gz"))) as docs:
         assert {member.mtime for member in docs.getmembers()} == {COMMITTED_AT}
     listed = (output / "SHA256SUMS").read_text("utf-8")
@@ -326,8 +406,10 @@ def test_a_dirty_work_tree_builds_only_as_a_declared_draft(
 
 
 def test_a_bump_alone_says_that_nothing_changed(released: Path) -> None:
-    edit_spec_file(released, "openapi.yaml", set_version("1.0.1"))
+    bump(released, "1.0.1", "1.0.1")
 
     entry = render_entry(plan_release(released))
 
-    assert entry == "## 1.0.1\n\nNo change to the contract since v1.0.0.\n"
+    assert entry == (
+        "## 1.0.1\n\nClient 1.0.1 for API 1.0.1.\n\nNo change to the contract since v1.0.0.\n"
+    )

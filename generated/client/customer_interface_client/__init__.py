@@ -22,7 +22,12 @@ from ._runtime import (
 from .api import AsyncCustomerInterface, CustomerInterface
 from .client import AuthenticatedClient, Client
 
+# The client's own version, then the version of the API it was generated for: they move apart.
+__version__ = "2.0.0"
+API_VERSION = "1.0.0"
+
 __all__ = (
+    "API_VERSION",
     "ApiConnectionError",
     "ApiError",
     "ApiStatusError",
@@ -44,4 +49,5 @@ __all__ = (
     "ServerError",
     "UnauthorizedError",
     "UnexpectedResponseError",
+    "__version__",
 )

@@ -23,7 +23,7 @@ from ..types import UNSET, Unset
 from .event_groups import get_event_group, list_event_groups
 
 # The client's version, then the version of the API it was generated for: they move apart.
-USER_AGENT = f"customer-interface-client/1.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
+USER_AGENT = f"customer-interface-client/2.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
 
 
 class EventGroupsApi:

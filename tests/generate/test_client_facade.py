@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import io
 import re
+import weakref
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -77,6 +79,67 @@ def test_a_page_walks_the_pages_after_it_and_none_past_the_last(api: CustomerInt
     assert [g.to_dict() for page in pages for g in page.items] == DOCUMENTED
     assert first.has_next_page()
     assert not last.has_next_page()
+
+
+def test_a_loop_over_every_match_lets_each_page_go_before_it_fetches_the_next(
+    api: CustomerInterface, live_server: LiveServer
+) -> None:
+    """Memory stays that of about one page however many there are: no page is kept alive by
+    the loop (the first one included) once the loop has moved past it."""
+    seen: list[weakref.ref[Any]] = []
+
+    def alive() -> int:
+        gc.collect()
+        return sum(ref() is not None for ref in seen)
+
+    def track(fetch: Callable[[int], Any]) -> Callable[[int], Any]:
+        def tracked(offset: int) -> Any:
+            held = alive()
+            page = fetch(offset)
+            page._fetch = tracked
+            seen.append(weakref.ref(page))
+            counts.append(held)
+            return page
+
+        return tracked
+
+    counts: list[int] = []
+    with api:
+        first = api.event_groups.list(count=1)
+        first._fetch = track(first._fetch)  # and so on, page by page
+        seen.append(weakref.ref(first))
+        loop = iter(first)
+        del first
+        names = [group.name for group in loop]
+
+    assert names == [g["name"] for g in DOCUMENTED]
+    assert counts == [0] * (len(DOCUMENTED) - 1)
+
+    async def scenario() -> list[int]:
+        seen.clear()
+        counts.clear()
+        async with AsyncCustomerInterface(
+            live_server.base_url, live_server.user, live_server.password
+        ) as aapi:
+            first = await aapi.event_groups.list(count=1)
+            fetch = first._fetch
+
+            async def tracked(offset: int) -> Any:
+                held = alive()
+                page = await fetch(offset)
+                page._fetch = tracked
+                seen.append(weakref.ref(page))
+                counts.append(held)
+                return page
+
+            first._fetch = tracked
+            seen.append(weakref.ref(first))
+            loop = aiter(first)
+            del first
+            return [len(group.name) async for group in loop]
+
+    assert len(run(scenario)) == len(DOCUMENTED)
+    assert counts == [0] * (len(DOCUMENTED) - 1)
 
 
 def test_enum_parameters_take_the_value_as_the_docs_spell_it(api: CustomerInterface) -> None:

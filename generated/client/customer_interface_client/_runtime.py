@@ -401,8 +401,7 @@ class Page(Generic[Body, Item]):
             yield page
 
     def __iter__(self) -> Iterator[Item]:
-        for page in self.iter_pages():
-            yield from page.items
+        return _every_item(self)
 
     def __repr__(self) -> str:
         name, count = type(self).__name__, len(self.items)
@@ -444,13 +443,8 @@ class AsyncPage(Generic[Body, Item]):
             page = await page.next_page()
             yield page
 
-    async def _every_item(self) -> AsyncIterator[Item]:
-        async for page in self.iter_pages():
-            for item in page.items:
-                yield item
-
     def __aiter__(self) -> AsyncIterator[Item]:
-        return self._every_item()
+        return _aevery_item(self)
 
     def __repr__(self) -> str:
         name, count = type(self).__name__, len(self.items)
@@ -468,11 +462,35 @@ class AsyncPager(Generic[Body, Item]):
         return self._first().__await__()
 
     async def _every_item(self) -> AsyncIterator[Item]:
-        async for item in await self._first():
+        async for item in _aevery_item(await self._first()):
             yield item
 
     def __aiter__(self) -> AsyncIterator[Item]:
         return self._every_item()
+
+
+def _every_item(page: Page[Body, Item]) -> Iterator[Item]:
+    """Every item from `page` on, holding one page at a time: a page is let go before the
+    next is fetched, so a loop over every match needs the memory of about one page."""
+    while True:
+        yield from page.items
+        if not page.has_next_page():
+            return
+        offset, fetch = page.offset + len(page.items), page._fetch
+        del page
+        page = fetch(offset)
+
+
+async def _aevery_item(page: AsyncPage[Body, Item]) -> AsyncIterator[Item]:
+    """The asyncio twin of _every_item."""
+    while True:
+        for item in page.items:
+            yield item
+        if not page.has_next_page():
+            return
+        offset, fetch = page.offset + len(page.items), page._fetch
+        del page
+        page = await fetch(offset)
 
 
 __all__ = [

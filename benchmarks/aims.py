@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks import distinct
-from benchmarks.client import ClientResults
+from benchmarks.client import HELD, TENTH, WALK, ClientResults
 from benchmarks.growth import PROCESSES, Grown
 from benchmarks.report import Section
 from benchmarks.server import REFERENCE, ServerResults, prism_ratio
@@ -12,10 +12,8 @@ from benchmarks.traffic import AIMS, TrafficResults
 P99_MS = 20.0  # every request shape that never repeats, under load
 NAME_FILTER_RATE = 1000.0  # requests per second of distinct name filters
 TEN_MINUTES = 600.0
-# Iterating is bounded when its peak is a small part of holding every group.
-BOUNDED_SHARE = 0.1
 HAR_SECONDS = 60.0  # for the largest HAR file, 100,000 exchanges
-FLAT = 1.2  # memory is flat when the largest file's peak is within 20 % of the smallest's
+FLAT = 1.2  # memory is flat when the largest peak is within 20 % of the smallest
 LATE_SHARE = 0.01  # a fixed rate is kept when at most 1 % of the requests leave late
 
 
@@ -82,13 +80,19 @@ def name_throughput_aim(server: ServerResults | None) -> tuple[str, bool | None]
 def memory_aim(client: ClientResults | None) -> tuple[str, bool | None]:
     if client is None or not client.iterations:
         return "not measured", None
-    *iterated, held = client.iterations
-    largest = max(iterated, key=lambda item: item.page_size)
+    """Bounded: walking every group peaks no higher (within FLAT) than walking the first tenth
+    of them, at the same page size; holding every group is shown for scale."""
+    by_role = {item.role: item for item in client.iterations if item.role != WALK}
+    tenth, held = by_role.get(TENTH), by_role.get(HELD)
+    walks = [item for item in client.iterations if item.role == WALK]
+    if tenth is None or held is None or not walks:
+        return "not measured", None
+    walk = next((w for w in walks if w.page_size == tenth.page_size), walks[-1])
     text = (
-        f"peak {largest.peak_mib:.1f} MiB with pages of {largest.page_size:,}; "
-        f"{held.peak_mib:.1f} MiB holding all {held.groups:,}"
+        f"pages of {walk.page_size:,}: peak {tenth.peak_mib:.1f} MiB over {tenth.groups:,} groups,"
+        f" {walk.peak_mib:.1f} MiB over {walk.groups:,}; {held.peak_mib:.1f} MiB holding all"
     )
-    return text, largest.peak_mib < BOUNDED_SHARE * held.peak_mib
+    return text, walk.peak_mib <= FLAT * tenth.peak_mib
 
 
 def har_aim(traffic: TrafficResults | None) -> tuple[str, bool | None]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from customer_interface_client import (
     AsyncCustomerInterface,
@@ -140,6 +141,36 @@ def test_a_loop_over_every_match_lets_each_page_go_before_it_fetches_the_next(
 
     assert len(run(scenario)) == len(DOCUMENTED)
     assert counts == [0] * (len(DOCUMENTED) - 1)
+
+
+def test_a_read_response_is_freed_at_once_not_left_to_the_cycle_collector(
+    api: CustomerInterface, live_server: LiveServer
+) -> None:
+    """httpx binds a response to its stream, a cycle that would keep each page's body alive
+    until the cyclic collector runs; the client unbinds it, so nothing waits for that."""
+
+    def responses() -> int:
+        return sum(isinstance(o, httpx.Response) for o in gc.get_objects())
+
+    async def walk_async() -> int:
+        async with AsyncCustomerInterface(
+            live_server.base_url, live_server.user, live_server.password
+        ) as aapi:
+            return len([group async for group in aapi.event_groups.list(count=1)])
+
+    gc.collect()
+    gc.disable()
+    try:
+        before = responses()
+        with api:
+            walked = len(list(api.event_groups.list(count=1)))
+        walked += run(walk_async)
+        left = responses() - before
+    finally:
+        gc.enable()
+
+    assert walked == 2 * len(DOCUMENTED)
+    assert left == 0
 
 
 def test_enum_parameters_take_the_value_as_the_docs_spell_it(api: CustomerInterface) -> None:

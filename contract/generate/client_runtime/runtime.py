@@ -169,6 +169,33 @@ class _RedactedBasicAuth(httpx.BasicAuth):
         return "BasicAuth(<redacted>)"
 
 
+class _UnboundClient(httpx.Client):
+    """An httpx.Client whose read responses let go of their stream. httpx binds a response's
+    stream to the response, a reference cycle only the cyclic garbage collector frees, so a
+    loop over many pages would keep the bodies of dozens of them alive until it runs. A read
+    response keeps its body in `content` and needs no stream."""
+
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        response = super().send(request, stream=stream, **kwargs)
+        if not stream:
+            response.stream = httpx.ByteStream(response.content)
+        return response
+
+
+class _UnboundAsyncClient(httpx.AsyncClient):
+    """The asyncio twin of _UnboundClient."""
+
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        response = await super().send(request, stream=stream, **kwargs)
+        if not stream:
+            response.stream = httpx.ByteStream(response.content)
+        return response
+
+
 @dataclass(frozen=True)
 class ClientSettings:
     """Everything the facade needs to build its httpx clients."""
@@ -199,7 +226,7 @@ class ClientSettings:
             )
 
     def httpx_client(self, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-        return httpx.Client(
+        return _UnboundClient(
             base_url=self.base_url,
             auth=_RedactedBasicAuth(self.username, self.password),
             timeout=self.timeout,
@@ -211,7 +238,7 @@ class ClientSettings:
     def async_httpx_client(
         self, transport: httpx.AsyncBaseTransport | None = None
     ) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
+        return _UnboundAsyncClient(
             base_url=self.base_url,
             auth=_RedactedBasicAuth(self.username, self.password),
             timeout=self.timeout,

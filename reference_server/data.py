@@ -15,11 +15,10 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from contract.spec.declarations import ListResource, member
-from contract.spec.source import deref
+from contract.spec.declarations import ListResource, documented_results, member
 from reference_server.errors import DataError
 from reference_server.parameters import describe
-from reference_server.spec_rules import JSON_MEDIA_TYPE, SpecRules
+from reference_server.spec_rules import SpecRules
 from reference_server.tables import noun
 
 Item = dict[str, Any]
@@ -75,13 +74,7 @@ def validated(resource: ListResource, value: Any, origin: str) -> list[Item]:
 def documented_items(rules: SpecRules, resource: ListResource) -> list[Item]:
     """The items of the list operation's documented 200 examples, in example order (an item
     that several examples show, once)."""
-    document = rules.document
-    method = rules.operation(resource.operation_id).method.lower()
-    operation = deref(deref(document["paths"][resource.path], document)[method], document)
-    response = deref((operation.get("responses") or {}).get("200") or {}, document)
-    media = deref((response.get("content") or {}).get(JSON_MEDIA_TYPE) or {}, document)
-    values = [deref(e, document).get("value") for e in (media.get("examples") or {}).values()]
-    values += [media["example"]] if "example" in media else []
+    values = documented_results(rules.document, resource)
     origin = f"the documented examples of {resource.operation_id}"
     items: dict[Any, Any] = {}
     for index, value in enumerate(values):

@@ -24,12 +24,12 @@ from contract.generate.client_names import (
     RETRIEVE,
     ClientMethod,
     client_class_name,
-    client_config,
     client_methods,
+    client_package,
     python_name,
 )
 from contract.spec.client_view import client_view
-from contract.spec.declarations import ListResource, member
+from contract.spec.declarations import ListResource, documented_results, member
 from contract.spec.source import deref
 
 EXTENSION: Final = "x-codeSamples"
@@ -39,7 +39,6 @@ PYTHON: Final = "Python"
 CURL: Final = "curl"
 BASE_URL: Final = "BASE_URL"
 AUTH: Final = "AUTH"
-JSON_MEDIA_TYPE: Final = "application/json"
 LINE: Final = 88  # ruff's line length: a longer call gets one argument a line
 INDENT: Final = "    "
 # Names the sample itself uses, and the builtins a loop variable would hide.
@@ -89,21 +88,11 @@ def example_of(parameter: Mapping[str, Any]) -> tuple[bool, Any]:
     return False, None
 
 
-def documented_keys(view: Mapping[str, Any], resource: ListResource) -> list[Any]:
+def documented_keys(document: Mapping[str, Any], resource: ListResource) -> list[Any]:
     """The detail keys of the items the list's documented 200 examples show: the items the
     reference server holds when it is given no other data."""
-    operation = next(
-        operation
-        for operation in (view["paths"].get(resource.path) or {}).values()
-        if isinstance(operation, Mapping) and operation.get("operationId") == resource.operation_id
-    )
-    media = (((operation.get("responses") or {}).get("200") or {}).get("content") or {}).get(
-        JSON_MEDIA_TYPE
-    ) or {}
-    values = [deref(e, view).get("value") for e in (media.get("examples") or {}).values()]
-    values += [media["example"]] if "example" in media else []
     keys: list[Any] = []
-    for value in values:
+    for value in documented_results(document, resource):
         try:
             items = member(value, resource.paging.results)
         except (KeyError, TypeError):
@@ -249,7 +238,7 @@ def python_sample(call: Call) -> str:
     else:
         body = invocation(f"{INDENT}result = ", function, arguments, "")
         body.append(f"{INDENT}print(result.to_dict())")
-    package = str(client_config()["package_name_override"])
+    package = client_package()
     return "\n".join(
         [
             "import os",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from contract.errors import ToolError
 from contract.generate._template_declarations import templates_with_declarations
+from contract.generate.client_names import client_package
 from contract.layout import CLIENT_CONFIG, LICENSE, REPO_ROOT, display_path
 from contract.spec.source import read_yaml
 
@@ -71,7 +72,7 @@ def generate_client(spec: Path, output_dir: Path, config: Path = CLIENT_CONFIG) 
             "--fail-on-warning",
             cwd=REPO_ROOT,
         )
-    package = output_dir / str(read_yaml(config)["package_name_override"])
+    package = output_dir / client_package(read_yaml(config))
     if not (output_dir / "pyproject.toml").exists() or not package.is_dir():
         raise ToolError(f"openapi-python-client wrote no project into {display_path(output_dir)}")
     shutil.copyfile(CLIENT_RUNTIME, package / "_runtime.py")

@@ -27,6 +27,7 @@ from contract.spec.source import operations, read_yaml
 
 # The client's own version: it moves apart from the spec's info.version (docs/releases.md).
 VERSION_KEY: Final = "package_version_override"
+PACKAGE_KEY: Final = "package_name_override"  # the name the client's package is imported by
 LIST: Final = "list"
 RETRIEVE: Final = "retrieve"
 DEFAULT_TAG: Final = "default"  # openapi-python-client's group of untagged operations
@@ -88,10 +89,15 @@ def python_name(name: str) -> str:
     return str(PythonIdentifier(name, prefix=_field_prefix()))
 
 
+def client_package(config: Mapping[str, Any] | None = None) -> str:
+    """The name the client's package is imported by (`customer_interface_client`)."""
+    return str((client_config() if config is None else config)[PACKAGE_KEY])
+
+
 def client_class_name() -> str:
     """The class a user opens the client with (`CustomerInterface`): the package's name less
     `_client`, by openapi-python-client's class-name rule, as the facade template names it."""
-    package = str(client_config()["package_name_override"])
+    package = client_package()
     return str(ClassName(package.removesuffix("_client"), _field_prefix()))
 
 

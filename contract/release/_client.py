@@ -16,10 +16,13 @@ import yaml
 
 from contract._git import file_at
 from contract.errors import LintError, ReleaseError, SpecLoadError
-from contract.generate.client_names import VERSION_KEY, client_config, client_version
+from contract.generate.client_names import (
+    PACKAGE_KEY,
+    VERSION_KEY,
+    client_config,
+    client_version,
+)
 from contract.layout import CLIENT_CONFIG, CLIENT_PROJECT, REPO_ROOT
-
-PACKAGE_KEY = "package_name_override"
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,12 @@ class Release:
 
     @property
     def news(self) -> list[Change]:
-        """The spec's changes other than info.version's."""
-        return [change for change in self.changes if change.pointer != VERSION_POINTER]
+        return _news(self.changes)
+
+
+def _news(changes: list[Change]) -> list[Change]:
+    """The spec's changes other than info.version's."""
+    return [change for change in changes if change.pointer != VERSION_POINTER]
 
 
 def spec_version(spec_root: Path) -> str:
@@ -217,8 +221,9 @@ def plan_release(spec_root: Path, first_release: bool = False) -> Release:
     if first_release:
         raise ReleaseError(f"this is no first release: {previous} was released before")
     ref, report = breaking.check(spec_root, previous)
-    news = [change for change in report.changes if change.pointer != VERSION_POINTER]
-    _check_api_version(api_version, news, report.base_version, previous, api_where, spec_root)
+    _check_api_version(
+        api_version, _news(report.changes), report.base_version, previous, api_where, spec_root
+    )
     if not report.accepted:
         listed = "\n".join(f"  {change}" for change in report.breaking)
         raise ReleaseError(f"{listed}\n{breaking.summary(ref, report, spec_root)}")

@@ -22,7 +22,14 @@ from contract.errors import DeclarationError
 from contract.spec.assumptions import EXTENSION as ASSUMPTION
 from contract.spec.assumptions import iter_assumptions
 from contract.spec.client_view import client_view
-from contract.spec.source import HTTP_METHODS, PathKey, escape_pointer_token, operations, read_yaml
+from contract.spec.source import (
+    HTTP_METHODS,
+    PathKey,
+    deref,
+    escape_pointer_token,
+    operations,
+    read_yaml,
+)
 
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "declarations.schema.yaml"
 PAGINATION, SORTING, FILTERING, QUERY_POLICY = (
@@ -226,6 +233,23 @@ def response_schema(operation: Mapping[str, Any], status: int | str) -> Mapping[
     content = response.get("content") or {}
     schema = (content.get(JSON_MEDIA_TYPE) or {}).get("schema")
     return schema if isinstance(schema, dict) else None
+
+
+def documented_results(document: Mapping[str, Any], resource: ListResource) -> list[Any]:
+    """The list operation's documented 200 JSON examples (its `examples`, then its `example`),
+    in order, each the whole body: the reference server serves their items by default, and the
+    docs' samples fetch one of those."""
+    path_item = deref(document["paths"][resource.path], document)
+    operation = next(
+        deref(candidate, document)
+        for method, candidate in path_item.items()
+        if method in HTTP_METHODS
+        and deref(candidate, document).get("operationId") == resource.operation_id
+    )
+    response = deref((operation.get("responses") or {}).get("200") or {}, document)
+    media = deref((response.get("content") or {}).get(JSON_MEDIA_TYPE) or {}, document)
+    values = [deref(e, document).get("value") for e in (media.get("examples") or {}).values()]
+    return values + ([media["example"]] if "example" in media else [])
 
 
 def _ok_json(operation: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -30,7 +30,7 @@ from contract.docs import (
     page_document,
 )
 from contract.errors import ContractError
-from contract.generate.client_names import client_class_name, client_config
+from contract.generate.client_names import client_class_name, client_package
 from contract.layout import GENERATED_DIR
 from contract.spec.declarations import list_operations
 from contract.spec.source import load_inlined, operations, read_yaml
@@ -216,7 +216,7 @@ def test_an_operation_the_samples_cannot_show_is_refused_with_a_reason(
 
 
 def test_the_client_class_name_is_what_the_generated_package_exports() -> None:
-    package = str(client_config()["package_name_override"])
+    package = client_package()
     init = GENERATED_DIR / "client" / package / "__init__.py"
     exported = next(
         node.value

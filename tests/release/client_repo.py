@@ -12,11 +12,11 @@ from pathlib import Path
 import yaml
 
 from contract.generate import CACHE_DIRS
-from contract.generate.client_names import VERSION_KEY, client_config
+from contract.generate.client_names import VERSION_KEY, client_config, client_package
 from contract.layout import CLIENT_CONFIG, CLIENT_PROJECT, REPO_ROOT
 from tests.support.scratch_repo import COMMITTED_AT, commit_all, committed_spec_in, git
 
-PACKAGE = str(client_config()["package_name_override"])
+PACKAGE = client_package()
 CONFIG = CLIENT_CONFIG.relative_to(REPO_ROOT)
 PROJECT = CLIENT_PROJECT.relative_to(REPO_ROOT)
 

@@ -13,8 +13,8 @@ from benchmarks import distinct
 from benchmarks.memory import Resident, resident
 from benchmarks.report import Section
 from benchmarks.wrk import Load
+from contract.conformance import basic
 from contract.conformance.live_server import LiveServer, start_live_server
-from contract.conformance.properties import basic
 from contract.spec.declarations import ListResource
 
 SMALL = 10_000

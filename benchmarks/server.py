@@ -19,8 +19,8 @@ from benchmarks.prism import PRISM, start_prism
 from benchmarks.report import Section
 from benchmarks.servers import Servers
 from benchmarks.wrk import INSTALL_HINT, Load, WrkResult, run_wrk, wrk_executable
+from contract.conformance import basic
 from contract.conformance.live_server import LiveServer
-from contract.conformance.properties import basic
 from contract.spec.declarations import ListResource, member
 from reference_server.data import NOUNS, documented_items
 from reference_server.spec_rules import SpecRules, load_rules

@@ -25,8 +25,8 @@ import httpx
 
 from benchmarks.report import Section
 from benchmarks.wrk import INSTALL_HINT, Load, WrkResult, run_wrk_paths, write_paths, wrk_executable
+from contract.conformance import basic
 from contract.conformance.live_server import LiveServer, free_port, start_live_server
-from contract.conformance.properties import basic
 from contract.conformance.traffic import HarWriter, entry, from_httpx
 from contract.errors import BenchmarkError
 from contract.layout import REPO_ROOT

@@ -50,9 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         help="pass even when some rules could not be checked (no data, budget spent)",
     )
     args = parser.parse_args(argv)
-    settings = Settings(args.max_examples, args.seed, args.rate_limit, args.max_requests,
-                        args.reports.resolve(), args.spec.resolve(),
-                        args.min_coverage)  # fmt: skip
+    tuned = {name: getattr(args, name) for name, _, _ in TUNABLE}
+    settings = Settings(**tuned | {"reports": args.reports.resolve(), "spec": args.spec.resolve()})
 
     def command() -> int:
         auth = read_secret_file(args.auth_file) if args.auth_file else env("AUTH") or None

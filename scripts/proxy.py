@@ -10,6 +10,7 @@ from pathlib import Path
 
 import contract.conformance.proxy as core
 from contract import cli
+from contract.conformance import load_contract
 from contract.conformance.traffic import TrafficJudge
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     def command() -> int:
         args.har.parent.mkdir(parents=True, exist_ok=True)
         with args.har.open("w", encoding="utf-8") as har:
-            proxy = core.ValidatingProxy(args.target, TrafficJudge(args.spec.resolve()), har,
+            proxy = core.ValidatingProxy(args.target, TrafficJudge(load_contract(args.spec)), har,
                                          args.strict, har_name=str(args.har))  # fmt: skip
             core.serve_proxy(proxy, args.port)
         return cli.OK

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from contract.conformance import Probe, load_contract, run_checks
 from contract.conformance.live_server import LiveServer, start_live_server
-from contract.conformance.properties import Probe, run_checks
 from contract.generate import bundle
 from contract.spec.declarations import list_resources
 from contract.spec.source import read_yaml
@@ -103,12 +103,12 @@ def test_the_generated_client_iterates_over_every_segment_and_retrieves_one(
 def test_the_property_checks_pass_on_both_resources(generated: Path, server: LiveServer) -> None:
     probe = Probe(server.base_url, server.user, server.password, max_requests=5000)
     try:
-        findings, unfinished = run_checks(probe, generated / "openapi.yaml")
+        run = run_checks(load_contract(generated / "openapi.yaml"), probe)
     finally:
         probe.close()
 
-    assert findings == []
-    assert unfinished == []
+    assert run.findings == []
+    assert run.unchecked == {}
 
 
 def test_the_whole_conformance_run_passes_against_the_fixture(
@@ -146,7 +146,7 @@ def test_an_edited_declaration_changes_the_server_and_the_harness(
         for label, live in (("edited", edited), ("unchanged", unchanged)):
             probe = Probe(live.base_url, live.user, live.password, max_requests=5000)
             try:
-                results[label], _ = run_checks(probe, spec)
+                results[label] = run_checks(load_contract(spec), probe).findings
             finally:
                 probe.close()
 

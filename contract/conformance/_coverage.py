@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from contract.conformance._contract import Contract, Operation, Subject, below
+from contract.conformance._edits import Covered, cell_name
 from contract.conformance._har import Exchange
 from contract.conformance._rules import parameter_allows
-from contract.conformance._traffic import Operation, below, route, spec_operations
-from contract.conformance._verdicts import NOT_CHECKED, UNCOVERED, Verdict
-from contract.conformance.properties import Subject
+from contract.conformance._verdicts import CONTRADICTED, HELD, NOT_CHECKABLE, Verdict
 from contract.errors import UsageError
 from contract.spec.declarations import Filter, Item, member
 from contract.spec.parameter_values import read_parameter
 
-CATEGORIES: Final = ("statuses", "parameters", "filters", "sorting", "paging", "assumptions")
+CATEGORIES: Final = (
+    "statuses", "parameters", "filters", "sorting", "paging", "near misses", "assumptions",
+)  # fmt: skip
 GATE_VARIABLE: Final = "MIN_COVERAGE"
 Accepts = Callable[[str], bool]
 
@@ -49,6 +51,7 @@ class CoverageMap:
     targets: tuple[Target, ...]
     requests: int = 0  # the exchanges the map was made from
     digest: str = ""  # of their requests (method, path and query), in order: same run, same digest
+    uncheckable: int = 0  # assumptions no check can contradict: no target, said below the table
 
     def counts(self, category: str | None = None) -> tuple[int, int]:
         chosen = [t for t in self.targets if category is None or t.category == category]
@@ -68,6 +71,11 @@ class CoverageMap:
             done, total = self.counts(category)
             lines.append(
                 f"{category or 'all':<13} {done:>9} {total:>5} {self.percent(category):>5.1f}%"
+            )
+        if self.uncheckable:
+            lines.append(
+                f"  ({self.uncheckable} not checkable assumption(s), which no answer can "
+                "contradict, are no target)"
             )
         return lines
 
@@ -214,9 +222,9 @@ class ListFacts:
 class CoverageTracker:
     """Fed every exchange of a run (`observe`), gives its coverage map (`coverage`)."""
 
-    spec_path: Path
+    contract: Contract
     base_path: str  # the path of the base URL the run sent its requests to
-    operations: list[Operation] = field(init=False)
+    operations: tuple[Operation, ...] = field(init=False)
     statuses: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     hits: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     lists: dict[str, ListFacts] = field(default_factory=dict)
@@ -227,7 +235,7 @@ class CoverageTracker:
 
     def __post_init__(self) -> None:
         self.base_path = self.base_path.rstrip("/")
-        self.operations = spec_operations(self.spec_path)[1]
+        self.operations = self.contract.operations
         self.parameters = {
             (operation.template, location, name): parameter_targets(
                 parameter.get("schema") or {}, location == "path"
@@ -239,7 +247,7 @@ class CoverageTracker:
 
     def match(self, exchange: Exchange) -> tuple[Operation, dict[str, str]] | None:
         local = below(self.base_path, exchange.path)
-        operation, values, _ = route(self.operations, exchange.method, local or "")
+        operation, values, _ = self.contract.route(exchange.method, local or "")
         return None if local is None or operation is None else (operation, values)
 
     def observe(self, exchange: Exchange) -> None:
@@ -311,7 +319,11 @@ class CoverageTracker:
 
     # -- the map ----------------------------------------------------------------------------
 
-    def coverage(self, found: Sequence[Verdict] = ()) -> CoverageMap:
+    def coverage(
+        self, found: Sequence[Verdict] = (), near_misses: Mapping[str, Covered] | None = None
+    ) -> CoverageMap:
+        """The map; `found` gives the assumptions' targets, `near_misses` the cells of the
+        edit grammar each parameter and credential part allowed and was probed with."""
         targets: list[Target] = []
         for operation in self.operations:
             targets += self.status_targets(operation)
@@ -323,11 +335,21 @@ class CoverageTracker:
             targets += filter_targets(subject, facts)
             targets += sorting_targets(subject, facts)
             targets += paging_targets(subject, facts)
-        for verdict in (v for v in found if v.detail != UNCOVERED):  # no check can reach those
-            checked = verdict.status != NOT_CHECKED
+        for where, covered in sorted((near_misses or {}).items()):
+            for cell in sorted(covered.possible):
+                hit = cell in covered.sent
+                why = (
+                    ""
+                    if hit
+                    else "no value of this cell was sent (the parameter's schema refused it)"
+                )
+                targets.append(Target("near misses", where, cell_name(cell), hit, why))
+        for verdict in (v for v in found if v.status != NOT_CHECKABLE):  # no check can reach those
+            checked = verdict.status in (HELD, CONTRADICTED)
             why = "" if checked else verdict.detail
             targets.append(Target("assumptions", verdict.assumption, "checked", checked, why))
-        return CoverageMap(tuple(targets), self.requests, self._digest.hexdigest())
+        uncheckable = sum(v.status == NOT_CHECKABLE for v in found)
+        return CoverageMap(tuple(targets), self.requests, self._digest.hexdigest(), uncheckable)
 
     def status_targets(self, operation: Operation) -> Iterator[Target]:
         seen = self.statuses.get((operation.method, operation.template), set())
@@ -474,9 +496,9 @@ def paging_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
 
 
 def coverage_of(
-    exchanges: Iterable[Exchange], spec_path: Path, base_path: str, found: Sequence[Verdict] = ()
+    exchanges: Iterable[Exchange], contract: Contract, base_path: str, found: Sequence[Verdict] = ()
 ) -> CoverageMap:
-    tracker = CoverageTracker(spec_path, base_path)
+    tracker = CoverageTracker(contract, base_path)
     for exchange in exchanges:
         tracker.observe(exchange)
     return tracker.coverage(found)

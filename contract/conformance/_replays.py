@@ -2,7 +2,7 @@
 sends the request that showed it and asserts what the spec promises for it, so it fails while
 the server breaks the rule and passes once it is fixed. The files read BASE_URL (with the
 API's path) and AUTH (user:password) from the environment, never hold a credential, and need
-only httpx and jsonschema (and, for near-miss credentials, this package's list of them)."""
+only httpx and jsonschema."""
 
 from __future__ import annotations
 
@@ -13,16 +13,54 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from contract.conformance._credentials import Recipe
 from contract.layout import display_path
 
 if TYPE_CHECKING:
-    from contract.conformance.properties import Finding
+    from contract.conformance._findings import Finding
 
 FOLDER: Final = "replays"
-# How a replay authenticates: the real credentials from $AUTH, none, or a bad credential made
-# from $AUTH (its label in bad_authorizations), so that no file holds any part of them.
-WITH_AUTH, WITHOUT_AUTH, BAD = "auth", "none", "bad:"
+# A request without credentials. Without a recipe, a replay sends the real credentials from
+# $AUTH; with one, what the recipe builds from them: no file holds any part of them.
+WITHOUT_AUTH: Final = Recipe(absent=True)
 BACKSLASH, QUOTES = chr(92), chr(34) * 3
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How a replay reads every page of a query: the list path, its paging parameters and a
+    page size, and the member paths of the items, the total and the key."""
+
+    path: str
+    offset: str
+    step: str
+    size: int
+    results: tuple[str, ...]
+    total: tuple[str, ...]
+    key: str
+
+
+# What a relation across queries asserts of the whole results of its queries (a, b, c ...).
+RELATIONS: Final = {
+    "equal": "assert keys(a) == keys(b)",
+    "reverse": "assert keys(a) == keys(b)[::-1]",
+    "subset": "assert set(keys(a)) <= set(keys(b)), set(keys(a)) - set(keys(b))",
+    "intersection": "assert set(keys(a)) == set(keys(b)) & set(keys(c))",
+    "permutation": "assert sorted(keys(a)) == sorted(keys(b))",
+    "disjoint": "assert not set(keys(a)) & set(keys(b))",
+    "reachable": "assert len(a[0]) == a[1], (len(a[0]), a[1])",
+    "holds": "assert KEY in keys(a), KEY",
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation across the whole results of several queries, as a replay asserts it."""
+
+    kind: str  # a key of RELATIONS
+    listing: Listing
+    queries: tuple[tuple[tuple[str, str], ...], ...]
+    key: Any = None  # the key `holds` asks for
 
 
 @dataclass(frozen=True)
@@ -32,7 +70,7 @@ class Expectation:
     path: str  # below BASE_URL, percent-encoded, with a query string of its own if any
     params: tuple[tuple[str, str], ...] = ()
     method: str = "GET"
-    credentials: str = WITH_AUTH
+    authorization: Recipe | None = None  # None: the credentials of $AUTH
     statuses: tuple[int, ...] = ()  # the answer's status is one of these (none: any but 5xx)
     page: tuple[tuple[Any, ...], int] | None = None  # the keys of the page, in order, and total
     members: tuple[tuple[str, ...], tuple[str, ...], str] = ((), (), "")  # results, total, key
@@ -45,6 +83,8 @@ class Expectation:
     when_status: int | None = None
     same_as: tuple[tuple[str, str], ...] | None = None  # the same answer as to these params
     item: tuple[tuple[str, ...], Mapping[str, Any]] | None = None  # at this member, these values
+    timeout: float | None = None  # the answer comes within this many seconds
+    relation: Relation | None = None  # instead of one request: the results of several
 
 
 def literal(value: Any, indent: str = "") -> str:
@@ -66,23 +106,15 @@ def access(path: Sequence[str]) -> str:
 
 def request_lines(expect: Expectation) -> list[str]:
     params = f", params={literal(list(expect.params))}" if expect.params else ""
-    if expect.credentials == WITH_AUTH:
-        auth = ", auth=AUTH"
-    elif expect.credentials.startswith(BAD):
-        auth = ", headers=headers"
-    else:
-        auth = ""
+    timeout = f", timeout={expect.timeout!r}" if expect.timeout is not None else ""
     lines = []
-    if expect.credentials.startswith(BAD):
-        label = expect.credentials.removeprefix(BAD)
-        lines += [
-            "from contract.conformance.properties import bad_authorizations",
-            "",
-            "bad = {b.label: b for b in bad_authorizations(*AUTH)}" + f"[{label!r}]",
-            'headers = {"Authorization": bad.authorization}',
-        ]
+    if expect.authorization is None:
+        auth = ", auth=AUTH"
+    else:
+        auth = ", headers=headers"
+        lines += expect.authorization.python()
     call = "httpx.get(" if expect.method == "GET" else f"httpx.request({expect.method!r}, "
-    lines.append(f"response = {call}BASE_URL + {expect.path!r}{params}{auth})")
+    lines.append(f"response = {call}BASE_URL + {expect.path!r}{params}{auth}{timeout})")
     return lines
 
 
@@ -150,10 +182,47 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def relation_lines(relation: Relation) -> list[str]:
+    """Reading every page of each query, then the relation's assertion."""
+    listing = relation.listing
+    lines = [
+        "def listing(params):",
+        '    """Every page of a query: (its items, the total of its first page)."""',
+        "    items, total = [], None",
+        "    while True:",
+        f"        paged = [*params, ({listing.step!r}, {str(listing.size)!r}), "
+        f"({listing.offset!r}, str(len(items)))]",
+        f"        response = httpx.get(BASE_URL + {listing.path!r}, params=paged, auth=AUTH)",
+        "        assert response.status_code == 200, response.text",
+        "        body = response.json()",
+        f"        page, count = body{access(listing.results)}, body{access(listing.total)}",
+        "        total = count if total is None else total",
+        "        items += page",
+        f"        if not page or len(items) >= count or len(items) > {100 * listing.size}:",
+        "            return items, total",
+        "",
+        "def keys(result):",
+        f"    return [str(item[{listing.key!r}]) for item in result[0]]",
+        "",
+    ]
+    names = "abcdefgh"
+    for name, params in zip(names, relation.queries, strict=False):
+        lines.append(f"{name} = listing({literal(list(params))})")
+    if relation.key is not None:
+        lines.append(f"KEY = {str(relation.key)!r}")
+    lines.append(RELATIONS[relation.kind])
+    return lines
+
+
 def source(finding: Finding, expect: Expectation, shown: str) -> str:
     """The pytest file of one finding; `shown` is where it is written, for the command."""
-    body = request_lines(expect) + assertion_lines(expect)
+    if expect.relation is not None:
+        body = relation_lines(expect.relation)
+    else:
+        body = request_lines(expect) + assertion_lines(expect)
     imports = ["import os", "", "import httpx"]
+    if expect.authorization is not None and "base64" in "\n".join(expect.authorization.python()):
+        imports.insert(0, "import base64")
     if expect.body_schema is not None:
         imports.append("import jsonschema")
     indented = "\n".join(

@@ -15,10 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from contract.conformance._replays import WITH_AUTH, WITHOUT_AUTH, Expectation
+from contract.conformance._contract import Contract, Operation, below
+from contract.conformance._findings import Finding
+from contract.conformance._replays import WITHOUT_AUTH, Expectation
 from contract.conformance._schemathesis_output import translate
-from contract.conformance._traffic import Operation, below, route, spec_operations
-from contract.conformance.properties import Finding
 from contract.spec.declarations import response_schema
 
 CASE = re.compile(r"^\s*\d+\. Test Case ID: \S+\s*$", re.MULTILINE)
@@ -54,8 +54,9 @@ def expectation(
     whose rule a single request cannot show."""
     responses: Mapping[str, Any] = operation.spec.get("responses") or {}
     documented = tuple(sorted(int(s) for s in responses if str(s).isdigit()))
-    credentials = WITH_AUTH if authorized else WITHOUT_AUTH
-    base = Expectation(relative, credentials=credentials, method=operation.method)
+    base = Expectation(
+        relative, authorization=None if authorized else WITHOUT_AUTH, method=operation.method
+    )
     if code == "ST101":
         return base
     if code == "ST103":
@@ -77,14 +78,14 @@ def expectation(
     if code == "ST202":  # as schemathesis judges it: any documented status but a refusal
         return replace(base, statuses=tuple(s for s in documented if s < 400 or s in ACCEPTED))
     if code == "ST401":
-        return replace(base, credentials=WITHOUT_AUTH, statuses=(401,), challenge=True)
+        return replace(base, authorization=WITHOUT_AUTH, statuses=(401,), challenge=True)
     return None
 
 
-def schemathesis_findings(junit: Path, spec: Path, base_url: str) -> list[Finding]:
+def schemathesis_findings(junit: Path, contract: Contract, base_url: str) -> list[Finding]:
     """One finding per failed check of each failing case of schemathesis's JUnit report, with
-    the expectation its replay asserts where a single request shows the rule."""
-    operations = spec_operations(spec)[1]
+    the expectation its replay asserts where a single request shows the rule. Each is charged
+    to no assumption: schemathesis judges what the spec documents."""
     base_path = urlsplit(base_url).path.rstrip("/")
     found = []
     for name, block in failures(junit):
@@ -99,7 +100,7 @@ def schemathesis_findings(junit: Path, spec: Path, base_url: str) -> list[Findin
         split = urlsplit(url)
         local = below(base_path, split.path) or split.path
         relative = local + (f"?{split.query}" if split.query else "")
-        operation, _, _ = route(operations, method, local)
+        operation, _, _ = contract.route(method, local)
         for code, title in codes.items():
             expect = (
                 None
@@ -107,5 +108,7 @@ def schemathesis_findings(junit: Path, spec: Path, base_url: str) -> list[Findin
                 else expectation(code, operation, relative, int(status.group(1)), authorized)
             )
             shown = translate(reproduce.group(1))  # as the run printed it: works as pasted
-            found.append(Finding(f"schemathesis {name}", f"{code} {title}", shown, None, expect))
+            found.append(
+                Finding(f"schemathesis {name}", f"{code} {title}", shown, expectation=expect)
+            )
     return found

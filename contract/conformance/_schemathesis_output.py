@@ -71,10 +71,9 @@ def summarised(section: list[str]) -> Iterator[str]:
         yield from (translate(line) for line in section)
 
 
-def stream(command: list[str], env: dict[str, str], cwd: str, write: Callable[[str], None]) -> int:
-    """Run `command`, writing its filtered output as it comes, and a line whenever it has
-    been silent for HEARTBEAT_SECONDS; returns its exit code."""
-    process = subprocess.Popen(
+def spawn(command: list[str], env: dict[str, str], cwd: str) -> subprocess.Popen[str]:
+    """`command` running, its output and errors in one text pipe, unbuffered."""
+    return subprocess.Popen(
         command,
         cwd=cwd,
         env=env | {"PYTHONUNBUFFERED": "1"},
@@ -84,6 +83,12 @@ def stream(command: list[str], env: dict[str, str], cwd: str, write: Callable[[s
         encoding="utf-8",
         errors="replace",
     )
+
+
+def stream(command: list[str], env: dict[str, str], cwd: str, write: Callable[[str], None]) -> int:
+    """Run `command`, writing its filtered output as it comes, and a line whenever it has
+    been silent for HEARTBEAT_SECONDS; returns its exit code."""
+    process = spawn(command, env, cwd)
     assert process.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
 

@@ -21,10 +21,10 @@ import orjson
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
+from contract.conformance._findings import Finding
 from contract.conformance._har import Exchange, HarWriter, entry
 from contract.conformance._traffic import TrafficJudge
 from contract.conformance._verdicts import summary
-from contract.conformance.properties import Finding
 from contract.errors import SetupError
 
 VIOLATIONS_HEADER: Final = "x-contract-violations"
@@ -203,7 +203,7 @@ class ValidatingProxy:
         findings, _ = self.judge.result()
         return [
             f"Proxied {self.exchanges} exchanges, {len(findings)} violation(s)",
-            *summary(self.judge.verdicts()),
+            *summary(self.judge.verdicts(), findings),
         ]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract.conformance import report_coverage, write_junit
+from contract.conformance._contract import load_contract
 from contract.conformance._coverage import GATE_VARIABLE, CoverageTracker, parse_gate
 from contract.conformance._har import (
     Exchange,
@@ -20,8 +21,8 @@ from contract.conformance._har import (
     read_har,
     write_har,
 )
-from contract.conformance._traffic import TrafficJudge, judge_all, spec_operations
-from contract.conformance._verdicts import summary
+from contract.conformance._traffic import TrafficJudge, judge_all
+from contract.conformance._verdicts import counts, summary
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT, display_path
 
@@ -52,9 +53,10 @@ def check_traffic(
     if not har.is_file():
         raise SetupError(f"HAR: no file at {har}")
     gate = parse_gate(min_coverage)
+    contract = load_contract(spec)
     base_path = urlsplit(base_url).path if base_url else None
-    tracker = CoverageTracker(spec, spec_operations(spec)[0] if base_path is None else base_path)
-    judge = judge_all(observed(read_har(har), tracker), spec, base_path)
+    tracker = CoverageTracker(contract, contract.prefix if base_path is None else base_path)
+    judge = judge_all(observed(read_har(har), tracker), contract, base_path)
     if judge.judged == 0:
         raise SetupError(
             f"HAR: none of the {judge.skipped} entries of {har} is a request under "
@@ -71,12 +73,12 @@ def check_traffic(
     if not findings:
         print("  no finding")
     print()
-    print("\n".join(summary(found)))
+    print("\n".join(summary(found, findings)))
     short = report_coverage(tracker.coverage(found), gate, reports)
     print(f"\nReport: {display_path(reports / REPORT_NAME)}")
     below = f", coverage below {GATE_VARIABLE}" if short else ""
     print(f"Traffic {'FAILED' if findings or short else 'PASSED'}: "
-          f"{len(findings)} finding(s){below}")  # fmt: skip
+          f"{len(findings)} finding(s); assumptions {counts(found)}{below}")  # fmt: skip
     return not findings and not short
 
 

@@ -168,10 +168,10 @@ class ListResource:
     def matches(self, filters: Mapping[str, str], item: Item) -> bool:
         """Whether `item` passes every filter given (parameter -> value); filters combine
         with AND, the one combination the schema allows."""
-        by_parameter = {f.parameter: f for f in self.filters}
         return all(
-            by_parameter[name].matches(value, str(item[by_parameter[name].property_name]))
-            for name, value in filters.items()
+            each.matches(filters[each.parameter], str(item[each.property_name]))
+            for each in self.filters
+            if each.parameter in filters
         )
 
     def promised(
@@ -179,8 +179,12 @@ class ListResource:
     ) -> tuple[list[Any], int]:
         """The keys of the page and the total that the declarations promise for a list query
         (parameter -> value), computed from the whole collection in default order."""
-        filters = {f.parameter: query[f.parameter] for f in self.filters if f.parameter in query}
-        matched = [item for item in everything if self.matches(filters, item)]
+        given = [(f, query[f.parameter]) for f in self.filters if f.parameter in query]
+        matched = [
+            item
+            for item in everything
+            if all(f.matches(value, str(item[f.property_name])) for f, value in given)
+        ]
         if self.sorting is not None:
             direction = query.get(self.sorting.direction, self.default(self.sorting.direction))
             matched = self.sorting.order(matched, query.get(self.sorting.field), direction)

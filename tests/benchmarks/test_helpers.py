@@ -17,7 +17,7 @@ import benchmarks.server
 from benchmarks import distinct, growth, traffic
 from benchmarks.aims import har_aim, latency_aim, memory_aim, name_throughput_aim, proxy_aim
 from benchmarks.client import HELD, TENTH, ClientResults, Iteration
-from benchmarks.conformance import parse_cli_output
+from benchmarks.conformance import parse_output
 from benchmarks.memory import resident
 from benchmarks.report import (
     BLOCK_END,
@@ -43,8 +43,8 @@ from benchmarks.wrk import (
     wrk_command,
     wrk_environment,
 )
+from contract.conformance import basic
 from contract.conformance.live_server import LiveServer
-from contract.conformance.properties import basic
 from contract.errors import BenchmarkError
 from contract.layout import BENCHMARKS_PAGE, REPO_ROOT
 from reference_server.spec_rules import load_rules
@@ -110,15 +110,17 @@ def test_wrk_with_the_report_script_measures_a_live_server(live_server: LiveServ
     assert 0 < result.p50_ms <= result.p99_ms
 
 
-def test_schemathesis_summary_gives_cases_and_seconds() -> None:
+def test_a_runs_report_gives_the_cases_of_every_shard_and_the_property_requests() -> None:
     output = (
         "Test cases:\n  955 generated, 955 passed, 4 skipped\n\n"
-        "=========================== No issues found in 4.54s ===========================\n"
+        "Fuzzing shard 1/2 (seed 1, 500 examples per operation): 612 cases, no issues found\n"
+        "Fuzzing shard 2/2 (seed 2, 500 examples per operation): 600 cases, no issues found\n"
+        "Property checks: 28 checks, 1034 requests\n"
     )
 
-    assert parse_cli_output(output) == (955, 4.54)
-    with pytest.raises(BenchmarkError, match="summary"):
-        parse_cli_output("Test cases:\n  955 generated\n")
+    assert parse_output(output) == (955 + 612 + 600, 1034)
+    with pytest.raises(BenchmarkError, match="no cases"):
+        parse_output("Test cases:\n  955 generated\n")
 
 
 @pytest.mark.parametrize(

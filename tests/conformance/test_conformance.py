@@ -1,11 +1,8 @@
-"""The conformance harness: it passes the reference server and reports every fault of the
-deliberately broken variants, through schemathesis or through our property checks.
-
-Three whole runs (schemathesis, the property checks, the verdict) prove the command CI runs,
-`python -m scripts.conformance`, and its exit codes: correct servers pass with 0, a faulty one
-fails with 1, a server that is down is a setup error, 2. Each fault is then shown only to the
-half of the run whose report must name it, schemathesis or the property checks, without paying
-for the other."""
+"""The conformance harness as a whole: it passes the reference server, and whole runs prove
+the command CI runs, `python -m scripts.conformance`, and its exit codes: correct servers pass
+with 0, a faulty one fails with 1, a server that is down is a setup error, 2. The faults that
+schemathesis must report are shown to it alone here; every fault of the library goes through
+the property checks in test_fault_library.py."""
 
 from __future__ import annotations
 
@@ -14,52 +11,39 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
-from contract.conformance import Settings, Target, run_properties, run_schemathesis
+from contract.conformance import (
+    Settings,
+    Target,
+    _schemathesis,
+    load_contract,
+    schemathesis_phase,
+    shards,
+)
+from contract.conformance._findings import Finding
 from contract.conformance.live_server import free_port
-from contract.layout import REPO_ROOT
-from tests.support.faults import DECLARED_FAULTS, FAULTS, PASSWORD, USER, reference_app, serve
+from contract.layout import BUNDLED_SPEC, REPO_ROOT
+from tests.support.faults import ALL_FAULTS, PASSWORD, USER, reference_app, serve
 from tests.support.spec_facts import PREFIX
 
-ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS}
-# What the report must say for each fault: a schemathesis check or one of our properties.
-EXPECTED_REPORTS = {
+# What schemathesis's report must say for each fault it is shown.
+SCHEMATHESIS_REPORTS = {
     "state is a string": "ST108 Response violates schema",
     "text_id is missing": "ST108 Response violates schema",
-    "auth is ignored": "FAIL [auth EventGroup] no credentials",
     "500 at the maximum count": "ST101 Server error",
     "410 for an unknown id": "ST103 Undocumented status code",
-    "sort direction is ignored": "FAIL [sorting EventGroup]",
-    "total_items counts the page": "FAIL [paging EventGroup] total ",
-    "name filter is ignored": "FAIL [filters EventGroup] name=",
-    "malformed Basic header accepted": "FAIL [auth EventGroup] not base64",
-    "filters combined with OR": "FAIL [filters EventGroup] name=",
-    "% and _ are wildcards": "FAIL [filters EventGroup] name=",
-    "sorting only the returned page": "FAIL [sorting EventGroup] sort_direction=",
-    "DESC without sort field reverses the default order": (
-        "FAIL [sorting EventGroup] sort_direction=DESC is not in the declared order"
-    ),
-    "unknown parameter rejected": "FAIL [query-policy EventGroup] undefined_parameter changed",
-    "repeated parameter accepted": "FAIL [query-policy EventGroup] count given twice gave 200",
-    "detail 404 beyond the first 50 items": "FAIL [detail EventGroup] status 404",
 }
-# Reported by a schemathesis check (STnnn), the others by a property check (FAIL [...]).
-SCHEMATHESIS_FAULTS = [fault for fault, report in EXPECTED_REPORTS.items() if report[:2] == "ST"]
-PROPERTY_FAULTS = [fault for fault in EXPECTED_REPORTS if fault not in SCHEMATHESIS_FAULTS]
 # The fault of the whole faulty run: schemathesis passes on it, so the property finding alone
 # must fail the run.
 WHOLE_RUN_FAULT = "total_items counts the page"
+WHOLE_RUN_REPORT = "FAIL [paging EventGroup] count="
 
 
 def settings(tmp_path: Path) -> Settings:
     return Settings(max_examples=20, seed=1, reports=tmp_path / "reports")
-
-
-def test_every_fault_has_an_expected_report() -> None:
-    assert set(EXPECTED_REPORTS) == set(ALL_FAULTS)
-    assert all(report.startswith(("ST", "FAIL [")) for report in EXPECTED_REPORTS.values())
 
 
 def conformance_command(
@@ -146,7 +130,7 @@ def test_a_whole_run_against_a_faulty_server_fails_with_exit_code_1_and_names_th
         run = conformance_command(tmp_path, "--base-url", base_url)
 
     assert run.returncode == 1, run.stdout + run.stderr
-    assert EXPECTED_REPORTS[WHOLE_RUN_FAULT] in run.stdout
+    assert WHOLE_RUN_REPORT in run.stdout
     assert "Conformance FAILED: schemathesis passed, " in run.stdout
     assert (tmp_path / "reports" / "schemathesis-junit.xml").exists()
     assert 'failures="0"' not in (tmp_path / "reports" / "properties-junit.xml").read_text()
@@ -164,26 +148,44 @@ def faulty_target(base_url: str) -> Target:
     return Target(base_url, USER, PASSWORD, is_reference=False)
 
 
-@pytest.mark.parametrize("fault", SCHEMATHESIS_FAULTS)
+@pytest.mark.parametrize("fault", list(SCHEMATHESIS_REPORTS))
 def test_each_fault_of_a_broken_server_is_reported_by_schemathesis(
     fault: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """The schemathesis half of the run, as the whole run starts it."""
+    contract = load_contract(BUNDLED_SPEC)
     with serve(ALL_FAULTS[fault](reference_app())) as base_url:
-        passed = run_schemathesis(faulty_target(base_url), settings(tmp_path))
+        passed = schemathesis_phase(faulty_target(base_url), settings(tmp_path), contract)
 
     assert passed is False
-    assert EXPECTED_REPORTS[fault] in capfd.readouterr().out
+    assert SCHEMATHESIS_REPORTS[fault] in capfd.readouterr().out
 
 
-@pytest.mark.parametrize("fault", PROPERTY_FAULTS)
-def test_each_fault_of_a_broken_server_is_reported_by_the_property_checks(
-    fault: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+def test_a_large_run_is_split_into_shards_that_follow_from_the_settings_alone() -> None:
+    assert [s.phases for s in shards(100, 5)] == ["examples,coverage,fuzzing,stateful"]
+    split = shards(1000, 5)
+    assert [s.phases for s in split] == ["examples,coverage,fuzzing,stateful", *["fuzzing"] * 3]
+    assert [s.seed for s in split] == [5, 6, 7, 8]
+    assert sum(s.max_examples for s in split) >= 1000
+
+
+def test_the_shards_run_together_and_one_report_holds_their_failures(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The property half of the run, as the whole run starts it; its findings fail the run
-    (proven by the whole faulty run above)."""
-    with serve(ALL_FAULTS[fault](reference_app())) as base_url:
-        result = run_properties(faulty_target(base_url), settings(tmp_path))
+    """A run of three processes (a small share each): the fuzzing shards' failures reach
+    the one JUnit report, and each says in one line what it did."""
+    monkeypatch.setattr(_schemathesis, "EXAMPLES_PER_SHARD", 6)
+    contract = load_contract(BUNDLED_SPEC)
+    found: list[Finding] = []
+    with serve(ALL_FAULTS["500 at the maximum count"](reference_app())) as base_url:
+        passed = schemathesis_phase(
+            faulty_target(base_url), settings(tmp_path), contract, found=found
+        )
 
-    assert result.findings
-    assert EXPECTED_REPORTS[fault] in capfd.readouterr().out
+    out = capfd.readouterr().out
+    assert passed is False
+    assert "Fuzzing shard 1/2 (seed 2, 7 examples per operation): " in out
+    assert "Fuzzing shard 2/2 (seed 3, 7 examples per operation): " in out
+    suites = ElementTree.parse(tmp_path / "reports" / "schemathesis-junit.xml").getroot()
+    assert len(list(suites)) >= 3  # the first shard's suite and one of each fuzzing shard
+    assert any(f.message.startswith("ST101 ") for f in found)

@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import settings
 from schemathesis.config import SchemathesisConfig
 
-from contract.conformance.properties import basic
+from contract.conformance import basic
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 from reference_server.app import create_app
 from reference_server.auth import Credentials

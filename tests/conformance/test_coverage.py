@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import orjson
 import pytest
 
+from contract.conformance import load_contract
 from contract.conformance._coverage import (
     CATEGORIES,
     CoverageMap,
@@ -36,6 +37,7 @@ from tests.support.spec_facts import (
     TOTAL,
 )
 
+CONTRACT = load_contract(BUNDLED_SPEC)
 ITEMS = [
     {KEY: "a1", "name": "Cart", "text_id": "cart", "state": 1},
     {KEY: "a2", "name": "Cart", "text_id": "cart_2", "state": 2},
@@ -54,7 +56,7 @@ def refused(path: str = LIST_PATH) -> Exchange:
 
 
 def targets(*exchanges: Exchange) -> dict[tuple[str, str, str], Target]:
-    found = coverage_of(exchanges, BUNDLED_SPEC, PREFIX)
+    found = coverage_of(exchanges, CONTRACT, PREFIX)
     return {(t.category, t.where, t.name): t for t in found.targets}
 
 
@@ -167,7 +169,7 @@ def test_sorting_by_the_tie_breaker_has_no_tie_to_exercise() -> None:
 
 
 def test_the_map_counts_each_category_and_writes_json_and_markdown(tmp_path: Any) -> None:
-    coverage = coverage_of([listed({}, ITEMS, 3)], BUNDLED_SPEC, PREFIX)
+    coverage = coverage_of([listed({}, ITEMS, 3)], CONTRACT, PREFIX)
 
     as_json, as_markdown = coverage.write(tmp_path)
 
@@ -242,17 +244,17 @@ def test_lower_case_data_has_letters_in_another_case() -> None:
 def test_a_server_at_the_root_of_its_host_is_mapped_too() -> None:
     root = Exchange(0, "GET", f"http://127.0.0.1:9{LIST_PATH}", (), 401, (), b"{}")
 
-    coverage = coverage_of([root], BUNDLED_SPEC, "")
+    coverage = coverage_of([root], CONTRACT, "")
 
     assert coverage.requests == 1
     assert any(t.exercised for t in coverage.targets if t.category == "statuses")
 
 
-def test_an_assumption_no_check_covers_is_no_target() -> None:
-    from contract.conformance._verdicts import UNCOVERED, Verdict
+def test_an_assumption_no_check_can_contradict_is_no_target() -> None:
+    from contract.conformance._verdicts import NOT_CHECKABLE, UNCOVERED, Verdict
 
     coverage = coverage_of(
-        [], BUNDLED_SPEC, PREFIX, [Verdict("a", "not checked", UNCOVERED), Verdict("b", "held")]
+        [], CONTRACT, PREFIX, [Verdict("a", NOT_CHECKABLE, UNCOVERED), Verdict("b", "held")]
     )
 
     assert [t.where for t in coverage.targets if t.category == "assumptions"] == ["b"]

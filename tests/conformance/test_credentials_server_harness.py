@@ -20,14 +20,13 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
-from contract.conformance import Target
+from contract.conformance import Probe, Target
 from contract.conformance.live_server import (
     LiveServer,
     LiveServerError,
     scrubbed,
     start_live_server,
 )
-from contract.conformance.properties import Probe
 from contract.layout import REPO_ROOT
 from reference_server.__main__ import chosen_password
 from reference_server.__main__ import main as serve_main
@@ -37,7 +36,7 @@ from reference_server.data import synthetic_items
 from reference_server.spec_rules import load_rules
 from reference_server.store import Store
 from scripts.conformance import main as conformance_main
-from tests.support.faults import FAULTS, serve
+from tests.support.faults import ALL_FAULTS, serve
 
 USER = "leak-user"
 # Faults that make both suites report failures, with their replay commands.
@@ -97,7 +96,7 @@ def faulty_app(password: str) -> ASGIApp:
         store.add_all(resource.name, synthetic_items(resource, 40))
     app: ASGIApp = create_app(credentials=Credentials(USER, password), store=store)
     for fault in REPORTED_FAULTS:
-        app = FAULTS[fault](app)
+        app = ALL_FAULTS[fault](app)
     return app
 
 

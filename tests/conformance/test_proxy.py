@@ -22,13 +22,13 @@ import pytest
 from customer_interface_client import CustomerInterface
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract.conformance import Probe, load_contract, run_checks
 from contract.conformance._traffic import REQUEST, TrafficJudge
-from contract.conformance.properties import Probe, run_checks
 from contract.conformance.proxy import VIOLATIONS_HEADER, ValidatingProxy, reachable, target_url
 from contract.conformance.traffic import check_traffic
 from contract.errors import SetupError
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
-from tests.support.faults import FAULTS, PASSWORD, USER, reference_app, serve
+from tests.support.faults import ALL_FAULTS, PASSWORD, USER, reference_app, serve
 from tests.support.spec_facts import LIST_PATH, PREFIX, error_schema
 
 
@@ -39,7 +39,8 @@ def proxied(
     """`app` behind a validating proxy: yields the proxy's base URL, the proxy, and its HAR."""
     har = io.StringIO()
     with serve(app) as target:
-        proxy = ValidatingProxy(target, TrafficJudge(BUNDLED_SPEC), har, strict, log=lambda _: None)
+        judge = TrafficJudge(load_contract(BUNDLED_SPEC))
+        proxy = ValidatingProxy(target, judge, har, strict, log=lambda _: None)
         with serve(proxy) as base_url:
             yield base_url, proxy, har
     proxy.close()
@@ -53,12 +54,12 @@ def test_the_client_and_the_property_checks_pass_through_without_a_violation(
             groups = list(api.event_groups.list(name="cart", count=3))
             first = api.event_groups.retrieve(groups[0].event_group_id)
         probe = Probe(base_url, USER, PASSWORD, max_requests=3000)
-        findings, unchecked = run_checks(probe, BUNDLED_SPEC)
+        run = run_checks(load_contract(BUNDLED_SPEC), probe)
         probe.close()
 
     assert groups
     assert first.event_group_id == groups[0].event_group_id
-    assert (findings, unchecked) == ([], [])
+    assert (run.findings, run.unchecked) == ([], {})
     assert proxy.judge.findings == []
     assert proxy.exchanges > 500
     recorded = tmp_path / "session.har"
@@ -69,7 +70,7 @@ def test_the_client_and_the_property_checks_pass_through_without_a_violation(
 
 
 def test_a_violating_answer_carries_the_header_and_the_session_har_fails(tmp_path: Path) -> None:
-    with proxied(FAULTS["state is a string"](reference_app())) as (base_url, proxy, har):
+    with proxied(ALL_FAULTS["state is a string"](reference_app())) as (base_url, proxy, har):
         response = httpx.get(base_url + LIST_PATH, auth=(USER, PASSWORD))
 
     assert response.status_code == 200
@@ -82,7 +83,7 @@ def test_a_violating_answer_carries_the_header_and_the_session_har_fails(tmp_pat
 
 
 def test_strict_answers_a_violation_with_502_and_the_error_body() -> None:
-    with proxied(FAULTS["state is a string"](reference_app()), strict=True) as (base_url, _, _):
+    with proxied(ALL_FAULTS["state is a string"](reference_app()), strict=True) as (base_url, _, _):
         response = httpx.get(base_url + LIST_PATH, auth=(USER, PASSWORD))
         fine = httpx.get(base_url + LIST_PATH + "/no-such-group", auth=(USER, PASSWORD))
 

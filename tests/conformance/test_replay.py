@@ -13,26 +13,18 @@ from pathlib import Path
 import pytest
 from starlette.types import ASGIApp
 
-from contract.conformance import Settings, Target, run_schemathesis
+from contract.conformance import Settings, Target, load_contract, schemathesis_phase
+from contract.conformance._probe import Probe
+from contract.conformance._runner import run_checks
 from contract.conformance._schemathesis_output import filtered
-from contract.conformance.properties import CHECKS, Probe, subjects
 from contract.layout import BUNDLED_SPEC
-from tests.support.faults import (
-    DECLARED_FAULTS,
-    FAULTED_APPS,
-    FAULTS,
-    LENIENT_FAULTS,
-    PASSWORD,
-    POLICY_FAULTS,
-    USER,
-    reference_app,
-    serve,
-)
+from tests.support.faults import ALL_FAULTS, LIBRARY, PASSWORD, USER, reference_app, serve
 
-ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS, **POLICY_FAULTS, **LENIENT_FAULTS}
+CONTRACT = load_contract(BUNDLED_SPEC)
 # Faults whose findings come with a status, the check that finds them, and the status the
 # replay must show: each kind of replay (list and detail, with $AUTH, without credentials,
-# with a malformed header, under another user name, with hostile and percent-encoded values).
+# with a malformed header, under another user name, with edits of the user name and of the
+# password, in a form HTTP makes equal, with hostile and percent-encoded values).
 REPLAYED = {
     "410 for an unknown id": ("detail", 410),
     "404 for a key with a space": ("detail", 404),
@@ -46,9 +38,15 @@ REPLAYED = {
     "user name ignoring case": ("auth", 200),
     "key decoded twice": ("detail", 200),
     "name filter normalising (NFKC)": ("filters", 200),
+    "password trimmed": ("auth", 200),
+    "empty password accepted": ("auth", 200),
+    "scheme compared case-sensitively": ("auth", 401),
+    "text_id filter trimming control characters": ("filters", 200),
 }
 STATUS_LINE = re.compile(r"^HTTP/[0-9.]+ (\d{3})", re.MULTILINE)
-STATUS_IN_MESSAGE = re.compile(r"\b(?:gave|status) (\d{3})\b|\bgot (\d{3}), WWW-Authenticate")
+STATUS_IN_MESSAGE = re.compile(
+    r"\b(?:gave|status) (\d{3})\b|\bgot (\d{3}), (?:WWW-Authenticate|where)"
+)
 
 
 def replay(command: str, cwd: Path) -> int:
@@ -73,12 +71,13 @@ def test_each_property_finding_replays_with_the_status_it_reports(
     fault: str, tmp_path: Path
 ) -> None:
     check, expected = REPLAYED[fault]
-    app: ASGIApp = ALL_FAULTS[fault](FAULTED_APPS.get(fault, reference_app)())
-    (subject,) = subjects(BUNDLED_SPEC)
+    app: ASGIApp = LIBRARY[fault].app()
     with serve(app) as base_url:
         probe = Probe(base_url, USER, PASSWORD)
         try:
-            found = list(CHECKS[check](probe, subject))
+            found = [
+                (f.message, f.reproduce) for f in run_checks(CONTRACT, probe, {check}).findings
+            ]
         finally:
             probe.close()
         replayed = [(message, command, replay(command, tmp_path)) for message, command in found]
@@ -94,9 +93,10 @@ def test_each_property_finding_replays_with_the_status_it_reports(
 def test_schemathesis_replays_work_as_printed(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    with serve(FAULTS["500 at the maximum count"](reference_app())) as base_url:
+    with serve(ALL_FAULTS["500 at the maximum count"](reference_app())) as base_url:
         server = Target(base_url, USER, PASSWORD, is_reference=False)
-        passed = run_schemathesis(server, Settings(max_examples=5, seed=1, reports=tmp_path))
+        settings = Settings(max_examples=5, seed=1, reports=tmp_path)
+        passed = schemathesis_phase(server, settings, CONTRACT)
         out = capfd.readouterr().out
         commands = [line.strip() for line in out.splitlines() if line.strip().startswith("curl ")]
         statuses = [replay(command, tmp_path) for command in commands]

@@ -3,14 +3,18 @@ and passes once it is fixed: each file is run against the faulty server and agai
 server without its fault, with only BASE_URL and AUTH in its environment. The faults cover
 every check and every kind of expectation a replay asserts (status, challenge, error body,
 page and total, detail item, same answer with and without a parameter, no 5xx, response
-schema) and every way it sends credentials."""
+schema, an answer in time, a relation across the whole results of several queries) and every
+way it sends credentials. The files are run in this process, as pytest would call their one
+test function; one run goes through the pytest command the run prints, as pasted."""
 
 from __future__ import annotations
 
 import base64
+import importlib.util
 import os
 import subprocess
-import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,85 +22,110 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
-from contract.conformance import Settings, Target, replay_command, run_schemathesis
+from contract.conformance import Settings, Target, load_contract, replay_command, schemathesis_phase
+from contract.conformance._findings import Finding
+from contract.conformance._probe import Probe
 from contract.conformance._replays import Expectation, write_replays
+from contract.conformance._runner import run_checks
 from contract.conformance._schemathesis_findings import schemathesis_findings
-from contract.conformance.properties import Finding, Probe, error_body, run_checks, subjects
+from contract.conformance.checks._shared import error_body
 from contract.layout import BUNDLED_SPEC, REPO_ROOT
 from tests.support.faults import (
-    DECLARED_FAULTS,
-    FAULTED_APPS,
-    FAULTS,
-    LENIENT_FAULTS,
-    MORE_LIST_FAULTS,
+    ALL_FAULTS,
+    LIBRARY,
     PASSWORD,
-    POLICY_FAULTS,
+    TIMING_FAULTS,
     USER,
     reference_app,
     serve,
 )
 from tests.support.spec_facts import LIST_PATH, PREFIX
 
-ALL_FAULTS = {**FAULTS, **DECLARED_FAULTS, **MORE_LIST_FAULTS, **POLICY_FAULTS, **LENIENT_FAULTS}
-# Fault -> the check whose findings are replayed.
-REPLAYED = {
-    "auth is ignored": "auth",
-    "malformed Basic header accepted": "auth",
-    "password compared on its first 8 characters": "auth",
-    "410 for an unknown id": "detail",
-    "key decoded twice": "detail",
-    "detail 404 beyond the first 50 items": "detail",
-    "repeated parameter accepted": "query-policy",
-    "unknown parameter rejected": "query-policy",
-    "parameter names in any case": "query-policy",
-    "maximum count rejected with 400": "parameters",
-    "400 with a plain-text body": "parameters",
-    "500 for NUL in a filter value": "hostile-strings",
-    "total_items counts the page": "paging",
-    "default page size 10, not 100": "paging",
-    "state is a string": "paging",
-    "sorting only the returned page": "sorting",
-    "DESC keeps ties in ascending order": "sorting",
-    "name filter is ignored": "filters",
-    "name filter ignoring accents": "filters",
-    "pages before filtering": "oracle",
+CONTRACT = load_contract(BUNDLED_SPEC)
+FAULTS = {**ALL_FAULTS, **TIMING_FAULTS}
+# Fault -> the checks whose findings are replayed (None: every check, for the relations,
+# which judge what the others saw).
+REPLAYED: dict[str, set[str] | None] = {
+    "auth is ignored": {"auth"},
+    "malformed Basic header accepted": {"auth"},
+    "password compared on its first 8 characters": {"auth"},
+    "password trimmed": {"auth"},
+    "scheme compared case-sensitively": {"auth"},
+    "410 for an unknown id": {"detail"},
+    "key decoded twice": {"detail"},
+    "detail 404 beyond the first 50 items": {"detail"},
+    "repeated parameter accepted": {"query-policy"},
+    "unknown parameter rejected": {"query-policy"},
+    "parameter names in any case": {"query-policy"},
+    "maximum count rejected with 400": {"parameters"},
+    "400 with a plain-text body": {"parameters"},
+    "500 for NUL in a filter value": {"hostile-strings"},
+    "total_items counts the page": {"paging"},
+    "default page size 10, not 100": {"paging"},
+    "state is a string": {"paging"},
+    "sorting only the returned page": {"sorting"},
+    "DESC keeps ties in ascending order": {"sorting"},
+    "name filter is ignored": {"filters"},
+    "text_id filter trimming control characters": {"filters"},
+    "pages before filtering": {"oracle"},
+    "filters combined with OR": None,
+    "the total counts items no page shows": None,
+    "sorting by a field drops the items whose value repeats": None,
+    "the listing leaves out items a filter finds": None,
+    "a detail differs from its list entry": None,
+    "the detail operation never answers": {"detail"},
+}
+# For the faults whose findings come from every check: the relation that must be replayed.
+RELATIONS = {
+    "filters combined with OR": "filters-intersect",
+    "the total counts items no page shows": "total-reachable",
+    "sorting by a field drops the items whose value repeats": "sort-permutation",
+    "the listing leaves out items a filter finds": "within-listing",
+    "a detail differs from its list entry": "detail-equals-entry",
 }
 
 
-def pytest_on(folder: Path, base_url: str) -> subprocess.CompletedProcess[str]:
-    """The replays of `folder` run as their docstring says, with nothing but BASE_URL, AUTH
-    and PATH in the environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         str(folder)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
-        env={"PATH": os.environ["PATH"], "BASE_URL": base_url, "AUTH": f"{USER}:{PASSWORD}"},
-    )  # fmt: skip
+@contextmanager
+def environment(base_url: str) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BASE_URL", base_url)
+        patch.setenv("AUTH", f"{USER}:{PASSWORD}")
+        yield
 
 
-@pytest.mark.parametrize("fault", list(REPLAYED))
-def test_a_findings_test_file_fails_on_the_faulty_server_and_passes_on_the_fixed_one(
-    fault: str, tmp_path: Path
-) -> None:
-    correct = FAULTED_APPS.get(fault, reference_app)
-    faulty: ASGIApp = ALL_FAULTS[fault](correct())
-    with serve(faulty) as base_url:
-        probe = Probe(base_url, USER, PASSWORD, max_requests=3000)
-        try:
-            findings, _ = run_checks(probe, BUNDLED_SPEC, {REPLAYED[fault]})
-        finally:
-            probe.close()
-        written = list(write_replays(findings, tmp_path))
-        broken = pytest_on(tmp_path / "replays", base_url)
-    with serve(correct()) as base_url:
-        fixed = pytest_on(tmp_path / "replays", base_url)
+def outcomes(folder: Path, base_url: str) -> dict[str, bool]:
+    """Each replay file of `folder` -> whether it passed, its one test function called as
+    pytest calls it, with BASE_URL and AUTH in the environment."""
+    found = {}
+    with environment(base_url):
+        for path in sorted(folder.glob("test_*.py")):
+            spec = importlib.util.spec_from_file_location(path.stem, path)
+            assert spec is not None
+            assert spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            (test,) = [getattr(module, n) for n in dir(module) if n.startswith("test_")]
+            try:
+                test()
+            except Exception:
+                found[path.name] = False
+            else:
+                found[path.name] = True
+    return found
 
-    assert findings
-    assert len(written) == len(findings), "every finding of a check has its test file"
-    assert broken.returncode == 1, broken.stdout
-    assert f"{len(written)} failed" in broken.stdout.splitlines()[-1], broken.stdout
-    assert fixed.returncode == 0, fixed.stdout
-    assert f"{len(written)} passed" in fixed.stdout.splitlines()[-1]
+
+def findings_of(fault: str, base_url: str) -> list[Finding]:
+    probe = Probe(base_url, USER, PASSWORD, max_requests=3000, timeout=1.0)
+    try:
+        found = run_checks(CONTRACT, probe, REPLAYED[fault]).findings
+    finally:
+        probe.close()
+    if fault in RELATIONS:
+        return [f for f in found if f.check.startswith(RELATIONS[fault] + " ")]
+    return found
+
+
+def assert_no_secret_in(written: list[Path], base_url: str) -> None:
     secrets = [
         PASSWORD,
         USER,
@@ -108,15 +137,30 @@ def test_a_findings_test_file_fails_on_the_faulty_server_and_passes_on_the_fixed
         assert base_url not in text
 
 
+@pytest.mark.parametrize("fault", list(REPLAYED))
+def test_a_findings_test_file_fails_on_the_faulty_server_and_passes_on_the_fixed_one(
+    fault: str, tmp_path: Path
+) -> None:
+    correct = LIBRARY[fault].serves if fault in LIBRARY else reference_app
+    faulty: ASGIApp = FAULTS[fault](correct())
+    with serve(faulty) as base_url:
+        findings = findings_of(fault, base_url)
+        written = list(write_replays(findings, tmp_path))
+        broken = outcomes(tmp_path / "replays", base_url)
+    with serve(correct()) as base_url:
+        fixed = outcomes(tmp_path / "replays", base_url)
+
+    assert findings
+    assert len(written) == len(findings), "every finding of a check has its test file"
+    assert set(broken.values()) == {False}, broken
+    assert set(fixed.values()) == {True}, fixed
+    assert_no_secret_in(written, base_url)
+
+
 def test_the_printed_replay_command_runs_the_replays_as_pasted(tmp_path: Path) -> None:
     fault = "repeated parameter accepted"
     with serve(ALL_FAULTS[fault](reference_app())) as base_url:
-        probe = Probe(base_url, USER, PASSWORD)
-        try:
-            findings, _ = run_checks(probe, BUNDLED_SPEC, {"query-policy"})
-        finally:
-            probe.close()
-        (written, *_) = write_replays(findings, tmp_path)
+        (written, *_) = write_replays(findings_of(fault, base_url), tmp_path)
         pasted = subprocess.run(
             ["bash", "-c", replay_command(base_url, written.parent)],
             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
@@ -154,22 +198,23 @@ def test_schemathesis_findings_replay_as_tests_that_assert_the_spec_not_the_symp
     settings = Settings(max_examples=20, seed=1, reports=tmp_path / "reports")
     found: list[Finding] = []
     with serve(ALL_FAULTS[fault](reference_app())) as base_url:
-        passed = run_schemathesis(Target(base_url, USER, PASSWORD, False), settings, None, found)
+        server = Target(base_url, USER, PASSWORD, False)
+        passed = schemathesis_phase(server, settings, CONTRACT, None, found)
         written = list(write_replays(found, tmp_path))
-        broken = pytest_on(tmp_path / "replays", base_url)
+        broken = outcomes(tmp_path / "replays", base_url)
     with serve(reference_app()) as base_url:
-        fixed = pytest_on(tmp_path / "replays", base_url)
+        fixed = outcomes(tmp_path / "replays", base_url)
 
     assert passed is False
     assert found
     assert all(finding.check.startswith("schemathesis ") for finding in found), found
     assert len(written) == len(found)
-    assert f"{len(written)} failed" in broken.stdout.splitlines()[-1], broken.stdout
-    assert fixed.returncode == 0, fixed.stdout
+    assert set(broken.values()) == {False}, broken
+    assert set(fixed.values()) == {True}, fixed
 
 
 def test_an_error_body_is_asserted_only_for_the_status_the_rule_expects() -> None:
-    (subject,) = subjects(BUNDLED_SPEC)
+    (subject,) = CONTRACT.subjects
     request = httpx.Request("GET", "http://127.0.0.1/x")
     plain = httpx.Response(400, text="bad", request=request)
     wanted_400 = Expectation(LIST_PATH, statuses=(400,))
@@ -202,7 +247,7 @@ def test_schemathesis_failures_become_findings_even_without_a_curl_line(tmp_path
     junit = tmp_path / "schemathesis-junit.xml"
     junit.write_text(JUNIT.format(prefix=PREFIX))
 
-    schema, server = schemathesis_findings(junit, BUNDLED_SPEC, f"http://h{PREFIX}")
+    schema, server = schemathesis_findings(junit, CONTRACT, f"http://h{PREFIX}")
 
     assert schema.message == "ST108 Response violates schema"
     assert (

@@ -1,62 +1,117 @@
+"""Verdicts by assumption: contradicted only by a finding charged to it, held only when a probe
+exercised it and every check that speaks for it ran, not checked otherwise (with the reason),
+and not checkable when no check speaks for it; the JUnit report and the summary say the same,
+in one set of numbers."""
+
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
-from contract.conformance import write_junit
-from contract.conformance._attribution import UNATTRIBUTED
-from contract.conformance._verdicts import CONTRADICTED, HELD, NOT_CHECKED, verdicts
-from contract.conformance.properties import Attribution, Finding, check_labels
+from contract.conformance import load_contract, write_junit
+from contract.conformance._findings import Attribution, Finding
+from contract.conformance._runner import check_labels
+from contract.conformance._verdicts import (
+    CONTRADICTED,
+    HELD,
+    NOT_CHECKABLE,
+    NOT_CHECKED,
+    UNEXERCISED,
+    counts,
+    summary,
+    verdicts,
+)
 from contract.layout import BUNDLED_SPEC
 
+CONTRACT = load_contract(BUNDLED_SPEC)
+EVERYTHING = {ident: {"some check"} for ident in CONTRACT.assumptions}
 
-def by_id(findings: list[Finding], unchecked: list[str]) -> dict[str, str]:
-    return {v.assumption: v.status for v in verdicts(BUNDLED_SPEC, findings, unchecked)}
+
+def by_id(
+    findings: list[Finding], unchecked: dict[str, str], exercised: object = None
+) -> dict[str, str]:
+    found = verdicts(CONTRACT, findings, EVERYTHING if exercised is None else exercised, unchecked)  # type: ignore[arg-type]
+    return {v.assumption: v.status for v in found}
 
 
-def test_a_clean_run_holds_every_covered_assumption() -> None:
-    found = by_id([], [])
+def test_a_clean_run_holds_every_assumption_a_check_speaks_for() -> None:
+    found = by_id([], {})
 
-    assert found.pop("forward-compatible-responses") == NOT_CHECKED
+    assert found.pop("forward-compatible-responses") == NOT_CHECKABLE
+    assert found.pop("event-group-state-values") == NOT_CHECKABLE
     assert set(found.values()) == {HELD}
-    assert len(found) >= 15
+    assert len(found) >= 14
 
 
-def test_a_finding_contradicts_only_the_assumptions_of_what_it_names() -> None:
-    finding = Finding("filters EventGroup", "name=cart returned 0 items, 1 match", "curl ...")
+def test_an_assumption_no_probe_exercised_is_not_checked_never_held() -> None:
+    found = verdicts(CONTRACT, [], {}, {})
+    offset = next(v for v in found if v.assumption == "offset-bounds")
 
-    found = by_id([finding], [])
+    assert (offset.status, offset.detail) == (NOT_CHECKED, UNEXERCISED)
+
+
+def test_a_finding_contradicts_only_the_assumptions_it_is_charged_to() -> None:
+    finding = Finding(
+        "filters EventGroup", "name=cart: ...", "curl ...",
+        Attribution(("name-filter-matching",), "the name filter's rule"),
+    )  # fmt: skip
+
+    found = by_id([finding], {})
 
     assert found["name-filter-matching"] == CONTRADICTED
     assert found["text-id-filter-matching"] == HELD
     assert found["filters-combine-with-and"] == HELD
 
 
-def test_a_combined_filter_finding_contradicts_how_filters_combine() -> None:
-    finding = Finding("filters EventGroup", "name=a&text_id=b returned 1 items, 0 match", "")
+def test_a_finding_charged_to_none_contradicts_nothing_and_is_listed_on_its_own() -> None:
+    finding = Finding("response EventGroup", "item 0 does not match the item schema", "curl")
 
-    assert by_id([finding], [])["filters-combine-with-and"] == CONTRADICTED
+    found = verdicts(CONTRACT, [finding], EVERYTHING, {})
+
+    assert CONTRADICTED not in {v.status for v in found}
+    assert any(
+        "CHARGED TO NONE [response EventGroup]" in line for line in summary(found, [finding])
+    )
+
+
+def test_an_undecided_assumption_is_not_checked_never_held() -> None:
+    explained = Attribution((), "no single change", ("sort-field-values", "sort-direction-rules"))
+    finding = Finding("sorting EventGroup", "sort_field=name: ...", "", explained)
+
+    found = {v.assumption: v for v in verdicts(CONTRACT, [finding], EVERYTHING, {})}
+
+    assert found["sort-field-values"].status == NOT_CHECKED
+    assert "no single declared rule" in found["sort-field-values"].detail
+    assert found["count-bounds"].status == HELD
 
 
 def test_what_a_check_could_not_check_is_not_checked_and_makes_the_run_partial() -> None:
-    found = verdicts(BUNDLED_SPEC, [], ["paging EventGroup: no items"])
+    found = verdicts(CONTRACT, [], EVERYTHING, {"paging EventGroup": "no items"})
     offset = next(v for v in found if v.assumption == "offset-bounds")
-    uncovered = next(v for v in found if v.assumption == "forward-compatible-responses")
 
     assert (offset.status, offset.partial) == (NOT_CHECKED, True)
     assert "no items" in offset.detail
-    assert (uncovered.status, uncovered.partial) == (NOT_CHECKED, False)
 
 
-def test_the_junit_report_has_a_case_per_check_and_per_assumption(tmp_path: Path) -> None:
-    finding = Finding("sorting EventGroup", "sort_field=name is not in the declared order", "")
-    found = verdicts(BUNDLED_SPEC, [finding], ["paging EventGroup: no items"])
+def test_a_part_of_a_check_that_could_not_run_keeps_its_assumptions_from_being_held() -> None:
+    missed = {"event-group-id-format": ["[parameters EventGroup] GET ... did not answer"]}
+
+    found = {v.assumption: v for v in verdicts(CONTRACT, [], EVERYTHING, {}, missed=missed)}
+
+    assert found["event-group-id-format"].status == NOT_CHECKED
+    assert found["count-bounds"].status == HELD
+
+
+def test_the_summary_and_the_junit_report_say_the_same_numbers(tmp_path: Path) -> None:
+    finding = Finding(
+        "sorting EventGroup", "sort_field=name is not in the declared order", "",
+        Attribution(("sort-field-values",), "the order's rule"),
+    )  # fmt: skip
+    unchecked = {"paging EventGroup": "no items"}
+    found = verdicts(CONTRACT, [finding], EVERYTHING, unchecked)
     report = tmp_path / "properties-junit.xml"
 
-    write_junit(
-        check_labels(BUNDLED_SPEC), [finding], ["paging EventGroup: no items"], found, report
-    )
+    write_junit(check_labels(CONTRACT), [finding], unchecked, found, report)
 
     suites = {s.get("name"): s for s in ElementTree.parse(report).getroot()}
     cases = {c.get("name"): c for c in suites["assumptions"]}
@@ -65,18 +120,8 @@ def test_the_junit_report_has_a_case_per_check_and_per_assumption(tmp_path: Path
     assert cases["offset-bounds"].find("skipped") is not None
     assert cases["count-bounds"].find("failure") is None
     assert suites["property-checks"].get("skipped") == "1"
-
-
-def test_an_unattributed_finding_leaves_what_it_touched_undecided_never_held() -> None:
-    explained = Attribution((), UNATTRIBUTED)
-    finding = Finding("sorting EventGroup", "sort_field=name is not in the declared order", "")
-
-    found = {
-        v.assumption: v
-        for v in verdicts(BUNDLED_SPEC, [replace(finding, attribution=explained)], [])
-    }
-
-    assert found["sort-field-values"].status == NOT_CHECKED
-    assert "no single declared rule" in found["sort-field-values"].detail
-    assert found["sort-direction-rules"].status == NOT_CHECKED
-    assert found["count-bounds"].status == HELD
+    numbers = counts(found)
+    assert numbers == "10 held, 1 contradicted, 3 not checked, 2 not checkable"
+    assert next(summary(found)) == f"Assumptions: {numbers}"
+    skipped = int(suites["assumptions"].get("skipped") or 0)
+    assert skipped == 5  # not checked and not checkable alike

@@ -9,19 +9,19 @@ from pathlib import Path
 import httpx
 
 from contract.conformance._har import Exchange, entry, from_httpx, write_har
-from contract.conformance.properties import Params, Probe
+from contract.conformance._probe import Probe
 
 
 @dataclass
 class RecordingProbe(Probe):
     recorded: list[Exchange] = field(default_factory=list)
 
-    def get(
-        self, path: str, params: Params = (), *, authorization: str | None = None, auth: bool = True
-    ) -> httpx.Response:
-        response = super().get(path, params, authorization=authorization, auth=auth)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.observe = self.keep
+
+    def keep(self, response: httpx.Response) -> None:
         self.recorded.append(from_httpx(len(self.recorded), response))
-        return response
 
     def write(self, path: Path) -> Path:
         write_har(path, (entry(exchange) for exchange in self.recorded))

@@ -204,7 +204,11 @@ def rewrite_response(change: Callable[[int, Any], tuple[int, Any]]) -> Fault:
 def serve(app: ASGIApp) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 in a thread; yields the base URL with the spec's prefix."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    # A request still waiting when the block ends (a server that hangs) is cut after 1 s.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="error", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

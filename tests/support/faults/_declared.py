@@ -270,15 +270,6 @@ MORE_LIST_FAULTS: dict[str, Fault] = {
     "sort direction defaults to DESC": list_fault(direction_defaults_to_descending),
     "pages before filtering": on_filtered_lists(pages_before_filtering),
 }
-MORE_LIST_FINDINGS: dict[str, tuple[str, ...]] = {
-    "name filter lower-cases instead of case folding": ("[filters EventGroup] name=",),
-    "name filter matches prefixes only": ("[filters EventGroup] name=",),
-    "text_id filter ignores case": ("[filters EventGroup] text_id=",),
-    "DESC keeps ties in ascending order": ("[sorting EventGroup] ", "sort_direction=DESC"),
-    "total counts the items before filtering": ("[filters EventGroup] ", "total"),
-    "sort direction defaults to DESC": ("[sorting EventGroup] sort_field=",),
-    "pages before filtering": ("[oracle EventGroup] ", "total "),
-}
 
 
 DECLARED_FAULTS: dict[str, Fault] = {

@@ -143,47 +143,28 @@ LENIENT_FAULTS: dict[str, Fault] = {
     ),
 }
 
-# Substrings one finding must all hold.
-LENIENT_FINDINGS: dict[str, tuple[str, ...]] = {
-    "key looked up ignoring case": ("[detail EventGroup] ", "in another case, and found the item"),
-    "key looked up ignoring trailing spaces": ("[detail EventGroup] ", "with a trailing space"),
-    "key looked up by prefix": ("[detail EventGroup] ", "without its last character, and found"),
-    "key decoded twice": ("[detail EventGroup] ", "percent-encoded, and found the item"),
-    "key normalised (NFKC)": ("[detail EventGroup] ", "with a full-width letter, and found"),
-    "text_id filter ignoring trailing spaces": (
-        f"[filters EventGroup] {EXACT_FILTER}=",
-        "with a trailing space, and matched",
-        "(declared: equals, sensitive)",
+
+def unpunctuated(text: str) -> str:
+    """`text` without punctuation and symbols, as a search that ignores them compares it."""
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "PS")
+
+
+def java_trimmed(text: str) -> str:
+    """`text` without the characters up to U+0020 at either end, as Java's String.trim()
+    leaves it: spaces, tabs, line breaks and every other C0 control."""
+    return text.strip("".join(map(chr, range(0x21))))
+
+
+# Lenient in ways a fixed list of near misses did not try: each shows only to a class of the
+# edit grammar (punctuation, C0 controls) or to an empty part of the credentials.
+MORE_LENIENT_FAULTS: dict[str, Fault] = {
+    "name filter ignoring punctuation": list_fault(
+        misfiltered(CONTAINS_FILTER, contains(unpunctuated))
     ),
-    "text_id filter by prefix": (
-        f"[filters EventGroup] {EXACT_FILTER}=",
-        "without its last character, and matched",
+    "text_id filter trimming control characters": list_fault(
+        misfiltered(EXACT_FILTER, lambda value, text_id: java_trimmed(value) == text_id)
     ),
-    "text_id filter normalising (NFKC)": (
-        f"[filters EventGroup] {EXACT_FILTER}=",
-        "with a full-width letter, and matched",
-    ),
-    "name filter ignoring accents": (
-        f"[filters EventGroup] {CONTAINS_FILTER}=",
-        "with its accents removed, and matched",
-    ),
-    "name filter normalising (NFKC)": (
-        f"[filters EventGroup] {CONTAINS_FILTER}=",
-        "with a full-width letter, and matched",
-    ),
-    "name filter collapsing whitespace": (
-        f"[filters EventGroup] {CONTAINS_FILTER}=",
-        "space, and matched",
-    ),
-    "name filter searching text_id too": (
-        f"[filters EventGroup] {CONTAINS_FILTER}=",
-        f"is the {FILTERS[EXACT_FILTER]['property']} of an item whose",
-    ),
-    "parameter names in any case": ("[query-policy EventGroup] ", "in another case) changed"),
-    "user name ignoring case": ("[auth EventGroup] user name in another case: ", "got 200"),
-    "password trimmed": ("[auth EventGroup] password with a trailing space: ", "got 200"),
-    "password compared on its first 8 characters": (
-        "[auth EventGroup] password with a character added: ",
-        "got 200",
+    "empty password accepted": credentials_accepted(
+        lambda user, password: user == USER and password in (PASSWORD, "")
     ),
 }

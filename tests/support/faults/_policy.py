@@ -29,13 +29,11 @@ from tests.support.faults._asgi import (
     rewrite_query,
     to_unknown_key,
 )
-from tests.support.faults._variants import reference_with_odd_keys
 from tests.support.spec_facts import (
     COUNT,
     DESCENDING,
     ENVELOPE,
     FILTERS,
-    LIST_PATH,
     MAXIMUM_COUNT,
     RESULTS,
     SORT_DIRECTION,
@@ -140,39 +138,4 @@ POLICY_FAULTS: dict[str, Fault] = {
     "pages capped at 50 items": rewrite(page_capped),
     "default page size 10, not 100": list_query(other_default_count),
     "404 for a key with a space": space_in_key_not_found,
-}
-
-# The server each fault wraps: the reference one with 60 synthetic items, unless a fault shows
-# only on other data.
-FAULTED_APPS: dict[str, Callable[[], ASGIApp]] = {
-    "404 for a key with a space": reference_with_odd_keys,
-}
-
-# Substrings that one finding (as str(finding): check, message and the reproducing command)
-# must all hold.
-EXPECTED_FINDINGS: dict[str, tuple[str, ...]] = {
-    "any user accepted with the right password": (
-        "[auth EventGroup] wrong user, right password: ",
-        "got 200",
-    ),
-    "detail answers without credentials": (
-        f"[auth EventGroup] no credentials: {LIST_PATH}/",
-        "got 200",
-    ),
-    "count above its maximum answered as the maximum": (
-        "[parameters EventGroup] count=1001 gave 200, not 400",
-    ),
-    "maximum count rejected with 400": ("[parameters EventGroup] count=1000 gave 400, not 200",),
-    "lower-case desc accepted as DESC": (
-        "[parameters EventGroup] sort_direction=desc gave 200, not 400",
-    ),
-    "500 for NUL in a filter value": ("[hostile-strings EventGroup] name=", "\\x00", "gave 500"),
-    "500 for a filter value over 1000 characters": (
-        "[hostile-strings EventGroup] name=",
-        "gave 500",
-    ),
-    "400 with a plain-text body": ("[parameters EventGroup] ", "400 without the "),
-    "pages capped at 50 items": ("[paging EventGroup] ",),
-    "default page size 10, not 100": ("[paging EventGroup] ",),
-    "404 for a key with a space": ("[detail EventGroup] status 404", "with%20space"),
 }

@@ -1,0 +1,102 @@
+"""What a check reports: a finding, the request that replays it, and the assumptions its
+rule charges it to. Every finding is charged when it is made, by the check that knows which
+rule its probe tested; a finding no assumption's rule explains (a schema violation, a 5xx, a
+detail that differs from its list entry) is a contract finding charged to none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from contract.conformance._replays import Expectation
+
+# What a finding charged to no assumption says of itself.
+CONTRACT: str = "no assumption's rule explains it: the documented contract is broken"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The assumptions a finding contradicts, and why those. `undecided` names the
+    assumptions the finding touched without any one rule of theirs explaining it: a run that
+    made it cannot say they hold."""
+
+    ids: tuple[str, ...] = ()
+    explanation: str = CONTRACT
+    undecided: tuple[str, ...] = ()
+
+
+def charged(ids: Iterable[str], explanation: str) -> Attribution:
+    """An attribution to `ids` (sorted, once each)."""
+    return Attribution(tuple(sorted(set(ids))), explanation)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A broken property as a check yields it: what is wrong, a command that shows it, the
+    rule it is charged to, and what a replay asserts (the request and what a correct server
+    answers), where one request shows it."""
+
+    message: str
+    reproduce: str
+    attribution: Attribution = Attribution()
+    expectation: Expectation | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A broken property of one check of one resource (`check` is `<check> <Resource>`)."""
+
+    check: str
+    message: str
+    reproduce: str
+    attribution: Attribution = Attribution()
+    expectation: Expectation | None = field(default=None, repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
+
+
+def finding(label: str, evidence: Evidence) -> Finding:
+    return Finding(
+        label, evidence.message, evidence.reproduce, evidence.attribution, evidence.expectation
+    )
+
+
+class NotCheckedError(Exception):
+    """A check found nothing to check against (no items, too few to tell orders apart): it is
+    reported as not checked, never as a pass."""
+
+
+class UnexpectedResponseError(Exception):
+    """An answer the check cannot read as the contract promises (another status, no JSON, a
+    body that breaks its schema): a contract finding, and the check cannot go on."""
+
+    def __init__(self, message: str, path: str, params: Sequence[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.path, self.params = path, tuple(params)
+
+
+SHAPE = re.compile(r"U\+[0-9A-F]{4,6}|=[^ ]*|'[^']*'|\[[^\]]*\]|[0-9]+")
+
+
+def shape(text: str) -> str:
+    """`text` with its values and numbers left out: findings of one shape break one rule."""
+    return SHAPE.sub("#", text)
+
+
+def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
+    """The first finding of each shape per check, counting the others like it: one broken
+    rule is one finding, not fifty."""
+    first: dict[tuple[str, str], Finding] = {}
+    more: dict[tuple[str, str], int] = {}
+    for each in findings:
+        key = (each.check, shape(each.message))
+        if key in first:
+            more[key] = more.get(key, 0) + 1
+        else:
+            first[key] = each
+    return [
+        replace(f, message=f"{f.message} (and {more[key]} more like it)") if key in more else f
+        for key, f in first.items()
+    ]

@@ -96,19 +96,27 @@ def smallest_page(resource: ListResource) -> int:
 
 @dataclass(frozen=True)
 class Walked:
-    """Every page of one query, put together, and the total its first page gave."""
+    """Every page of one query, put together, and the total its first page gave; or (when
+    the walk was told to go on past it) the answer that was no page."""
 
     items: list[Item]
     total: int
+    error: UnexpectedResponseError | None = None
 
 
 def walk_all(
-    probe: Probe, resource: ListResource, queries: Sequence[Params], size: int | None = None
+    probe: Probe,
+    resource: ListResource,
+    queries: Sequence[Params],
+    size: int | None = None,
+    go_on: bool = False,
 ) -> list[Walked]:
     """Every match of each query, page after page of `size` (by default the largest): the
     first pages of all together, then the pages each total says remain, a round at a time,
-    until a page comes back empty or the total is reached."""
+    until a page comes back empty or the total is reached. An answer that is no page raises
+    UnexpectedResponseError, or (`go_on`) ends that query's walk with it as its error."""
     size = size or largest_page(resource)
+    errors: dict[int, UnexpectedResponseError] = {}
     found: list[list[Item]] = [[] for _ in queries]
     totals = [0] * len(queries)
     strides = [size] * len(queries)  # a server that caps its pages is walked by its cap
@@ -122,12 +130,19 @@ def walk_all(
             start, stride = len(found[index]), strides[index]
             wanted = 1 if first else math.ceil((totals[index] - start) / stride)
             asked += [(index, start + n * stride) for n in range(max(1, min(wanted, per_query)))]
-        pages = fetch_pages(
-            probe, resource, [[*queries[i], *paged(resource, size, start)] for i, start in asked]
-        )
+        params = [[*queries[i], *paged(resource, size, start)] for i, start in asked]
+        answers = probe.send([Request(resource.path, tuple(p)) for p in params])
         done: set[int] = set()
-        for (index, _), page in zip(asked, pages, strict=True):
+        for (index, _), sent, answer in zip(asked, params, answers, strict=True):
             if index in done:
+                continue
+            try:
+                page = read_page(resource, answer, sent)
+            except UnexpectedResponseError as exc:
+                if not go_on:
+                    raise
+                errors[index] = exc
+                done.add(index)
                 continue
             if first and 0 < len(page.items) < min(size, page.total):
                 strides[index] = len(page.items)
@@ -146,7 +161,10 @@ def walk_all(
             firsts = list(totals)
         open_ = [i for i in open_ if i not in done]
         first = False
-    return [Walked(items, total) for items, total in zip(found, firsts, strict=True)]
+    return [
+        Walked(items, total, errors.get(index))
+        for index, (items, total) in enumerate(zip(found, firsts, strict=True))
+    ]
 
 
 def walk(

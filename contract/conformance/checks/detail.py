@@ -7,14 +7,14 @@ prefix, or after decoding or normalising them again shows here."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from contract.conformance._contract import Subject, body_ids, parameter_ids, response_ids
-from contract.conformance._edits import sample
+from contract.conformance._edits import kind_of, sample
 from contract.conformance._findings import Attribution, Evidence, NotCheckedError
 from contract.conformance._listing import detail_item, detail_path, fits, keys, spread, unused_key
 from contract.conformance._probe import Request
@@ -24,7 +24,8 @@ from contract.conformance._rules import detail_problems
 from contract.conformance.checks._shared import body_exercised, charged, error_body
 from contract.spec.declarations import Item
 
-DETAIL_SAMPLES = 20  # items fetched one by one
+DETAIL_SAMPLES = 20  # items from all over the collection fetched one by one
+KINDS = 40  # items with values of different kinds, at most
 KEY_SOURCES = 3  # stored keys the near misses are made from
 
 
@@ -35,13 +36,17 @@ def speaks_for(subject: Subject) -> set[str]:
 
 def unknown_key_attribution(subject: Subject, status: int) -> Attribution:
     """What a key no item has, answered with `status` instead of 404, breaks: a 400 the
-    key's format (the path parameter's rule), another 4xx the 404's rule; an item found, or a
-    5xx, the documented contract."""
+    key's format (the path parameter's rule), another 4xx the 404's rule; a 5xx the
+    documented contract. An item found for it breaks the exact comparison of keys, which
+    both the key's rule and the 404's state: neither alone is charged."""
     detail = subject.detail_operation
     if status == 400:
         return charged(parameter_ids(detail), "the key's format allows it")
     if 400 <= status < 500 and status != 401:
         return charged(response_ids(detail, 404), "a key no item has gets 404")
+    if 200 <= status < 300:
+        both = parameter_ids(detail) | response_ids(detail, 404)
+        return Attribution((), "keys compare exactly, as two rules say", tuple(sorted(both)))
     return Attribution()
 
 
@@ -50,7 +55,7 @@ def check_detail(context: Context) -> Iterator[Evidence]:
     subject, probe = context.subject, context.probe
     resource = subject.resource
     everything = context.everything()
-    listed = spread(everything, DETAIL_SAMPLES)
+    listed = diverse(subject, everything)
     taken = [str(key) for key in keys(resource, everything)]
     misses = [
         (variant.value, f"{variant.source!r} with {variant.describe()}")
@@ -70,6 +75,34 @@ def check_detail(context: Context) -> Iterator[Evidence]:
         yield from judge_unknown(context, value, what, path, response)
     if not everything:
         raise NotCheckedError("no items to fetch one by one")
+
+
+def signature(item: Item, names: Sequence[str]) -> tuple[Any, ...]:
+    """What kind of value each text property of an item holds: the classes of the edit
+    grammar of its first and last characters and of those inside."""
+    shapes = []
+    for name in names:
+        text = str(item.get(name, ""))
+        inner = frozenset(kind_of(c) for c in text[1:-1])
+        shapes.append(
+            (kind_of(text[:1]) if text else "", kind_of(text[-1:]) if text else "", inner)
+        )
+    return tuple(shapes)
+
+
+def diverse(subject: Subject, everything: Sequence[Item]) -> list[Item]:
+    """Items from all over the collection, and one of each kind of value its text
+    properties hold (leading or trailing whitespace, punctuation, other scripts, ...): a
+    server that changes such a value on its way to the detail shows only on such an item."""
+    schema = subject.resource.item_schema
+    names = [n for n, s in (schema.get("properties") or {}).items() if s.get("type") == "string"]
+    chosen = {id(item): item for item in spread(everything, DETAIL_SAMPLES)}
+    kinds: dict[tuple[Any, ...], Item] = {}
+    for item in everything:
+        kinds.setdefault(signature(item, names), item)
+    for item in list(kinds.values())[:KINDS]:
+        chosen.setdefault(id(item), item)
+    return list(chosen.values())
 
 
 def key_near_misses(context: Context, taken: list[str]) -> list[Any]:

@@ -145,6 +145,6 @@ def check_filters(context: Context) -> Iterator[Evidence]:
     sent = probes(context, everything, context.seed)
     queries = [list(p.query.items()) for p in sent]
     size = context.page_size
-    walked = walk_all(context.probe, resource, queries, size)
+    walked = walk_all(context.probe, resource, queries, size, go_on=True)
     for probe, params, got in zip(sent, queries, walked, strict=True):
         yield from judge_whole(context, everything, params, got, size, probe.note)

@@ -15,10 +15,12 @@ from contract.conformance._registry import Context, check
 from contract.conformance._replays import Expectation
 from contract.conformance.checks._shared import short
 
+# Single characters of these kinds are the edit grammar's (the filters, the key, the
+# parameters get them as near misses): here what a parser or a query builder chokes on whole.
 HOSTILE_STRINGS = (
-    "'", '"', "' OR '1'='1", "--", "; DROP TABLE x;", "%", "_", "%_%", "\\", "\x00", "a\x00b",
-    "x" * 10_000, "\u202eevil\u202c", "\u05e9\u05dc\u05d5\u05dd", "\U0001f600\U0001f4a9",
-    "e\u0301\u0301\u0301", "\ufeff", "\ud7ff", "${jndi:x}", "<script>",
+    "' OR '1'='1", "; DROP TABLE x;", "%_%", "\\", "a\x00b", "x" * 10_000,
+    "\u202eevil\u202c", "\U0001f600\U0001f4a9", "e\u0301\u0301\u0301", "${jndi:x}",
+    "<script>", "'",
 )  # fmt: skip
 
 

@@ -1,21 +1,27 @@
-"""Parameter bounds: each query parameter and the detail key hold at and just past each edge
-of their schema, enum values are case-sensitive, and every rejection is a 400 with the
-declared error body. A value past a bound that is let in breaks the parameter's own rule; one
-refused with another status than 400 breaks the rule of the 400."""
+"""Parameter values: each query parameter and the detail key hold at and just past each edge
+of their schema, enum values are case-sensitive, and values almost valid (the edit grammar's
+near misses of a valid integer or enum value: ` 5`, `+5`, `1_0`, a full-width or Arabic-Indic
+digit, `DESC `) are refused
+unless the schema allows them; every rejection is a 400 with the declared error body. A value
+let in that the schema refuses, or refused that it allows, breaks the parameter's own rule;
+one refused with another status than 400 breaks the rule of the 400."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 
 from contract.conformance._contract import Subject, body_ids, parameter_ids, response_ids
+from contract.conformance._edits import sample
 from contract.conformance._findings import Attribution, Evidence
 from contract.conformance._listing import detail_path
 from contract.conformance._probe import Request
 from contract.conformance._registry import Context, check
 from contract.conformance._replays import Expectation
+from contract.conformance._rules import parameter_allows
 from contract.conformance.checks._shared import body_exercised, charged, error_body, short
 
 Params = tuple[tuple[str, str], ...]
@@ -72,24 +78,40 @@ def judged_status(
     return charged(parameter_ids(operation, [name]), f"the rule of {name}")
 
 
+def near_misses(
+    context: Context, name: str, schema: Mapping[str, Any]
+) -> list[tuple[str, bool, str]]:
+    """(value, allowed, what it is) for the edits the grammar makes of the valid values of
+    an integer or an enum parameter (its default, its bounds; its enum values): allowed when
+    the schema takes the edited value too (`10` from `1`), refused otherwise."""
+    if schema.get("type") == "integer":
+        candidates = [schema.get("default"), schema.get("minimum"), schema.get("maximum")]
+        sources = [str(c) for c in dict.fromkeys(candidates) if c is not None]
+    else:
+        sources = [str(value) for value in schema.get("enum") or []]
+    if not sources:
+        return []
+    rng = random.Random(f"{context.seed} {context.subject.resource.name} {name}")
+    variants = sample(sources, rng, per_cell=1, pairs=2)
+    context.note_near_misses(name, sources, variants)
+    return [
+        (v.value, parameter_allows(schema, v.value), f" ({v.describe()} of {v.source!r})")
+        for v in variants
+    ]
+
+
 @check("parameters", speaks_for)
 def check_parameters(context: Context) -> Iterator[Evidence]:
     subject, probe = context.subject, context.probe
     resource = subject.resource
-    sent: list[tuple[Mapping[str, Any], str, str, Params, set[int], str]] = []  # list, then key
+    # (operation, parameter, path, query, statuses due, value, what it is): list, then key
+    sent: list[tuple[Mapping[str, Any], str, str, Params, set[int], str, str]] = []
     for name, schema in resource.parameters.items():
-        for value, allowed in edges(schema):
+        values = [(v, allowed, "") for v, allowed in edges(schema)]
+        for value, allowed, note in [*values, *near_misses(context, name, schema)]:
             params: Params = ((name, value),)
-            sent.append(
-                (
-                    subject.list_operation,
-                    name,
-                    resource.path,
-                    params,
-                    {200 if allowed else 400},
-                    value,
-                )
-            )
+            wanted = {200 if allowed else 400}
+            sent.append((subject.list_operation, name, resource.path, params, wanted, value, note))
     for value, allowed in edges(subject.key_schema):
         if value:  # an empty path segment is another path, not this operation
             path = detail_path(resource, value)
@@ -101,18 +123,17 @@ def check_parameters(context: Context) -> Iterator[Evidence]:
                     (),
                     {200, 404} if allowed else {400},
                     value,
+                    "",
                 )
             )
     listed = [s for s in sent if s[0] is subject.list_operation]
     keyed = [s for s in sent if s[0] is not subject.list_operation]
-    answers = probe.send([Request(path, params) for _, _, path, params, _, _ in listed])
+    answers = probe.send([Request(s[2], s[3]) for s in listed])
     detail = subject.detail_operation
     ids = parameter_ids(detail) | response_ids(detail, 400) | body_ids(detail, 400)
     answers += context.send_or_skip(ids, [Request(s[2], s[3]) for s in keyed])
-    for (operation, name, path, params, wanted, value), response in zip(
-        sent, answers, strict=False
-    ):
-        yield from judge(context, operation, name, path, params, wanted, value, response)
+    for probed, response in zip(sent, answers, strict=False):  # fewer: the key went unanswered
+        yield from judge(context, *probed, response)
 
 
 def judge(
@@ -123,6 +144,7 @@ def judge(
     params: tuple[tuple[str, str], ...],
     wanted: set[int],
     value: str,
+    note: str,
     response: httpx.Response,
 ) -> Iterator[Evidence]:
     context.exercise(parameter_ids(operation, [name]))
@@ -133,7 +155,7 @@ def judge(
     if response.status_code not in wanted:
         said = " or ".join(map(str, sorted(wanted)))
         yield Evidence(
-            f"{name}={short(value)} gave {response.status_code}, not {said}",
+            f"{name}={short(value)}{note} gave {response.status_code}, not {said}",
             shown,
             judged_status(operation, name, response.status_code, wanted),
             expect,

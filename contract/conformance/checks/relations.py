@@ -118,9 +118,10 @@ class Result:
 
     @property
     def complete(self) -> bool:
+        """Whether its pages, from the first, show every item its total counts."""
         return (
             not self.inconsistent
-            and self.total >= 0
+            and any(offset == 0 for offset, _, _ in self.pages)
             and all(i in self.positions for i in range(self.total))
         )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp
 
-from tests.support.faults._apps import reference_app
+from tests.support.faults._apps import app_with, reference_app
 from tests.support.faults._asgi import Fault
 from tests.support.faults._broken import FAULTS
 from tests.support.faults._declared import DECLARED_FAULTS, MORE_LIST_FAULTS
@@ -22,12 +22,13 @@ from tests.support.faults._lenient import LENIENT_FAULTS, MORE_LENIENT_FAULTS
 from tests.support.faults._policy import POLICY_FAULTS
 from tests.support.faults._relations import RELATION_FAULTS
 from tests.support.faults._strict import STRICT_FAULTS
-from tests.support.faults._variants import reference_with_odd_keys
+from tests.support.faults._variants import items_with_near_misses, reference_with_odd_keys
 
 # The assumptions of the bundled spec, as their ids: what a fault can break.
 UNKNOWN_AND_REPEATED = "unknown-and-repeated-query-parameters"
 FILTERS_AND = "filters-combine-with-and"
 COUNT = "count-bounds"
+OFFSET = "offset-bounds"
 SORT_FIELD = "sort-field-values"
 SORT_DIRECTION = "sort-direction-rules"
 NAME = "name-filter-matching"
@@ -216,18 +217,41 @@ LIBRARY: dict[str, Faulty] = {
             "[detail EventGroup] status 404",
             serves=reference_with_odd_keys,
         ),
-        # _lenient: near misses taken for the real value. Keys name items exactly: a key
-        # lookup that takes another for it breaks the documented contract, no assumption.
-        faulty("key looked up ignoring case", "[detail EventGroup] ", "found the item"),
+        # _lenient: near misses taken for the real value. A key lookup that takes another key
+        # for it breaks the exact comparison that the key's rule and the 404's both state.
+        faulty(
+            "key looked up ignoring case",
+            "[detail EventGroup] ",
+            "found the item",
+            breaks=(ID_FORMAT, NOT_FOUND),
+        ),
         faulty(
             "key looked up ignoring trailing spaces",
             "[detail EventGroup] ",
             "whitespace",
             "found the item",
+            breaks=(ID_FORMAT, NOT_FOUND),
         ),
-        faulty("key looked up by prefix", "[detail EventGroup] ", "deleted", "found the item"),
-        faulty("key decoded twice", "[detail EventGroup] ", "percent", "found the item"),
-        faulty("key normalised (NFKC)", "[detail EventGroup] ", "found the item"),
+        faulty(
+            "key looked up by prefix",
+            "[detail EventGroup] ",
+            "deleted",
+            "found the item",
+            breaks=(ID_FORMAT, NOT_FOUND),
+        ),
+        faulty(
+            "key decoded twice",
+            "[detail EventGroup] ",
+            "percent",
+            "found the item",
+            breaks=(ID_FORMAT, NOT_FOUND),
+        ),
+        faulty(
+            "key normalised (NFKC)",
+            "[detail EventGroup] ",
+            "found the item",
+            breaks=(ID_FORMAT, NOT_FOUND),
+        ),
         faulty(
             "text_id filter ignoring trailing spaces",
             "[filters EventGroup] text_id=",
@@ -294,6 +318,33 @@ LIBRARY: dict[str, Faulty] = {
             "[auth EventGroup] empty password: ",
             "got 200",
             breaks=(UNAUTHORIZED,),
+        ),
+        faulty(
+            "name filter dropping control and format characters",
+            "[filters EventGroup] name=",
+            "control",
+            breaks=(NAME,),
+        ),
+        faulty(
+            "name filter transliterating to ASCII", "[filters EventGroup] name=", breaks=(NAME,)
+        ),
+        faulty(
+            "text_id filter on an index of ASCII characters only",
+            "[filters EventGroup] text_id=",
+            "other",
+            breaks=(TEXT_ID,),
+        ),
+        faulty(
+            "count and offset read with int()",
+            "[parameters EventGroup] ",
+            "gave 200, not 400",
+            breaks=(COUNT, OFFSET),
+        ),
+        # Values with whitespace around them: the collection must hold some.
+        faulty(
+            "the detail trims its values",
+            "[detail EventGroup] ",
+            serves=lambda: app_with(items_with_near_misses()),
         ),
         # _strict: forms HTTP makes equal to the right credentials, refused
         faulty(

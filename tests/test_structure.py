@@ -126,7 +126,9 @@ def module_imports(package: str) -> dict[str, set[str]]:
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Every cycle found by a depth-first walk (each reported once, from where it was met)."""
-    found, done, path = [], set(), []
+    found: list[list[str]] = []
+    done: set[str] = set()
+    path: list[str] = []
 
     def visit(node: str) -> None:
         if node in path:

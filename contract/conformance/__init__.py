@@ -20,11 +20,15 @@ from __future__ import annotations
 import shlex
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+import httpx
 
 from contract.conformance._contract import Contract, load_contract
 from contract.conformance._coverage import (
@@ -82,6 +86,31 @@ __all__ = [
 ]
 
 MISSED_SHOWN = 12  # targets not exercised listed after the coverage table
+R = TypeVar("R")
+
+
+class Background(Generic[R]):
+    """A call run in a daemon thread (an interrupted run does not wait for it); `result()`
+    waits for it and returns its value, or raises what it raised."""
+
+    def __init__(self, call: Callable[[], R]) -> None:
+        self._outcome: list[R | BaseException] = []
+
+        def work() -> None:
+            try:
+                self._outcome.append(call())
+            except BaseException as exc:  # handed to the caller of result()
+                self._outcome.append(exc)
+
+        self._thread = threading.Thread(target=work, daemon=True)
+        self._thread.start()
+
+    def result(self) -> R:
+        self._thread.join()
+        (outcome,) = self._outcome
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
 
 def echo(text: str) -> None:
@@ -163,6 +192,8 @@ class PropertyResult:
     verdicts: list[Verdict]
     sent: int = 0
     near_misses: dict[str, Covered] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # every check, as "<check> <Resource>"
+    exchanges: list[httpx.Response] = field(default_factory=list, repr=False)  # as sent
 
     @property
     def partial(self) -> bool:
@@ -198,18 +229,32 @@ def run_properties(
     tracker: CoverageTracker | None = None,
     checked: Preflight | None = None,
 ) -> PropertyResult:
+    """Run the property checks and report them (stdout and properties-junit.xml)."""
     contract = contract or load_contract(settings.spec)
-    observe = None if tracker is None else lambda r: tracker.observe(from_httpx(0, r))
+    announce_properties(contract, settings)
+    result = check_properties(server, settings, contract, checked)
+    report_properties(result, settings, tracker)
+    return result
+
+
+def announce_properties(contract: Contract, settings: Settings, alongside: str = "") -> None:
+    print(f"\nRunning the property checks{alongside}: {len(check_labels(contract))} checks, "
+          f"at most {settings.max_requests} requests, {settings.concurrency} at a time",
+          flush=True)  # fmt: skip
+
+
+def check_properties(
+    server: Target, settings: Settings, contract: Contract, checked: Preflight | None = None
+) -> PropertyResult:
+    """Every property check against `server`, printing nothing: a run may do this while
+    schemathesis reports on stdout."""
+    exchanges: list[httpx.Response] = []
     probe = Probe(
         server.base_url, server.user, server.password,
         max_requests=settings.max_requests, requests_per_second=settings.rate_limit,
-        concurrency=settings.concurrency, observe=observe,
+        concurrency=settings.concurrency, observe=exchanges.append,
         timeout=checked.timeout if checked else TIMEOUT,
     )  # fmt: skip
-    labels = check_labels(contract)
-    print(f"\nRunning the property checks: {len(labels)} checks, at most "
-          f"{settings.max_requests} requests, {settings.concurrency} at a time",
-          flush=True)  # fmt: skip
     silent = silent_operations(contract, checked, probe)
     try:
         run = run_checks(contract, probe, seed=settings.seed)
@@ -217,19 +262,35 @@ def run_properties(
         probe.close()
     findings = [*silent, *run.findings]
     found = run.verdicts(contract, findings)
-    write_junit(labels, findings, run.unchecked, found, settings.reports / "properties-junit.xml")
-    print(f"Property checks: {len(labels)} checks, {probe.sent} requests")
-    for line in near_miss_report(run.near_misses):
+    return PropertyResult(
+        findings, dict(run.unchecked), found, probe.sent, run.near_misses,
+        check_labels(contract), exchanges,
+    )  # fmt: skip
+
+
+def report_properties(
+    result: PropertyResult, settings: Settings, tracker: CoverageTracker | None = None
+) -> None:
+    """Print what the property checks found, write their JUnit report, and show their
+    exchanges to the coverage map."""
+    if tracker is not None:
+        for answer in result.exchanges:
+            tracker.observe(from_httpx(0, answer))
+    write_junit(
+        result.labels, result.findings, result.unchecked, result.verdicts,
+        settings.reports / "properties-junit.xml",
+    )  # fmt: skip
+    print(f"Property checks: {len(result.labels)} checks, {result.sent} requests")
+    for line in near_miss_report(result.near_misses):
         print(line)
-    for finding in findings:
+    for finding in result.findings:
         print(f"  FAIL {finding}")
-    for where, reason in run.unchecked.items():
+    for where, reason in result.unchecked.items():
         print(f"  NOT CHECKED [{where}] {reason}")
-    if not findings and not run.unchecked:
+    if not result.findings and not result.unchecked:
         print("  all properties hold")
     print()
-    print("\n".join(summary(found, findings)))
-    return PropertyResult(findings, dict(run.unchecked), found, probe.sent, run.near_misses)
+    print("\n".join(summary(result.verdicts, result.findings)))
 
 
 def near_miss_report(near_misses: Mapping[str, Covered]) -> list[str]:
@@ -268,10 +329,22 @@ def conformance(
         )  # fmt: skip
         tracker = CoverageTracker(contract, urlsplit(server.base_url).path)
         schema_findings: list[Finding] = []
-        schema_ok = schemathesis_phase(
-            server, settings, contract, tracker, schema_findings, checked
-        )
-        result = run_properties(server, settings, contract, tracker, checked)
+        if settings.concurrency > 1 and settings.rate_limit <= 0:
+            # Both suites wait on the server, not on each other: against a distant server
+            # the property checks cost no time of their own.
+            announce_properties(contract, settings, " alongside schemathesis")
+            properties = Background(lambda: check_properties(server, settings, contract, checked))
+            schema_ok = schemathesis_phase(
+                server, settings, contract, tracker, schema_findings, checked
+            )
+            result = properties.result()
+            print(flush=True)
+            report_properties(result, settings, tracker)
+        else:  # one at a time, or each suite within the rate limit on its own
+            schema_ok = schemathesis_phase(
+                server, settings, contract, tracker, schema_findings, checked
+            )
+            result = run_properties(server, settings, contract, tracker, checked)
     # The reference server this run started is gone by now: its replays need a new one.
     replayed_at = None if server.is_reference else server.base_url
     report_replays([*schema_findings, *result.findings], replayed_at, settings.reports)

@@ -338,11 +338,7 @@ class CoverageTracker:
         for where, covered in sorted((near_misses or {}).items()):
             for cell in sorted(covered.possible):
                 hit = cell in covered.sent
-                why = (
-                    ""
-                    if hit
-                    else "no value of this cell was sent (the parameter's schema refused it)"
-                )
+                why = "" if hit else "each value drawn for it had been sent for another cell"
                 targets.append(Target("near misses", where, cell_name(cell), hit, why))
         for verdict in (v for v in found if v.status != NOT_CHECKABLE):  # no check can reach those
             checked = verdict.status in (HELD, CONTRADICTED)

@@ -20,8 +20,9 @@ from __future__ import annotations
 import random
 import string
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Final
 
@@ -59,6 +60,8 @@ VARIANTS: Final = ("case", "full width", "homoglyph", "compatibility", "percent"
 CLASSES: Final = (*INSERTED, *VARIANTS)
 OPERATIONS: Final = ("insert", "delete", "substitute")
 POSITIONS: Final = ("start", "inside", "end")
+Cell = tuple[str, str, str]  # (class, operation, position): `punctuation insert at the end`
+DRAWS_PER_CELL: Final = 8  # tries at a value no other cell of the sample sent
 
 
 @dataclass(frozen=True, order=True)
@@ -104,9 +107,10 @@ class Variant:
     value: str
     source: str
     edits: tuple[Edit, ...]
+    also: frozenset[Cell] = frozenset()  # other cells the same value fills
 
     @property
-    def cell(self) -> tuple[str, str, str]:
+    def cell(self) -> Cell:
         """(class, operation, position) of a single edit; ("pair", ...) for two."""
         if len(self.edits) != 1:
             return ("pair", "+".join(e.kind for e in self.edits), "")
@@ -273,13 +277,25 @@ def sample(
     same seed gives the same sample."""
     sources = list(dict.fromkeys(sources))
     chosen: list[Variant] = []
+    taken = set(sources)
+    also: dict[str, set[Cell]] = defaultdict(set)  # value -> other cells it stands for
     for kind in CLASSES:
         for operation in OPERATIONS:
             for where in POSITIONS:
                 for _ in range(per_cell):
-                    variant = drawn(sources, kind, operation, where, rng)
-                    if variant is not None:
+                    # A value another cell already sent covers this one too only by chance:
+                    # draw again, so that each cell sends a value of its own where it can.
+                    for _attempt in range(DRAWS_PER_CELL):
+                        variant = drawn(sources, kind, operation, where, rng)
+                        if variant is None or variant.value not in taken:
+                            break
+                    if variant is None:
+                        continue
+                    if variant.value not in taken:
+                        taken.add(variant.value)
                         chosen.append(variant)
+                    else:  # the value is sent anyway, and tells what this cell would
+                        also[variant.value].add(variant.cell)
     for source in sources:
         chosen += [Variant(e.apply(source), source, (e,)) for e in transforms(source)]
     singles = [v for v in chosen if v.edits[0].operation != "transform"]
@@ -304,10 +320,7 @@ def sample(
     for variant in chosen:
         if variant.value != variant.source:
             unique.setdefault(variant.value, variant)
-    return list(unique.values())
-
-
-Cell = tuple[str, str, str]
+    return [replace(v, also=frozenset(also.get(v.value, ()))) for v in unique.values()]
 
 
 def cells(text: str) -> set[Cell]:
@@ -350,4 +363,5 @@ class Covered:
         for source in sources:
             self.possible |= {cell for cell in cells(source) if allowed(cell)}
         self.sent |= {v.cell for v in variants if len(v.edits) == 1}
+        self.sent |= {cell for v in variants for cell in v.also}
         self.values += len(variants)

@@ -164,15 +164,16 @@ def test_each_fault_of_a_broken_server_is_reported_by_schemathesis(
 def test_a_large_run_is_split_into_shards_that_follow_from_the_settings_alone() -> None:
     assert [s.phases for s in shards(100, 5)] == ["examples,coverage,fuzzing,stateful"]
     split = shards(1000, 5)
-    assert [s.phases for s in split] == ["examples,coverage,fuzzing,stateful", *["fuzzing"] * 3]
-    assert [s.seed for s in split] == [5, 6, 7, 8]
-    assert sum(s.max_examples for s in split) >= 1000
+    assert [s.phases for s in split] == ["examples,coverage,stateful", *["fuzzing"] * 4]
+    assert [s.seed for s in split] == [5, 6, 7, 8, 9]
+    assert sum(s.max_examples for s in split[1:]) >= 1000  # the fuzzing, shared out
+    assert split[0].max_examples == 1000 // _schemathesis.STATEFUL_DIVISOR
 
 
 def test_the_shards_run_together_and_one_report_holds_their_failures(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run of three processes (a small share each): the fuzzing shards' failures reach
+    """A run of four processes (a small share each): the fuzzing shards' failures reach
     the one JUnit report, and each says in one line what it did."""
     monkeypatch.setattr(_schemathesis, "EXAMPLES_PER_SHARD", 6)
     contract = load_contract(BUNDLED_SPEC)
@@ -184,8 +185,8 @@ def test_the_shards_run_together_and_one_report_holds_their_failures(
 
     out = capfd.readouterr().out
     assert passed is False
-    assert "Fuzzing shard 1/2 (seed 2, 7 examples per operation): " in out
-    assert "Fuzzing shard 2/2 (seed 3, 7 examples per operation): " in out
+    assert "Fuzzing shard 1/3 (seed 2, 7 examples per operation): " in out
+    assert "Fuzzing shard 3/3 (seed 4, 7 examples per operation): " in out
     suites = ElementTree.parse(tmp_path / "reports" / "schemathesis-junit.xml").getroot()
     assert len(list(suites)) >= 3  # the first shard's suite and one of each fuzzing shard
     assert any(f.message.startswith("ST101 ") for f in found)

@@ -14,7 +14,15 @@ import subprocess
 import pytest
 
 from contract.conformance._credentials import credentials, equivalent
-from contract.conformance._edits import CLASSES, case_mates, cells, kind_of, sample, transforms
+from contract.conformance._edits import (
+    CLASSES,
+    Covered,
+    case_mates,
+    cells,
+    kind_of,
+    sample,
+    transforms,
+)
 
 VALUES = ("Shopping Cart", "Événements", "x", "86e05affc7a7abefcd513ab400", "ÜBER Straße")
 
@@ -28,6 +36,18 @@ def test_a_sample_covers_every_cell_its_value_allows_and_differs_from_it(value: 
     assert {e.apply(value) for e in transforms(value)} <= {v.value for v in drawn}
     assert all(v.value != value for v in drawn)
     assert len(drawn) == len({v.value for v in drawn})
+
+
+def test_sources_whose_edits_collide_still_cover_every_cell() -> None:
+    sources = ["100", "1", "1000"]  # deleting the end of 100 gives what deleting inside gives
+    drawn = sample(sources, random.Random(0), pairs=2)
+    covered = Covered(set(), set(), 0)
+
+    covered.add(sources, drawn)
+
+    assert covered.possible - covered.sent == set()
+    assert len(drawn) == len({v.value for v in drawn})
+    assert not {v.value for v in drawn} & set(sources)
 
 
 def test_the_seed_decides_the_sample() -> None:

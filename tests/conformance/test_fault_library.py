@@ -1,10 +1,10 @@
 """The whole fault library against the property checks: every faulty server is caught, and
 charged only to the assumptions its fault breaks: no run contradicts another assumption or
 holds a broken one (attribution precision). The traffic of the same run, judged as recorded
-traffic, shows the fault and blames no other assumption either (for a fault of each kind). Correct servers the spec allows to differ pass
-with every assumption held or not checkable; a server with no data is reported as not
-checked; a cold start is waited for, and an operation that never answers is a finding about
-that operation while the others are tested."""
+traffic, shows the fault and blames no other assumption either (for a fault of each kind).
+Correct servers the spec allows to differ pass with every assumption held or not checkable; a
+server with no data is reported as not checked; a cold start is waited for, and an operation
+that never answers is a finding about that operation while the others are tested."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ SEEN_IN_TRAFFIC = {
     "the listing leaves out items a filter finds": "within-listing EventGroup",
     "the total counts items no page shows": "total-reachable EventGroup",
     "DESC keeps ties in ascending order": "descending-reverses EventGroup",
-    "parameter names in any case": "query-policy EventGroup",
+    "parameter names in any case": "paging EventGroup",  # "..., or COUNT was not ignored"
     "sort direction defaults to DESC": "sorting EventGroup",
 }
 

@@ -77,7 +77,11 @@ class UnexpectedResponseError(Exception):
         self.path, self.params = path, tuple(params)
 
 
-SHAPE = re.compile(r"U\+[0-9A-F]{4,6}|=[^ ]*|'[^']*'|\[[^\]]*\]|[0-9]+")
+# Values, numbers, and the note that says which near miss a value is ("(letter: U+0043
+# inserted at 0 of 'Loyalty Tasks')"): the same rule broken by near misses of several
+# classes is one finding, its first near miss shown.
+NEAR_MISS_NOTE = r"\([^()]*(?:\([^()]*\)[^()]*)*\bof '[^']*'\)"
+SHAPE = re.compile(NEAR_MISS_NOTE + r"|U\+[0-9A-F]{4,6}|=[^ ]*|'[^']*'|\[[^\]]*\]|[0-9]+")
 
 
 def shape(text: str) -> str:
@@ -85,18 +89,35 @@ def shape(text: str) -> str:
     return SHAPE.sub("#", text)
 
 
+def near_miss_classes(text: str) -> list[str]:
+    """The classes of the near misses a message names ("ascii whitespace" in "(ascii
+    whitespace: U+000A inserted at 0 of 'Loyalty Tasks')")."""
+    return [note[1:].split(":", 1)[0] for note in re.findall(NEAR_MISS_NOTE, text)]
+
+
 def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
-    """The first finding of each shape per check, counting the others like it: one broken
-    rule is one finding, not fifty."""
+    """The first finding of each shape per check, counting the others like it and naming
+    the classes of near misses among them: one broken rule is one finding, not fifty."""
     first: dict[tuple[str, str], Finding] = {}
     more: dict[tuple[str, str], int] = {}
+    classes: dict[tuple[str, str], list[str]] = {}
     for each in findings:
         key = (each.check, shape(each.message))
+        seen = classes.setdefault(key, [])
+        seen.extend(c for c in near_miss_classes(each.message) if c not in seen)
         if key in first:
             more[key] = more.get(key, 0) + 1
         else:
             first[key] = each
     return [
-        replace(f, message=f"{f.message} (and {more[key]} more like it)") if key in more else f
+        replace(f, message=f"{f.message} ({summary(more[key], classes[key])})")
+        if key in more
+        else f
         for key, f in first.items()
     ]
+
+
+def summary(more: int, classes: Sequence[str]) -> str:
+    if len(classes) < 2:
+        return f"and {more} more like it"
+    return f"and {more} more like it, near misses of the classes {', '.join(classes)}"

@@ -118,6 +118,7 @@ class Waiting:
 
     url: str
     say: Callable[[str], None]
+    patience: float = FIRST_ANSWER
     started: float = field(default_factory=time.monotonic)
     _done: threading.Event = field(default_factory=threading.Event)
 
@@ -133,7 +134,7 @@ class Waiting:
             self.say(
                 f"  waiting for the first answer from {shown(self.url)} "
                 f"({time.monotonic() - self.started:.0f} s; a cold start may take up to "
-                f"{FIRST_ANSWER:g} s)"
+                f"{self.patience:g} s)"
             )
 
 
@@ -143,7 +144,7 @@ def first_get(
     """The server's first answer: a refused connection is tried again for REFUSED_FOR
     seconds, an answer awaited for `patience` seconds."""
     started = time.monotonic()
-    with Waiting(url, say):
+    with Waiting(url, say, patience):
         while True:
             try:
                 return client.get(url, timeout=patience)

@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from contract.conformance import load_contract, write_junit
-from contract.conformance._findings import Attribution, Finding
+from contract.conformance._findings import Attribution, Finding, once_per_rule
 from contract.conformance._runner import check_labels
 from contract.conformance._verdicts import (
     CONTRADICTED,
@@ -125,3 +125,25 @@ def test_the_summary_and_the_junit_report_say_the_same_numbers(tmp_path: Path) -
     assert next(summary(found)) == f"Assumptions: {numbers}"
     skipped = int(suites["assumptions"].get("skipped") or 0)
     assert skipped == 5  # not checked and not checkable alike
+
+
+def test_one_rule_broken_by_near_misses_of_several_classes_is_one_finding_naming_them() -> None:
+    def near_miss(value: str, note: str) -> Finding:
+        message = f"name={value} ({note} of 'Cart'): every item must contain the value"
+        return Finding("filters EventGroup", message, f"curl '...?name={value}'")
+
+    found = once_per_rule(
+        [
+            near_miss("%0ACart", "ascii whitespace: U+000A inserted at 0"),
+            near_miss("%01Cart", "c0 control: U+0001 inserted at 0"),
+            near_miss("Ca%01rt", "c0 control: U+0001 inserted at 2"),
+            Finding("filters EventGroup", "text_id=x: no item has it", "curl '...'"),
+        ]
+    )
+
+    assert [f.message for f in found] == [
+        "name=%0ACart (ascii whitespace: U+000A inserted at 0 of 'Cart'): every item must "
+        "contain the value (and 2 more like it, near misses of the classes ascii whitespace, "
+        "c0 control)",
+        "text_id=x: no item has it",
+    ]

@@ -272,7 +272,8 @@ class Relations:
     # -- reporting ---------------------------------------------------------------------------
 
     def shown(self, params: Params) -> str:
-        return "&".join(f"{k}={v}" for k, v in params) or "the unfiltered listing"
+        """A query as the other checks show it (percent-encoded, as in its replay)."""
+        return urlencode(params) or "the unfiltered listing"
 
     def order_ids(self, params: Params) -> tuple[str, ...]:
         return tuple(sorted({*self.explainer.sort_ids(dict(params)), *self.explainer.total_ids}))

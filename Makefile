@@ -133,13 +133,14 @@ BASE_URL ?=
 AUTH ?=
 AUTH_FILE ?=
 export AUTH
-# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, MIN_COVERAGE: unset, the command's own
-# defaults apply (`python -m scripts.conformance --help` shows them).
+# MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, MIN_COVERAGE, CONCURRENCY,
+# FIRST_ANSWER_TIMEOUT: unset, the command's own defaults apply (`python -m
+# scripts.conformance --help` shows them).
 # Set ALLOW_PARTIAL=1 to pass although some rules could not be checked (no data, budget spent).
 ALLOW_PARTIAL ?=
 
 .PHONY: conformance
-conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, MIN_COVERAGE, ALLOW_PARTIAL)
+conformance: $(GENERATED) ## Fuzz a live server against the spec (BASE_URL, AUTH=user:pass or AUTH_FILE, SPEC, MAX_EXAMPLES, SEED, RATE_LIMIT, MAX_REQUESTS, REPORTS, MIN_COVERAGE, ALLOW_PARTIAL, CONCURRENCY, FIRST_ANSWER_TIMEOUT)
 	$(PY) -m scripts.conformance $(strip $(if $(SPEC),--spec '$(SPEC)') \
 		$(if $(MAX_EXAMPLES),--max-examples '$(MAX_EXAMPLES)') $(if $(SEED),--seed '$(SEED)') \
 		$(if $(RATE_LIMIT),--rate-limit '$(RATE_LIMIT)') \

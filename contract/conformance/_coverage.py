@@ -64,10 +64,15 @@ class CoverageMap:
     def missed(self, category: str | None = None) -> list[Target]:
         return [t for t in self.targets if not t.exercised and category in (None, t.category)]
 
+    def shown(self) -> list[str]:
+        """The categories that have targets (recorded traffic has no near misses, say): a
+        category of none would show 100 % of nothing."""
+        return [c for c in CATEGORIES if any(t.category == c for t in self.targets)]
+
     def table(self) -> list[str]:
         """The short table printed at the end of a run."""
         lines = [f"{'Coverage':<13} {'exercised':>9} {'of':>5} {'%':>6}"]
-        for category in (*CATEGORIES, None):
+        for category in (*self.shown(), None):
             done, total = self.counts(category)
             lines.append(
                 f"{category or 'all':<13} {done:>9} {total:>5} {self.percent(category):>5.1f}%"
@@ -96,12 +101,12 @@ class CoverageMap:
     def markdown(self) -> str:
         lines = ["# Coverage of the contract", "", "| Category | Exercised | Targets | % |"]
         lines.append("|---|---:|---:|---:|")
-        for category in (*CATEGORIES, None):
+        for category in (*self.shown(), None):
             done, total = self.counts(category)
             lines.append(
                 f"| {category or 'all'} | {done} | {total} | {self.percent(category):.1f} |"
             )
-        for category in CATEGORIES:
+        for category in self.shown():
             lines += ["", f"## {category}", "", "| Where | Target | Exercised | Why not |"]
             lines.append("|---|---|---|---|")
             for t in (t for t in self.targets if t.category == category):

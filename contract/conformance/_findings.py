@@ -117,7 +117,11 @@ def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
     ]
 
 
+SHOWN_CLASSES = 4
+
+
 def summary(more: int, classes: Sequence[str]) -> str:
     if len(classes) < 2:
         return f"and {more} more like it"
-    return f"and {more} more like it, near misses of the classes {', '.join(classes)}"
+    named = ", ".join(classes[:SHOWN_CLASSES]) + (", ..." if len(classes) > SHOWN_CLASSES else "")
+    return f"and {more} more like it, near misses of {len(classes)} classes: {named}"

@@ -4,8 +4,8 @@ spec's links, with the run's credentials in its environment (never on a command 
 schemathesis fuzzes one operation at a time, one case after another (its `--workers` do not
 split an operation's cases), so against a server one region away a run would wait for each
 answer in turn. A large run is therefore split into shards that go out together: one process
-with every phase and up to FUZZ_SHARDS - 1 more that fuzz only, each with its share of the
-examples and a seed of its own. The shards follow from the
+with the examples, coverage and stateful phases, and up to FUZZ_SHARDS more that fuzz only,
+each with its share of the examples and a seed of its own. The shards follow from the
 settings alone (the examples asked for and the seed), never from the machine, so the same
 seed sends the same cases; only the first shard's report is shown as it comes, the others
 once they end (in full when they found something)."""

@@ -100,12 +100,15 @@ def test_each_faulty_server_is_caught_and_charged_only_to_what_its_fault_breaks(
 
     texts = [str(f) for f in run.findings]
     assert any(all(part in text for part in faulty.reported) for text in texts), shown(run.findings)
+    # Every replay sends its request to the server, as pasted.
+    assert all("http://127.0.0.1:" in f.reproduce for f in run.findings), shown(run.findings)
     assert by_status(found, CONTRADICTED) <= faulty.breaks, shown(run.findings)
     assert not by_status(found, HELD) & faulty.breaks, [str(v) for v in found]
     if name in SEEN_IN_TRAFFIC:
         judge = judge_all(read_har(har), CONTRACT)
         findings = judge.result()[0]
         assert SEEN_IN_TRAFFIC[name] in {f.check for f in findings}, shown(findings)
+        assert all("http://127.0.0.1:" in f.reproduce for f in findings), shown(findings)
         assert by_status(judge.verdicts(), CONTRADICTED) <= faulty.breaks, shown(findings)
 
 

@@ -143,7 +143,7 @@ def test_one_rule_broken_by_near_misses_of_several_classes_is_one_finding_naming
 
     assert [f.message for f in found] == [
         "name=%0ACart (ascii whitespace: U+000A inserted at 0 of 'Cart'): every item must "
-        "contain the value (and 2 more like it, near misses of the classes ascii whitespace, "
+        "contain the value (and 2 more like it, near misses of 2 classes: ascii whitespace, "
         "c0 control)",
         "text_id=x: no item has it",
     ]

@@ -143,7 +143,6 @@ class Relations:
         self.found: list[tuple[str, Evidence]] = []
         self.exercised: dict[str, set[str]] = {}
         self.unchecked: dict[str, str] = {}
-        self.replays: dict[int, str] = {}  # answer -> how to send its request again
         self.base_url = ""
 
     # -- keeping what is seen -----------------------------------------------------------------
@@ -160,6 +159,10 @@ class Relations:
         except ValueError:
             return
         if operation.kind == "list" and exchange.status == 200:
+            # Replays go where the answers came from (recorded traffic has no context).
+            self.base_url = self.base_url or exchange.url.split("?")[0].removesuffix(
+                self.resource.path
+            )
             self.listed(exchange, body)
         elif operation.kind == "detail":
             self.detailed(exchange, body, path_values.get(self.resource.detail.parameter, ""))
@@ -201,7 +204,6 @@ class Relations:
         offset = int(
             query.get(resource.paging.offset, resource.default(resource.paging.offset) or 0)
         )
-        self.replays.setdefault(exchange.index, exchange.url)
         known = self.results.get(params)
         if known is None:
             known = self.results[params] = Result(params, total, exchange.index)
@@ -215,6 +217,7 @@ class Relations:
                     self.explainer.total_ids, "the total counts every match, on every page"
                 ),
                 self.relation("equal", [params, params]),
+                exchange.url,
             )
             return
         self.exercise("consistent-pages", self.explainer.total_ids)
@@ -239,6 +242,7 @@ class Relations:
                     ),
                     Attribution((), "pages of one query disagree", self.order_ids(params)),
                     self.relation("equal", [params, params]),
+                    exchange.url,
                 )
                 return
             known.positions[position] = item_key
@@ -287,12 +291,14 @@ class Relations:
         return Expectation(resource.path, relation=Relation(kind, listing, tuple(queries), key))
 
     def report(
-        self, name: str, message: str, why: Attribution, expect: Expectation, path: str = ""
+        self, name: str, message: str, why: Attribution, expect: Expectation, url: str = ""
     ) -> None:
-        """A broken relation; its command shows the first query's first page (or `path`)."""
-        params = expect.relation.queries[0] if expect.relation else ()
-        url = f"{self.base_url}{path or self.resource.path}"
-        url += f"?{urlencode(params)}" if params else ""
+        """A broken relation; its command sends the request of the answer that showed it
+        (`url`), else the first query's first page."""
+        if not url:
+            params = expect.relation.queries[0] if expect.relation else ()
+            url = f"{self.base_url}{self.resource.path}"
+            url += f"?{urlencode(params)}" if params else ""
         shown = f'curl -si -u "$AUTH" {shlex.quote(url)}'
         self.found.append((name, Evidence(message, shown, why, expect)))
 
@@ -607,6 +613,6 @@ class Relations:
                     f"#{answer}: {problems[0]}",
                     Attribution(explanation="a listed item has its detail, equal to its entry"),
                     Expectation(path, statuses=(200,), item=(resource.detail.item, values)),
-                    path,
+                    self.base_url + path,
                 )
                 return

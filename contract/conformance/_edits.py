@@ -120,6 +120,11 @@ class Variant:
     def describe(self) -> str:
         return " and ".join(edit.describe() for edit in self.edits)
 
+    def note(self) -> str:
+        """Which near miss this is, as findings show it: "(letter: U+0043 inserted at 0 of
+        'Tasks')"; findings that differ only in it break one rule, and are one finding."""
+        return f"({self.describe()} of {self.source!r})"
+
 
 def kind_of(char: str) -> str:
     """The class a character of the value belongs to, for its deletion."""

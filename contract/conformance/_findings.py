@@ -52,6 +52,8 @@ class Finding:
     reproduce: str
     attribution: Attribution = Attribution()
     expectation: Expectation | None = field(default=None, repr=False, compare=False)
+    # The classes of the edit grammar whose near misses showed it (once_per_rule fills it).
+    near_misses: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.message}\n    reproduce: {self.reproduce}"
@@ -89,10 +91,15 @@ def shape(text: str) -> str:
     return SHAPE.sub("#", text)
 
 
+NEAR_MISS_CLASS = re.compile(r"\(([^:()]+(?:\([^()]*\))?)")
+
+
 def near_miss_classes(text: str) -> list[str]:
-    """The classes of the near misses a message names ("ascii whitespace" in "(ascii
-    whitespace: U+000A inserted at 0 of 'Loyalty Tasks')")."""
-    return [note[1:].split(":", 1)[0] for note in re.findall(NEAR_MISS_NOTE, text)]
+    """The classes of the near misses a message names: "ascii whitespace" in "(ascii
+    whitespace: U+000A inserted at 0 of 'Tasks')", "case (lower)" in "(case (lower) of the
+    whole value of 'Tasks')"."""
+    found = (NEAR_MISS_CLASS.match(note) for note in re.findall(NEAR_MISS_NOTE, text))
+    return [match.group(1).strip() for match in found if match]
 
 
 def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
@@ -110,9 +117,13 @@ def once_per_rule(findings: Sequence[Finding]) -> list[Finding]:
         else:
             first[key] = each
     return [
-        replace(f, message=f"{f.message} ({summary(more[key], classes[key])})")
-        if key in more
-        else f
+        replace(
+            f,
+            message=f"{f.message} ({summary(more[key], classes[key])})"
+            if key in more
+            else f.message,
+            near_misses=tuple(classes[key]),
+        )
         for key, f in first.items()
     ]
 

@@ -14,6 +14,7 @@ import pytest
 from starlette.types import ASGIApp
 
 from contract.conformance import Settings, Target, load_contract, run_properties
+from contract.conformance._edits import CLASSES, TRANSFORMS
 from contract.conformance._findings import Finding
 from contract.conformance._har import read_har
 from contract.conformance._preflight import preflight
@@ -60,6 +61,29 @@ SEEN_IN_TRAFFIC = {
     "sort direction defaults to DESC": "sorting EventGroup",
 }
 
+# A faulty server for each class of the edit grammar (and each kind of whole-value
+# transform) that near misses of that class catch: every class is proven on a fault.
+WITNESSES = {
+    "letter": "text_id filter by prefix",
+    "other letter": "text_id filter on an index of ASCII characters only",
+    "other digit": "count and offset read with int()",
+    "punctuation": "name filter ignoring punctuation",
+    "other punctuation": "name filter ignoring punctuation",
+    "ascii whitespace": "text_id filter ignoring trailing spaces",
+    "other whitespace": "name filter collapsing whitespace",
+    "c0 control": "text_id filter trimming control characters",
+    "c1 control": "name filter dropping control and format characters",
+    "invisible": "name filter dropping control and format characters",
+    "combining": "name filter ignoring accents",
+    "case": "key looked up ignoring case",
+    "full width": "name filter normalising (NFKC)",
+    "homoglyph": "name filter matching look-alike letters",
+    "compatibility": "text_id filter normalising (NFKC)",
+    "percent": "key decoded twice",
+    "case (upper)": "text_id filter ignores case",
+    "normalisation (unaccented)": "name filter ignoring accents",
+}
+
 
 def checked(app: ASGIApp, tmp_path: Path) -> tuple[PropertyRun, list[Verdict], Path]:
     """Every property check against `app`, the verdicts, and the run's traffic as HAR."""
@@ -85,6 +109,10 @@ def shown(findings: list[Finding]) -> list[str]:
 
 def test_every_fault_of_every_family_is_in_the_library() -> None:
     assert set(LIBRARY) == set(ALL_FAULTS)
+    assert set(WITNESSES.values()) <= set(LIBRARY)
+    assert set(CLASSES) <= set(WITNESSES), set(CLASSES) - set(WITNESSES)
+    for kind in TRANSFORMS:
+        assert any(name.startswith(f"{kind} (") for name in WITNESSES), kind
     assert set(SEEN_IN_TRAFFIC) <= set(LIBRARY)
     for faulty in LIBRARY.values():
         assert faulty.breaks <= set(CONTRACT.assumptions), faulty.name
@@ -100,6 +128,9 @@ def test_each_faulty_server_is_caught_and_charged_only_to_what_its_fault_breaks(
 
     texts = [str(f) for f in run.findings]
     assert any(all(part in text for part in faulty.reported) for text in texts), shown(run.findings)
+    shown_by = {c for f in run.findings for c in f.near_misses}
+    for near_miss in (c for c, fault in WITNESSES.items() if fault == name):
+        assert near_miss in shown_by, (near_miss, shown(run.findings))
     # Every replay sends its request to the server, as pasted.
     assert all("http://127.0.0.1:" in f.reproduce for f in run.findings), shown(run.findings)
     assert by_status(found, CONTRADICTED) <= faulty.breaks, shown(run.findings)

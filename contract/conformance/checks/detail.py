@@ -57,13 +57,10 @@ def check_detail(context: Context) -> Iterator[Evidence]:
     everything = context.everything()
     listed = diverse(subject, everything)
     taken = [str(key) for key in keys(resource, everything)]
-    misses = [
-        (variant.value, f"{variant.source!r} with {variant.describe()}")
-        for variant in key_near_misses(context, taken)
-    ]
+    misses = [(variant.value, variant.note()) for variant in key_near_misses(context, taken)]
     unknown = unused_key(subject.key_schema, keys(resource, everything))
     if unknown is not None:
-        misses.append((str(unknown), "a key no item has"))
+        misses.append((str(unknown), "(a key no item has)"))
     paths = [detail_path(resource, item[resource.detail.key]) for item in listed]
     paths += [detail_path(resource, value) for value, _ in misses]
     answers = probe.send([Request(path) for path in paths])
@@ -164,7 +161,7 @@ def judge_unknown(
             else f"gave {response.status_code}"
         )
         yield Evidence(
-            f"{resource.detail.parameter}={quote(value, safe='')} is {what}, and {outcome}, "
+            f"{resource.detail.parameter}={quote(value, safe='')} {what} {outcome}, "
             "not 404 (keys compare exactly)",
             shown,
             unknown_key_attribution(subject, response.status_code),

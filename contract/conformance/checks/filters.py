@@ -98,7 +98,7 @@ def near_misses(
     variants: list[Variant] = sample(sources, rng, per_cell=1, pairs=PAIRS)
     context.note_near_misses(each.parameter, sources, variants)
     for variant in variants:
-        note = f" ({variant.describe()} of {variant.source!r})"
+        note = f" {variant.note()}"
         yield FilterQuery({each.parameter: variant.value}, note)
     others = [
         name

@@ -94,10 +94,7 @@ def near_misses(
     rng = random.Random(f"{context.seed} {context.subject.resource.name} {name}")
     variants = sample(sources, rng, per_cell=1, pairs=2)
     context.note_near_misses(name, sources, variants)
-    return [
-        (v.value, parameter_allows(schema, v.value), f" ({v.describe()} of {v.source!r})")
-        for v in variants
-    ]
+    return [(v.value, parameter_allows(schema, v.value), f" {v.note()}") for v in variants]
 
 
 @check("parameters", speaks_for)

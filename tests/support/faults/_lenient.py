@@ -179,6 +179,27 @@ def transliterated(text: str) -> str:
     return "".join(out)
 
 
+# The Latin letter a Cyrillic or Greek letter is taken for, by the last word of its Unicode
+# name, as a confusables skeleton (UTS #39) maps them; other characters are kept.
+LOOK_ALIKE: dict[str, str] = {
+    "A": "a", "ALPHA": "a", "VE": "b", "BETA": "b", "ES": "c", "IE": "e", "EPSILON": "e",
+    "EN": "h", "ETA": "h", "I": "i", "IOTA": "i", "JE": "j", "KA": "k", "KAPPA": "k", "EM": "m",
+    "MU": "m", "NU": "n", "O": "o", "OMICRON": "o", "ER": "p", "RHO": "p", "DZE": "s", "TE": "t",
+    "TAU": "t", "U": "y", "UPSILON": "y", "HA": "x", "CHI": "x", "ZETA": "z",
+}  # fmt: skip
+
+
+def skeleton(text: str) -> str:
+    """`text` with each Cyrillic or Greek letter replaced by the Latin one it looks like."""
+    out = []
+    for char in text:
+        name = unicodedata.name(char, "")
+        script = name.split(" ", 1)[0]
+        look = LOOK_ALIKE.get(name.rsplit(" ", 1)[-1]) if script in ("CYRILLIC", "GREEK") else None
+        out.append(look.upper() if look and "CAPITAL" in name else look or char)
+    return "".join(out)
+
+
 def ascii_only(text: str) -> str:
     """`text` without the characters beyond ASCII, as an index that drops them keeps it."""
     return "".join(c for c in text if c.isascii())
@@ -228,6 +249,9 @@ MORE_LENIENT_FAULTS: dict[str, Fault] = {
     ),
     "text_id filter trimming control characters": list_fault(
         misfiltered(EXACT_FILTER, lambda value, text_id: java_trimmed(value) == text_id)
+    ),
+    "name filter matching look-alike letters": list_fault(
+        misfiltered(CONTAINS_FILTER, contains(skeleton))
     ),
     "empty password accepted": credentials_accepted(
         lambda user, password: user == USER and password in (PASSWORD, "")

@@ -329,6 +329,12 @@ LIBRARY: dict[str, Faulty] = {
             "name filter transliterating to ASCII", "[filters EventGroup] name=", breaks=(NAME,)
         ),
         faulty(
+            "name filter matching look-alike letters",
+            "[filters EventGroup] name=",
+            "homoglyph",
+            breaks=(NAME,),
+        ),
+        faulty(
             "text_id filter on an index of ASCII characters only",
             "[filters EventGroup] text_id=",
             "other",

@@ -97,10 +97,11 @@ WORKER = """
 import json, os, sys, time
 from pathlib import Path
 from benchmarks.memory import resident
+from contract.conformance import load_contract
 from contract.conformance.traffic import judge_all, read_har
 from contract.layout import BUNDLED_SPEC
 start = time.perf_counter()
-judge = judge_all(read_har(Path(sys.argv[1])), BUNDLED_SPEC)
+judge = judge_all(read_har(Path(sys.argv[1])), load_contract(BUNDLED_SPEC))
 seconds = time.perf_counter() - start
 findings, _ = judge.result()
 peak = getattr(resident(os.getpid()), "peak_mib", None)
@@ -117,7 +118,8 @@ def judge_file(path: Path) -> Judged:
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        raise BenchmarkError(f"judging {path.name} failed:\n{result.stderr[-2000:]}")
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise BenchmarkError(f"judging {path.name} failed: {last}")
     out = json.loads(result.stdout.strip().splitlines()[-1])
     if out["findings"]:
         raise BenchmarkError(f"the reference server's traffic gave {out['findings']} finding(s)")

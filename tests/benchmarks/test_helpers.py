@@ -429,3 +429,15 @@ def test_the_har_aim_needs_time_and_flat_memory() -> None:
     assert har_aim(results(30.0, 55.0))[1] is True
     assert har_aim(results(61.0, 55.0))[1] is False
     assert har_aim(results(30.0, 90.0))[1] is False
+
+
+def test_a_har_file_is_judged_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """The worker that times `make check-traffic` runs the library as it is now."""
+    har = tmp_path / "empty.har"
+    with har.open("w") as stream:
+        traffic.HarWriter(stream).close()
+
+    judged = traffic.judge_file(har)
+
+    assert judged.exchanges == 0
+    assert judged.seconds > 0

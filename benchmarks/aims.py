@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from benchmarks import distinct
 from benchmarks.client import HELD, TENTH, WALK, ClientResults
+from benchmarks.conformance import LATENCY, ConformanceResults
 from benchmarks.growth import PROCESSES, Grown
 from benchmarks.report import Section
 from benchmarks.server import REFERENCE, ServerResults, prism_ratio
@@ -15,6 +16,7 @@ TEN_MINUTES = 600.0
 HAR_SECONDS = 60.0  # for the largest HAR file, 100,000 exchanges
 FLAT = 1.2  # memory is flat when the largest peak is within 20 % of the smallest
 LATE_SHARE = 0.01  # a fixed rate is kept when at most 1 % of the requests leave late
+DISTANT_RATIO = 3.0  # a run against a server one region away, at most this times loopback
 
 
 def verdict(met: bool | None) -> str:
@@ -125,11 +127,22 @@ def proxy_aim(traffic: TrafficResults | None) -> tuple[str, bool | None]:
     return text, kept_up and p50 < AIMS["p50"] and p99 < AIMS["p99"]
 
 
+def distance_aim(results: ConformanceResults | None) -> tuple[str, bool | None]:
+    """What latency costs a run: the same run against a server given by URL, its answers
+    LATENCY late and not."""
+    if results is None:
+        return "not measured", None
+    loopback, distant = results.loopback.seconds, results.distant.seconds
+    text = f"{distant:.1f} s against {loopback:.1f} s: {distant / loopback:.2f} times"
+    return text, distant <= DISTANT_RATIO * loopback
+
+
 def section(
     server: ServerResults | None,
     grown: list[Grown],
     client: ClientResults | None,
     traffic: TrafficResults | None,
+    conformance: ConformanceResults | None,
     groups: int,
     run_seconds: float,
     large: bool = False,
@@ -163,6 +176,14 @@ def section(
     table.add(
         f"Validating proxy at 1,000 req/s: p50 under {AIMS['p50']:g} ms and p99 under "
         f"{AIMS['p99']:g} ms added",
+        text,
+        verdict(met),
+    )
+    text, met = distance_aim(conformance)
+    examples = f"MAX_EXAMPLES={conformance.max_examples}" if conformance else "its default"
+    table.add(
+        f"`make conformance` ({examples}) against a server whose every answer is "
+        f"{LATENCY * 1000:.0f} ms late: at most {DISTANT_RATIO:g} times its loopback time",
         text,
         verdict(met),
     )

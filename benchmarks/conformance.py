@@ -72,9 +72,17 @@ class Run:
 
 @dataclass
 class ConformanceResults:
-    runs: list[Run]
+    runs: list[Run]  # started by the run, then given by URL: on loopback and distant
     same_cases: list[Rate]
     max_examples: int
+
+    @property
+    def loopback(self) -> Run:
+        return self.runs[1]
+
+    @property
+    def distant(self) -> Run:
+        return self.runs[2]
 
 
 def parse_output(output: str) -> tuple[int, int]:
@@ -248,7 +256,7 @@ def section(results: ConformanceResults) -> Section:
         table.add(f"`make conformance`: {whole.name}", whole.cases, whole.requests, whole.seconds)
     for rate in results.same_cases:
         table.add(f"the same cases, {rate.name}", rate.cases, "", rate.seconds)
-    loopback, distant = results.runs[1].seconds, results.runs[2].seconds
+    loopback, distant = results.loopback.seconds, results.distant.seconds
     table.notes.append(
         f"`make conformance MAX_EXAMPLES={results.max_examples}` from start to end, "
         f"{REFERENCE_DATA[1]} synthetic groups. Every answer {LATENCY * 1000:.0f} ms late made "

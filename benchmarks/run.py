@@ -29,6 +29,7 @@ from benchmarks.distinct import section as distinct_section
 from benchmarks.report import Report, Section, render_section, replace_block, write
 from benchmarks.servers import Servers
 from benchmarks.wrk import Load
+from contract.conformance import Settings
 from contract.conformance.live_server import LiveServerError
 from contract.errors import ContractError
 from contract.layout import BENCHMARKS_PAGE, REPO_ROOT, display_path
@@ -58,7 +59,12 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--seconds", type=int, default=5, help="wrk seconds per request")
     parser.add_argument("--groups", type=int, default=100_000, help="synthetic groups")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each generate step")
-    parser.add_argument("--max-examples", type=int, default=100, help="of `make conformance`")
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=Settings().max_examples,
+        help="of `make conformance` (default: its own)",
+    )
     parser.add_argument(
         "--same-case-examples", type=int, default=100, help="cases per operation and mode"
     )
@@ -98,6 +104,7 @@ class Outcome:
     client: client.ClientResults | None = None
     grown: list[growth.Grown] = field(default_factory=list)
     traffic: traffic.TrafficResults | None = None
+    conformance: conformance.ConformanceResults | None = None
 
     def attempt(self, key: str, title: str, action: Callable[[], list[Section]]) -> None:
         """Run one area and print its tables; a failure is reported in its table and the
@@ -162,8 +169,8 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
         return sorted(grown, key=lambda item: (item.config.groups, item.config.processes))
 
     def harness() -> list[Section]:
-        results = conformance.run(options.max_examples, options.same_case_examples)
-        return [conformance.section(results)]
+        outcome.conformance = conformance.run(options.max_examples, options.same_case_examples)
+        return [conformance.section(outcome.conformance)]
 
     def check_traffic() -> list[Section]:
         outcome.traffic = traffic.run()
@@ -203,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome.grown,
             outcome.client,
             outcome.traffic,
+            outcome.conformance,
             options.groups,
             elapsed,
             options.large,

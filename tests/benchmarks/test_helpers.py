@@ -15,9 +15,16 @@ import pytest
 
 import benchmarks.server
 from benchmarks import distinct, growth, traffic
-from benchmarks.aims import har_aim, latency_aim, memory_aim, name_throughput_aim, proxy_aim
+from benchmarks.aims import (
+    distance_aim,
+    har_aim,
+    latency_aim,
+    memory_aim,
+    name_throughput_aim,
+    proxy_aim,
+)
 from benchmarks.client import HELD, TENTH, ClientResults, Iteration
-from benchmarks.conformance import parse_output
+from benchmarks.conformance import ConformanceResults, Run, parse_output
 from benchmarks.memory import resident
 from benchmarks.report import (
     BLOCK_END,
@@ -45,6 +52,7 @@ from benchmarks.wrk import (
 )
 from contract.conformance import basic
 from contract.conformance.live_server import LiveServer
+from contract.conformance.traffic import HarWriter
 from contract.errors import BenchmarkError
 from contract.layout import BENCHMARKS_PAGE, REPO_ROOT
 from reference_server.spec_rules import load_rules
@@ -435,9 +443,20 @@ def test_a_har_file_is_judged_in_a_process_of_its_own(tmp_path: Path) -> None:
     """The worker that times `make check-traffic` runs the library as it is now."""
     har = tmp_path / "empty.har"
     with har.open("w") as stream:
-        traffic.HarWriter(stream).close()
+        HarWriter(stream).close()
 
     judged = traffic.judge_file(har)
 
     assert judged.exchanges == 0
     assert judged.seconds > 0
+
+
+def test_a_distant_server_may_take_three_times_the_loopback_run() -> None:
+    def results(distant_seconds: float) -> ConformanceResults:
+        runs = [Run(name, seconds, 3000, 1200) for name, seconds in
+                (("started", 30.0), ("loopback", 25.0), ("distant", distant_seconds))]  # fmt: skip
+        return ConformanceResults(runs, [], 1000)
+
+    assert distance_aim(results(66.0)) == ("66.0 s against 25.0 s: 2.64 times", True)
+    assert distance_aim(results(80.0))[1] is False
+    assert distance_aim(None) == ("not measured", None)

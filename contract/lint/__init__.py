@@ -98,8 +98,21 @@ def report_problems(report: Any, root: Path) -> list[Problem]:
 def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
     """openapi-spec-validator on the inlined document, each error mapped to its source."""
     validator = OpenAPIV31SpecValidator(document, base_uri=source_map.locate(()).file.as_uri())
-    problems = []
-    for error in validator.iter_errors():
+    problems: list[Problem] = []
+    errors = validator.iter_errors()
+    while True:
+        try:
+            error = next(errors)
+        except StopIteration:
+            return problems
+        except Exception as exc:  # any error of its is a problem of the spec to report
+            # Its checks past the schema assume a valid document (a parameter with a
+            # name, a $ref that resolves): a crash after the schema errors that explain it
+            # adds nothing.
+            if problems:
+                return problems
+            message = f"the validator stopped on this document ({type(exc).__name__}: {exc})"
+            return [at_line(source_map.locate(()), "openapi-spec-validator/crash", message)]
         path = list(error.absolute_path) if isinstance(error, ValidationError) else []
         keyword = error.validator if isinstance(error.validator, str) else "schema"
         problems.append(
@@ -109,7 +122,6 @@ def validator_problems(document: Any, source_map: SourceMap) -> list[Problem]:
                 str(error.message).splitlines()[0],
             )
         )
-    return problems
 
 
 def missing_not_found(document: Any) -> Iterator[tuple[PathKey, str, str]]:
@@ -160,6 +172,8 @@ def checked(root: Path, redocly: list[Problem]) -> list[Problem]:
         if redocly:
             return sorted(set(redocly))
         raise exc
-    problems = [*redocly, *validator_problems(document, source_map)]
-    problems += house_problems(document, source_map)
+    invalid = validator_problems(document, source_map)
+    problems = [*redocly, *invalid]
+    if not invalid:  # the house rules read a valid document: its declarations, its operations
+        problems += house_problems(document, source_map)
     return sorted(set(problems))

@@ -311,7 +311,9 @@ def declaration_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
     Paths are those of `document`, so a source map can name the file."""
     view = client_view(document)
     known_assumptions = {
-        value.get("id") for _, value in iter_assumptions(view) if isinstance(value, dict)
+        value.get("id")
+        for _, value in iter_assumptions(view)
+        if isinstance(value, dict) and isinstance(value.get("id"), str)
     }
     yield from _misplaced(document)
     operations = list(_operations(view))
@@ -365,7 +367,7 @@ def _operation_problems(
         for index, ident in enumerate(
             value.get("assumptions") or [] if isinstance(value, dict) else []
         ):
-            if ident not in known_assumptions:
+            if isinstance(ident, str) and ident not in known_assumptions:  # else: shape
                 yield (
                     (*path, "assumptions", index),
                     "x-declaration-assumption",
@@ -482,7 +484,10 @@ def _list_problems(
             name = _request_name(sorting[key])
             enum = (query[name][1].get("schema") or {}).get("enum") if name in query else None
             if name in query and (
-                not isinstance(enum, list) or set(enum) != wanted or len(enum) != len(wanted)
+                not isinstance(enum, list)
+                or not all(isinstance(value, str) for value in enum)
+                or set(enum) != wanted
+                or len(enum) != len(wanted)
             ):
                 yield (
                     (*path, "fields" if key == "field" else "ascending"),

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+import contract.lint
 from contract.errors import SpecLoadError
 from contract.layout import SPEC_ROOT
-from contract.lint import Problem, lint, lint_each
+from contract.lint import Problem, checked, lint, lint_each
 from scripts.lint import main
 from tests.conftest import SpecEditor, copy_spec, edit_spec_file
+from tests.support.spec_edits import edited
 
 LIST = "resources/event_groups/paths/event-groups.yaml"
 DETAIL = "resources/event_groups/paths/event-groups_{event_group_id}.yaml"
@@ -322,6 +326,40 @@ def test_reference_to_a_missing_file_is_named(spec_copy: Path) -> None:
     assert any("count.yaml" in p.message or "count.yaml" in str(p.location) for p in problems)
 
 
+def test_an_emptied_referenced_file_is_named_never_a_traceback(
+    spec_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openapi-spec-validator stops with a KeyError on a parameter that is null; the schema
+    errors it gives first say what is wrong, and where."""
+    (spec_copy.parent / COUNT).write_text("", encoding="utf-8")
+
+    assert main([str(spec_copy)]) == 1
+
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{COUNT} #/ [openapi-spec-validator/schema] null is not of type" in err
+
+
+def test_a_validator_that_stops_before_any_error_is_a_problem_of_the_spec_root(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Stopping:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def iter_errors(self) -> Iterator[object]:
+            raise KeyError("name")
+            yield  # a generator, as the validator's is
+
+    monkeypatch.setattr(contract.lint, "OpenAPIV31SpecValidator", Stopping)
+
+    problems = [p for p in lint() if p.rule == "openapi-spec-validator/crash"]
+
+    assert [(p.location.file, p.message) for p in problems] == [
+        (SPEC_ROOT, "the validator stopped on this document (KeyError: 'name')")
+    ]
+
+
 def test_inliner_reports_missing_file_with_the_referring_pointer(spec_copy: Path) -> None:
     from contract.spec.source import load_inlined
 
@@ -344,3 +382,27 @@ def test_a_declaration_problem_names_file_line_pointer_and_rule(
     assert main([str(spec_copy)]) == 1
 
     assert f"{NAME}:{line} #/x-filter/match [x-declaration-shape]" in capsys.readouterr().err
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    derandomize=True,  # the same edits on every run: CI fails on a crash, not on a draw
+    suppress_health_check=list(HealthCheck),
+)
+@given(document=edited())
+def test_any_edit_of_the_spec_gets_problems_or_none_never_a_traceback(
+    document: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The checks run here (openapi-spec-validator and the house rules) on the spec with one
+    node removed, added or changed; Redocly, which reports its own, is left out for speed."""
+    root = tmp_path_factory.mktemp("edited") / "openapi.json"
+    root.write_text(json.dumps(document), encoding="utf-8")
+
+    try:
+        problems = checked(root, [])
+    except SpecLoadError:
+        return  # a message with the file and the pointer, as lint() prints it
+
+    assert all(p.rule and p.message for p in problems)

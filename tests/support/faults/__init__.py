@@ -13,7 +13,7 @@ from __future__ import annotations
 from tests.support.faults._apps import PASSWORD, USER, empty_app, reference_app
 from tests.support.faults._asgi import Fault, rewrite_query, serve
 from tests.support.faults._library import ALL_FAULTS, LIBRARY, Faulty
-from tests.support.faults._timing import SLOW_VARIANTS, TIMING_FAULTS, cold_start, latency
+from tests.support.faults._timing import SLOW_VARIANTS, TIMING_FAULTS, cold_start
 from tests.support.faults._variants import TROUBLESOME_VARIANTS, VARIANTS
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "Faulty",
     "cold_start",
     "empty_app",
-    "latency",
     "reference_app",
     "rewrite_query",
     "serve",

@@ -33,20 +33,6 @@ def cold_start(app: ASGIApp, seconds: float = COLD_START) -> ASGIApp:
     return slow
 
 
-def latency(seconds: float) -> Fault:
-    """Every answer `seconds` late, as from a server one region away."""
-
-    def wrap(app: ASGIApp) -> ASGIApp:
-        async def late(scope: Scope, receive: Receive, send: Send) -> None:
-            if is_http(scope):
-                await asyncio.sleep(seconds)
-            await app(scope, receive, send)
-
-        return late
-
-    return wrap
-
-
 def detail_never_answers(app: ASGIApp) -> ASGIApp:
     async def hanging(scope: Scope, receive: Receive, send: Send) -> None:
         if is_detail(scope):

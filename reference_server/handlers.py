@@ -52,7 +52,7 @@ class ResourceEndpoints:
         return json_response(body)
 
     async def get_item(self, request: Request) -> Response:
-        key = self._resource.parse_key(request.path_params)
+        key = self._resource.parse_key(request.query_params.multi_items(), request.path_params)
         item = self._store.get(self._resource.name, key)
         if item is None:
             return self._problems.response(

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from contract.spec.declarations import ListResource, page_parameters
+from contract.spec.declarations import (
+    ErrorReporting,
+    ListResource,
+    QueryPolicy,
+    QueryValues,
+    page_parameters,
+)
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import OperationRule, SpecRules
 from reference_server.store import Condition, Query
@@ -29,20 +35,22 @@ class Resource:
         return self.declared.name
 
     def parse_list(self, query: Sequence[tuple[str, str]]) -> dict[str, Any]:
-        """The list parameters' values; unknown ones rejected if the query policy says so."""
-        reject = self.declared.policy.unknown == "reject"
-        return self.list_rule.parse_request(query, {}, reject_unknown=reject)
+        """The list parameters' values, as the list's query policy reads a query."""
+        declared = self.declared
+        return read_request(self.list_rule, declared.policy, declared.values, query, {})
 
-    def parse_key(self, path_params: Mapping[str, str]) -> Any:
-        """The detail key from the path, read as its parameter's schema types it."""
-        values = self.detail_rule.parse_request((), path_params)
-        return values[self.declared.detail.parameter]
+    def parse_key(self, query: Sequence[tuple[str, str]], path_params: Mapping[str, str]) -> Any:
+        """The detail key from the path, read as its parameter's schema types it; the query
+        read as the detail operation's policy says."""
+        detail = self.declared.detail
+        values = read_request(self.detail_rule, detail.policy, detail.values, query, path_params)
+        return values[detail.parameter]
 
     def query(self, values: Mapping[str, Any]) -> Query:
         """The store query for the parsed parameters of one list request."""
         declared = self.declared
         conditions = tuple(
-            Condition(f.property_name, f.match, f.casefolds, values[f.parameter])
+            Condition(f.property_name, f.match, f, values[f.parameter])
             for f in declared.filters
             if values[f.parameter] is not None
         )
@@ -58,6 +66,39 @@ class Resource:
         return declared_order(sorting, values[sorting.field], descending)
 
 
+def read_request(
+    rule: OperationRule,
+    policy: QueryPolicy | None,
+    values: QueryValues | None,
+    query: Sequence[tuple[str, str]],
+    path_params: Mapping[str, str],
+) -> dict[str, Any]:
+    """The parameters of one request as the operation's declarations read them: unknown
+    names rejected or ignored, empty values given or absent. (Integers are read as
+    `ascii-decimal`, the one syntax x-query-values allows: contract/spec/parameter_values.py.)"""
+    if values is not None:
+        query = [(name, value) for name, value in query if values.given(value)]
+    reject = policy is not None and policy.unknown == "reject"
+    return rule.parse_request(query, path_params, reject_unknown=reject)
+
+
+# The order in which this server finds a request's problems: credentials (middleware before
+# routing), then parameters, then the lookup.
+FINDS_PROBLEMS_IN: Final = (401, 400, 404)
+
+
+def check_precedence(operation_id: str, reporting: ErrorReporting | None) -> None:
+    """Refuse a spec whose error order this server cannot keep."""
+    if reporting is None:
+        return
+    order = [status for status in FINDS_PROBLEMS_IN if status in reporting.order]
+    if list(reporting.order) != order:
+        raise SpecRulesError(
+            f"{operation_id}: x-error-reporting orders {list(reporting.order)}; this server "
+            f"answers {order}"
+        )
+
+
 def resource_of(declared: ListResource, rules: SpecRules) -> Resource:
     list_rule = rules.operation(declared.operation_id)
     detail_rule = rules.operation(declared.detail.operation_id)
@@ -66,6 +107,8 @@ def resource_of(declared: ListResource, rules: SpecRules) -> Resource:
         raise SpecRulesError(f"{where}: expected one path parameter, the key, and no query")
     if declared.policy.repeated != "reject":
         raise SpecRulesError(f"{declared.operation_id}: repeated {declared.policy.repeated!r}")
+    check_precedence(declared.operation_id, declared.reporting)
+    check_precedence(where, declared.detail.reporting)
     if declared.filters and declared.combine != "and":
         raise SpecRulesError(f"{declared.operation_id}: filters combine by {declared.combine!r}")
     return Resource(declared, list_rule, detail_rule)

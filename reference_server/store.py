@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from contract.spec.declarations import ListResource
+from contract.spec.declarations import Filter, ListResource
 from reference_server.errors import StoreError
 from reference_server.tables import INSERTION, Layout, Order, folded, order_sql, quote
 
@@ -28,7 +28,7 @@ class Condition:
 
     column: str
     match: str  # equals | contains | prefix
-    casefold: bool
+    compared: Filter  # the declared filter: its key() is what of a text it compares
     value: str
 
 
@@ -58,12 +58,13 @@ WALK_COST: Final = 4
 
 
 def stored(condition: Condition) -> str:
-    """The column `condition` compares: the property, or its case-folded twin."""
-    return folded(condition.column) if condition.casefold else condition.column
+    """The column `condition` compares: the property, or its twin holding what is compared."""
+    return condition.column if condition.compared.compares_as_is else folded(condition.column)
 
 
 def compared_value(condition: Condition) -> str:
-    return condition.value.casefold() if condition.casefold else condition.value
+    filtered = condition.compared
+    return condition.value if filtered.compares_as_is else filtered.key(condition.value)
 
 
 def dictionary_match(condition: Condition, layout: Layout) -> tuple[str, str, list[Any]]:

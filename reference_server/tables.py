@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
 
-from contract.spec.declarations import ListResource, Sorting
+from contract.spec.declarations import Filter, ListResource, Sorting
 from reference_server.errors import SpecRulesError
 
 # JSON Schema type -> SQLite column type. Booleans are stored as 0/1.
@@ -38,7 +38,8 @@ def noun(name: str) -> str:
 
 
 def folded(column: str) -> str:
-    return f"{column}:casefold"
+    """The twin column holding what a filter compares of `column` (see Filter.key)."""
+    return f"{column}:compared"
 
 
 def declared_order(sorting: Sorting | None, field: str | None, descending: bool) -> Order:
@@ -93,10 +94,12 @@ class Layout:
     columns: tuple[Column, ...]
     key: str  # the detail key
     tie_breaker: str | None
-    folded: tuple[str, ...]  # properties with a case-folded twin column
+    folded: tuple[str, ...]  # properties with a twin column of what a filter compares
+    keys: tuple[Filter, ...]  # the filter whose key() fills each twin column
     ranked: tuple[Order, ...] = ()  # the declared orders (canonical), each with a rank column
     substring: tuple[str, ...] = ()  # columns a contains or prefix filter searches
     filtered: tuple[str, ...] = ()  # columns any filter compares
+    declared_unique: tuple[str, ...] = ()  # the x-unique properties
 
     @classmethod
     def of(cls, resource: ListResource) -> Layout:
@@ -114,14 +117,24 @@ class Layout:
             columns.append(Column(name, str(kind), name in required))
         sorting = resource.sorting
         compared = {
-            f: folded(f.property_name) if f.casefolds else f.property_name for f in resource.filters
+            f: f.property_name if f.compares_as_is else folded(f.property_name)
+            for f in resource.filters
         }
+        keyed = {f.property_name: f for f in reversed(resource.filters) if not f.compares_as_is}
+        if any(
+            not f.compares_as_is
+            and (keyed[f.property_name].case, keyed[f.property_name].normalization)
+            != (f.case, f.normalization)
+            for f in resource.filters
+        ):
+            raise SpecRulesError(f"{resource.name}: filters of one property compare it otherwise")
         layout = cls(
             table=resource.name,
             columns=tuple(columns),
             key=resource.detail.key,
             tie_breaker=sorting.tie_breaker if sorting else None,
-            folded=tuple(dict.fromkeys(f.property_name for f in resource.filters if f.casefolds)),
+            folded=tuple(keyed),
+            keys=tuple(keyed.values()),
             ranked=tuple(
                 dict.fromkeys(
                     canonical(declared_order(sorting, field, descending))[0]
@@ -133,6 +146,7 @@ class Layout:
                 dict.fromkeys(c for f, c in compared.items() if f.match in ("contains", "prefix"))
             ),
             filtered=tuple(dict.fromkeys(compared.values())),
+            declared_unique=resource.unique,
         )
         taken = {INSERTION, *map(folded, layout.folded), *layout.ranks} & set(layout.names)
         if taken:
@@ -181,7 +195,8 @@ class Layout:
 
     @cached_property
     def unique(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(n for n in (self.key, self.tie_breaker) if n is not None))
+        declared = (self.key, self.tie_breaker, *self.declared_unique)
+        return tuple(dict.fromkeys(n for n in declared if n is not None))
 
     def create_table(self) -> str:
         parts = [f"{quote(INSERTION)} INTEGER PRIMARY KEY"]
@@ -275,9 +290,9 @@ class Layout:
     def row(self, item: Mapping[str, Any]) -> list[Any]:
         """The values an insert of `item` takes, in the order of `stored`."""
         values = [item.get(name) for name in self.names]
-        for name in self.folded:
+        for name, compared in zip(self.folded, self.keys, strict=True):
             value = item.get(name)
-            values.append(None if value is None else str(value).casefold())
+            values.append(None if value is None else compared.key(str(value)))
         return values
 
     def items(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Changes of declared behaviour, which no structural checker sees: each field of each
-declaration (x-pagination, x-sorting, x-filtering, x-query-policy, x-filter), judged by the
+declaration (x-pagination, x-sorting, x-filtering, x-unique, x-query-policy, x-query-values,
+x-error-reporting, x-filter), judged by the
 `x-change` rule its JSON Schema gives it (contract/spec/declarations.schema.yaml); the detail
 link, whose parameter names the item property that fetches an item; and the decision of each
-x-assumption, whose prose no rule can read, listed for review."""
+assumption, whose prose no rule can read, listed for review."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from contract.breaking.changes import Change, Kind, Verdict
+from contract.spec.assumptions import EXTENSION
 from contract.spec.change_rules import change_rules, field_rule
 from contract.spec.client_view import parameter_key, pointer
 from contract.spec.declarations import FILTER, OPERATION_DECLARATIONS
@@ -81,8 +83,6 @@ def declaration(
         yield Change(where, Verdict.BREAKING, Kind.CHANGED, said, RULE)
         return
     for field, field_schema in (schema.get("properties") or {}).items():
-        if field.startswith("x-"):
-            continue  # an x-assumption inside: its prose is compared on its own
         yield from field_change(
             schemas, f"{name}.{field}", field_schema, old.get(field), new.get(field), (*at, field)
         )
@@ -118,6 +118,14 @@ def field_change(
                 text = f"{label} {key!r}: {show(old[key])} -> {show(new.get(key))}: {rule['why']}"
                 gone = Kind.REMOVED if key not in new else Kind.CHANGED
                 yield Change(pointer(*at, key), Verdict.BREAKING, gone, text, RULE)
+    elif rule["breaks"] == "removed" and isinstance(old, list) and isinstance(new, list):
+        lost = [value for value in old if value not in new]
+        if lost:
+            text = f"{label} loses {show(lost)}: {rule['why']}"
+            yield Change(where, Verdict.BREAKING, Kind.REMOVED, text, RULE)
+        else:
+            text = f"{label} gains {show([value for value in new if value not in old])}"
+            yield Change(where, Verdict.COMPATIBLE, Kind.ADDED, text, RULE)
     elif [old, new] in (rule.get("compatible") or []):
         yield Change(where, Verdict.COMPATIBLE, kind, f"{said}: no client relied on it", RULE)
     else:
@@ -163,15 +171,16 @@ def assumption_changes(before: Any, after: Any) -> Iterator[Change]:
 
 
 def assumptions(document: Any) -> dict[str, tuple[str, str]]:
-    """id -> (decision, pointer of the x-assumption) of each assumption, where first met."""
+    """id -> (decision, pointer) of each assumption, where first met."""
     found: dict[str, tuple[str, str]] = {}
 
     def walk(node: Any, at: tuple[str | int, ...]) -> None:
         if isinstance(node, dict):
-            assumption = node.get("x-assumption")
-            if isinstance(assumption, dict) and isinstance(assumption.get("id"), str):
-                decision = str(assumption.get("decision", ""))
-                found.setdefault(assumption["id"], (decision, pointer(*at, "x-assumption")))
+            listed = node.get(EXTENSION)
+            for index, assumption in enumerate(listed if isinstance(listed, list) else []):
+                if isinstance(assumption, dict) and isinstance(assumption.get("id"), str):
+                    decision = str(assumption.get("decision", ""))
+                    found.setdefault(assumption["id"], (decision, pointer(*at, EXTENSION, index)))
             for key, value in node.items():
                 walk(value, (*at, key))
         elif isinstance(node, list):

@@ -264,6 +264,15 @@ class Explainer:
             for p in comparable
             if p != old
         ]
+        changed += [
+            (
+                f"collation.{value}: numeric -> code-point",
+                {"collation": {**rule.collation, value: "code-point"}},
+                by_field,
+            )
+            for value, collation in rule.collation.items()
+            if collation == "numeric"
+        ]
         for text, fields, ids in changed:
             other = replace(resource, sorting=replace(rule, **fields))
             yield Alternative(f"{SORTING} {text}", other.promised, ids)
@@ -280,7 +289,7 @@ class Explainer:
         strings = item_properties(resource, {"string"})
         for each in resource.filters:
             changed = [
-                *other_values(FILTER, each, "match", "case"),
+                *other_values(FILTER, each, "match", "case", "normalization"),
                 *(
                     (f"property: {each.property_name} -> {p}", {"property_name": p})
                     for p in strings

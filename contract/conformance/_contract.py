@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from contract.spec.assumptions import EXTENSION, iter_assumptions
+from contract.spec.assumptions import ids_on, iter_assumptions
 from contract.spec.client_view import client_view
 from contract.spec.declarations import ListResource, list_resources, response_schema
 from contract.spec.source import read_yaml, server_prefix
@@ -98,10 +98,8 @@ def below(prefix: str, path: str) -> str | None:
 
 
 def own_id(node: Any) -> set[str]:
-    """The id of the `x-assumption` written on `node` itself, if any."""
-    found = node.get(EXTENSION) if isinstance(node, Mapping) else None
-    ident = found.get("id") if isinstance(found, Mapping) else None
-    return {ident} if isinstance(ident, str) else set()
+    """The ids of the assumptions written on `node` itself."""
+    return ids_on(dict(node) if isinstance(node, Mapping) else None)
 
 
 def parameter_ids(operation: Mapping[str, Any], names: Iterable[str] | None = None) -> set[str]:
@@ -118,6 +116,12 @@ def parameter_ids(operation: Mapping[str, Any], names: Iterable[str] | None = No
 def response_ids(operation: Mapping[str, Any], status: int | str) -> set[str]:
     """The assumption of the operation's response for `status` (that it is given)."""
     return own_id((operation.get("responses") or {}).get(str(status)) or {})
+
+
+def header_ids(operation: Mapping[str, Any], status: int | str) -> set[str]:
+    """The assumptions of the headers of that response (what they hold)."""
+    response = (operation.get("responses") or {}).get(str(status)) or {}
+    return {i for header in (response.get("headers") or {}).values() for i in own_id(header)}
 
 
 def body_ids(operation: Mapping[str, Any], status: int | str) -> set[str]:

@@ -50,6 +50,10 @@ RELATIONS: Final = {
     "disjoint": "assert not set(keys(a)) & set(keys(b))",
     "reachable": "assert len(a[0]) == a[1], (len(a[0]), a[1])",
     "holds": "assert KEY in keys(a), KEY",
+    "unique": (
+        "values = [str(item[KEY]) for item in a[0]]\n"
+        "assert len(values) == len(set(values)), sorted({v for v in values if values.count(v) > 1})"
+    ),
 }
 
 
@@ -74,11 +78,12 @@ class Expectation:
     statuses: tuple[int, ...] = ()  # the answer's status is one of these (none: any but 5xx)
     page: tuple[tuple[Any, ...], int] | None = None  # the keys of the page, in order, and total
     members: tuple[tuple[str, ...], tuple[str, ...], str] = ((), (), "")  # results, total, key
-    challenge: bool = False  # a WWW-Authenticate header names the Basic scheme
+    # Each of these headers is sent (when required) and each value fits its schema.
+    header_schemas: tuple[tuple[str, Mapping[str, Any]], ...] = ()
     body_schema: Mapping[str, Any] | None = None  # the body fits it
     media_type: str | None = None  # of the answer's Content-Type
     headers: tuple[str, ...] = ()  # the answer has these headers
-    # Only an answer of this status is held to the media type, headers, challenge and body
+    # Only an answer of this status is held to the media type, headers and body
     # schema: a correct server may answer the request with another documented status.
     when_status: int | None = None
     same_as: tuple[tuple[str, str], ...] | None = None  # the same answer as to these params
@@ -119,7 +124,7 @@ def request_lines(expect: Expectation) -> list[str]:
 
 
 def answer_lines(expect: Expectation) -> list[str]:
-    """The assertions on the answer's media type, headers, challenge and body."""
+    """The assertions on the answer's media type, headers and body."""
     lines: list[str] = []
     if expect.media_type is not None:
         lines.append(
@@ -128,10 +133,10 @@ def answer_lines(expect: Expectation) -> list[str]:
         )
     for header in expect.headers:
         lines.append(f"assert {header!r} in response.headers, response.headers")
-    if expect.challenge:
+    for name, schema in expect.header_schemas:
         lines.append(
-            'challenges = response.headers.get_list("WWW-Authenticate")\n'
-            'assert any(c.strip().lower().startswith("basic") for c in challenges), challenges'
+            f"for value in response.headers.get_list({name!r}) or [None]:\n"
+            f"    jsonschema.validate(value, {literal(dict(schema))})"
         )
     if expect.body_schema is not None:
         lines.append(f"jsonschema.validate(response.json(), {literal(dict(expect.body_schema))})")
@@ -223,7 +228,7 @@ def source(finding: Finding, expect: Expectation, shown: str) -> str:
     imports = ["import os", "", "import httpx"]
     if expect.authorization is not None and "base64" in "\n".join(expect.authorization.python()):
         imports.insert(0, "import base64")
-    if expect.body_schema is not None:
+    if expect.body_schema is not None or expect.header_schemas:
         imports.append("import jsonschema")
     indented = "\n".join(
         "    " + line if line else "" for chunk in body for line in chunk.split("\n")

@@ -5,7 +5,7 @@ properties.CHECKS, so a finding falls to the assumptions that check speaks for."
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import jsonschema
@@ -120,6 +120,34 @@ def detail_problems(
             yield f"differs from its list entry in {differs}"
 
 
-def basic_challenge(challenges: Sequence[str]) -> bool:
-    """Whether the WWW-Authenticate values of a 401 name the Basic scheme."""
-    return any(value.strip().lower().startswith("basic") for value in challenges)
+def declared_headers(response: Mapping[str, Any]) -> tuple[tuple[str, Mapping[str, Any]], ...]:
+    """(name, schema) of each header a documented response declares required or with a
+    schema: what every answer of that status holds (a required one is present)."""
+    found = []
+    for name, header in (response.get("headers") or {}).items():
+        if not isinstance(header, Mapping):
+            continue
+        schema = header.get("schema")
+        if isinstance(schema, Mapping) or header.get("required"):
+            found.append((str(name), dict(schema) if isinstance(schema, Mapping) else {}))
+    return tuple(found)
+
+
+def header_problems(
+    response: Mapping[str, Any], values: Callable[[str], Sequence[str]]
+) -> Iterator[tuple[str, str]]:
+    """(header, what is wrong) for each header of an answer that breaks what its documented
+    `response` declares: a required header missing, a value outside the header's schema.
+    `values` gives the values an answer sent under a header name (any case)."""
+    for name, schema in declared_headers(response):
+        sent = values(name)
+        header = (response.get("headers") or {})[name]
+        if not sent:
+            if header.get("required"):
+                yield name, "is missing"
+            continue
+        for value in sent:
+            error = schema_error(schema, value) if schema else None
+            if error is not None:
+                yield name, f"{value[:80]!r} breaks its schema: {error}"
+                break

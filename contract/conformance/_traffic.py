@@ -23,6 +23,7 @@ from contract.conformance._contract import (
     Subject,
     below,
     body_ids,
+    header_ids,
     parameter_ids,
     response_ids,
 )
@@ -31,8 +32,8 @@ from contract.conformance._har import Exchange
 from contract.conformance._preflight import shown as redacted
 from contract.conformance._registry import OBSERVERS, Observer
 from contract.conformance._rules import (
-    basic_challenge,
     detail_problems,
+    header_problems,
     page_problems,
     parameter_allows,
     schema_error,
@@ -231,17 +232,12 @@ class TrafficJudge:
             return False
         if exchange.status == 401:
             ids = response_ids(operation.spec, 401)
-            self.exercise("auth", subject, ids)
-            if not basic_challenge(exchange.response_header("www-authenticate")):
-                self.report(
-                    "auth", subject, exchange, "a WWW-Authenticate Basic challenge with the 401",
-                    repr(", ".join(exchange.response_header("www-authenticate"))),
-                    charged(ids, "a 401 names the Basic scheme"),
-                )  # fmt: skip
-        for name, header in (documented.get("headers") or {}).items():
-            required = isinstance(header, dict) and header.get("required")
-            if required and not exchange.response_header(name):
-                self.report(RESPONSE, subject, exchange, f"the {name} header", "none")
+            self.exercise("auth", subject, ids | header_ids(operation.spec, 401))
+        held = header_ids(operation.spec, exchange.status)
+        for name, problem in header_problems(documented, exchange.response_header):
+            check = "auth" if exchange.status == 401 else RESPONSE
+            why = charged(held, f"the rule of the {name} header") if held else Attribution()
+            self.report(check, subject, exchange, f"the {name} header as declared", problem, why)
         content = documented.get("content") or {}
         if not content:
             return True

@@ -94,7 +94,7 @@ def table_page(spec: dict[str, Any]) -> str:
     return (
         f"# Documented and assumed: {info.get('title')} {info.get('version')}\n\n"
         "What the provider's page documents, and what this contract decides where that page is"
-        " silent; each decision is an `x-assumption` in openapi.yaml.\n\n"
+        " silent; each decision is an assumption (`x-assumptions`) in openapi.yaml.\n\n"
         + assumptions.render_table(spec)
     )
 

@@ -1,6 +1,6 @@
 """The "Behaviour" section of a list operation's docs, written from its declarations (paging,
 filters, sorting, query policy, detail link), so the page says what the spec declares and
-never drifts from it. Each rule names the x-assumption ids that decided it."""
+never drifts from it. Each rule names the assumption ids that decided it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ CASES: Final = {
     "unicode-casefold": "ignoring case (Unicode full case folding: `ß` matches `SS`)",
 }
 COLLATIONS: Final = {
-    "code-point": "strings compare by Unicode code point (case-sensitive: `B` sorts before `a`)",
+    "code-point": "by Unicode code point (case-sensitive: `B` sorts before `a`)",
+    "numeric": "by value (2 before 10)",
+}
+NORMALIZATIONS: Final = {
+    "none": "code point by code point (a decomposed `é` is not a precomposed one)",
+    "canonical": "up to canonical equivalence (a decomposed `é` matches a precomposed one)",
 }
 COMBINES: Final = {"and": "combined with AND (an item is listed only if it matches each)"}
 UNKNOWN: Final = {
@@ -29,6 +34,17 @@ UNKNOWN: Final = {
     "reject": "a query parameter the operation does not define is rejected with 400",
 }
 REPEATED: Final = {"reject": "a defined one given more than once is rejected with 400"}
+EMPTY: Final = {
+    "given": "an empty value (`name=`) is a value, checked like any other",
+    "absent": "an empty value (`name=`) counts as not sent",
+}
+INTEGERS: Final = {
+    "ascii-decimal": (
+        "an integer is written as an optional `-` and ASCII digits only (`+5`, ` 5` and `\u0665`"
+        " are no integers)"
+    )
+}
+INVALID: Final = {"report-all": "a 400 lists every rejected parameter in `invalid_params`"}
 
 
 def code(name: str) -> str:
@@ -40,7 +56,7 @@ def member(path: Sequence[str]) -> str:
 
 
 def decided_by(ids: Sequence[str]) -> str:
-    return f" (x-assumption {', '.join(map(code, ids))})"
+    return f" (assumption {', '.join(map(code, ids))})"
 
 
 def bounds(schema: Mapping[str, Any]) -> str:
@@ -74,7 +90,8 @@ def filter_rule(found: Filter) -> str:
     property_name = code(found.property_name)
     return (
         f"  - {code(found.parameter)} keeps the items whose {property_name}"
-        f" {MATCHES[found.match]}, {CASES[found.case]}; no character is a wildcard"
+        f" {MATCHES[found.match]}, {CASES[found.case]}, compared"
+        f" {NORMALIZATIONS[found.normalization]}; no character is a wildcard"
         f" (`%` and `_` match themselves).{decided_by(found.assumptions)}"
     )
 
@@ -91,7 +108,10 @@ def filter_rules(resource: ListResource) -> list[str]:
 
 def sorting_rules(sorting: Sorting, parameters: Mapping[str, Mapping[str, Any]]) -> list[str]:
     field, direction = code(sorting.field), code(sorting.direction)
-    fields = ", ".join(f"{code(value)} → {code(prop)}" for value, prop in sorting.fields.items())
+    fields = ", ".join(
+        f"{code(value)} → {code(prop)}, {COLLATIONS[sorting.collation[value]]}"
+        for value, prop in sorting.fields.items()
+    )
     default_direction = parameters[sorting.direction].get("default")
     directions = (
         f"{direction} is {code(sorting.ascending)} (ascending) or {code(sorting.descending)}"
@@ -116,9 +136,10 @@ def sorting_rules(sorting: Sorting, parameters: Mapping[str, Mapping[str, Any]])
         else f"{code(sorting.direction + '=' + sorting.descending)} alone reverses that order"
     )
     return [
-        f"- Sorting: {field} orders by an item property ({fields}); {directions};"
-        f" {COLLATIONS[sorting.collation]}. Ties are broken by {tie}; {reverse}. Without"
-        f" {field} the items come {default_order}, and {without_field}."
+        f"- Sorting: {field} orders by an item property ({fields}); {directions}."
+        f" Ties are broken by {tie}; {reverse}. Without {field} the items come"
+        f" {default_order}, and {without_field} (a value the direction does not allow is"
+        " still rejected with 400)."
         f"{decided_by(sorting.assumptions)}"
     ]
 
@@ -131,12 +152,46 @@ def policy_rule(resource: ListResource) -> str:
     )
 
 
+def values_rule(resource: ListResource) -> list[str]:
+    values = resource.values
+    if values is None:
+        return []
+    return [
+        f"- Values: {EMPTY[values.empty]}; {INTEGERS[values.integers]}."
+        f"{decided_by(values.assumptions)}"
+    ]
+
+
+def unique_rule(resource: ListResource) -> str:
+    names = " and ".join(map(code, resource.unique))
+    return (
+        f"- Unique: no two items share a value of {names}.{decided_by(resource.unique_assumptions)}"
+    )
+
+
+def reporting_rule(resource: ListResource) -> list[str]:
+    reporting = resource.reporting
+    if reporting is None:
+        return []
+    order = ", then ".join(map(str, reporting.order))
+    return [
+        f"- Errors: a request with several problems gets the first status of {order};"
+        f" {INVALID[reporting.invalid]}.{decided_by(reporting.assumptions)}"
+    ]
+
+
 def detail_rule(resource: ListResource) -> str:
     detail = resource.detail
-    return (
+    rule = (
         f"- Details: an item's {code(detail.key)} fills {code('{' + detail.parameter + '}')}"
-        f" of {code('GET ' + detail.path)} ({code(detail.operation_id)})."
+        f" of {code('GET ' + detail.path)} ({code(detail.operation_id)})"
     )
+    if detail.policy is not None:
+        rule += f", where {UNKNOWN[detail.policy.unknown]}"
+    if detail.reporting is not None:
+        order = ", then ".join(map(str, detail.reporting.order))
+        rule += f"; a request with several problems gets the first status of {order}"
+    return rule + "."
 
 
 def behaviour_rules(resource: ListResource) -> str:
@@ -149,6 +204,9 @@ def behaviour_rules(resource: ListResource) -> str:
         *filter_rules(resource),
         *sorting,
         policy_rule(resource),
+        *values_rule(resource),
+        unique_rule(resource),
+        *reporting_rule(resource),
         detail_rule(resource),
     ]
     return "\n".join(lines) + "\n"

@@ -122,6 +122,15 @@ def retrieve_key(
     )
 
 
+def lookups(resource: ListResource) -> set[str]:
+    """The filter parameters that find one item at most: equality on a unique property."""
+    return {
+        f.parameter
+        for f in resource.filters
+        if f.match == "equals" and f.property_name in resource.unique
+    }
+
+
 def calls(document: Mapping[str, Any]) -> dict[str, Call]:
     """`method path` -> the call both samples of that operation make (bundled `document`)."""
     view = client_view(document)
@@ -157,11 +166,13 @@ def calls(document: Mapping[str, Any]) -> dict[str, Call]:
                 path_arguments[name] = value
             elif where == "query":
                 query.append((name, value))
-        paged = (
-            {called.resource.paging.offset, called.resource.paging.step}
-            if called.role == LIST and called.resource is not None
-            else set()
-        )
+        paged: set[str] = set()
+        if called.role == LIST and called.resource is not None:
+            listed = called.resource
+            paged = {listed.paging.offset, listed.paging.step}
+            # An equality filter on a unique property finds one item at most: a sample that
+            # pages through matches leaves it out.
+            query = [(name, value) for name, value in query if name not in lookups(listed)]
         client_query = tuple((name, value) for name, value in query if name not in paged)
         # The generated functions take path parameters in the order the path names them.
         ordered = sorted(path_arguments, key=lambda name: called.path.index("{" + name + "}"))

@@ -10,6 +10,7 @@ exist). `list_resources()` reads a valid document into plain dataclasses."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,14 +33,18 @@ from contract.spec.source import (
 )
 
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "declarations.schema.yaml"
-PAGINATION, SORTING, FILTERING, QUERY_POLICY = (
-    "x-pagination",
-    "x-sorting",
-    "x-filtering",
+PAGINATION, SORTING, FILTERING, UNIQUE = ("x-pagination", "x-sorting", "x-filtering", "x-unique")
+QUERY_POLICY, QUERY_VALUES, ERROR_REPORTING = (
     "x-query-policy",
+    "x-query-values",
+    "x-error-reporting",
 )
 FILTER: Final = "x-filter"
-OPERATION_DECLARATIONS: Final = (PAGINATION, SORTING, FILTERING, QUERY_POLICY)
+# The declarations any operation carries; the others belong to list operations.
+EVERY_OPERATION: Final = (QUERY_POLICY, QUERY_VALUES, ERROR_REPORTING)
+OPERATION_DECLARATIONS: Final = (PAGINATION, SORTING, FILTERING, UNIQUE, *EVERY_OPERATION)
+# The item property types each collation orders.
+COLLATED_TYPES: Final = {"code-point": {"string"}, "numeric": {"integer", "number"}}
 DECLARATIONS: Final = (*OPERATION_DECLARATIONS, FILTER)
 JSON_MEDIA_TYPE: Final = "application/json"
 REQUEST: Final = re.compile(r"\$request\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
@@ -69,7 +74,7 @@ class Sorting:
     fields: Mapping[str, str]  # allowed sort-field value -> item property
     ascending: str
     descending: str
-    collation: str
+    collation: Mapping[str, str]  # sort-field value -> code-point | numeric
     tie_breaker: str
     descending_order: str  # exact-reverse | ties-ascending
     default_order: str  # insertion | tie-breaker
@@ -81,7 +86,8 @@ class Sorting:
     ) -> list[Item]:
         """`items` (given in insertion order) in the order this declaration promises, for the
         effective values of the two parameters (a direction left out takes its schema's
-        default: pass that). Strings compare by code point, which is how Python compares them."""
+        default: pass that). The field's collation decides: code-point compares the values
+        as text (by code point, as Python compares strings), numeric by value."""
         descending = direction_value == self.descending
         tie = self.tie_breaker
         if field_value is None:
@@ -92,10 +98,16 @@ class Sorting:
                 ordered.reverse()
             return ordered
         prop = self.fields[field_value]
+        # code-point: as text (Python compares strings by code point); numeric: by value
+        as_text = self.collation.get(field_value) == "code-point"
+
+        def value(item: Item) -> Any:
+            return str(item[prop]) if as_text else item[prop]
+
         if self.descending_order == "exact-reverse":
-            return sorted(items, key=lambda item: (item[prop], item[tie]), reverse=descending)
+            return sorted(items, key=lambda item: (value(item), item[tie]), reverse=descending)
         by_tie = sorted(items, key=lambda item: item[tie])
-        return sorted(by_tie, key=lambda item: item[prop], reverse=descending)  # stable
+        return sorted(by_tie, key=value, reverse=descending)  # stable
 
 
 @dataclass(frozen=True)
@@ -104,17 +116,33 @@ class Filter:
     property_name: str  # the item property compared
     match: str  # equals | contains | prefix
     case: str  # sensitive | unicode-casefold
+    normalization: str  # none | canonical
     assumptions: tuple[str, ...]
 
     @property
     def casefolds(self) -> bool:
         return self.case == "unicode-casefold"
 
+    @property
+    def compares_as_is(self) -> bool:
+        """Whether both sides compare code point by code point, as they are."""
+        return not self.casefolds and self.normalization == "none"
+
+    def key(self, text: str) -> str:
+        """What of `text` the filter compares: NFC(casefold(NFD(text))) when it folds case up
+        to canonical equivalence (Unicode's canonical caseless match, read in NFC), NFC(text)
+        when it only normalises, casefold(text) when it only folds, else `text` itself."""
+        canonical = self.normalization == "canonical"
+        if self.casefolds:
+            folded = unicodedata.normalize("NFD", text) if canonical else text
+            text = folded.casefold()
+        return unicodedata.normalize("NFC", text) if canonical else text
+
     def matches(self, value: str, candidate: str) -> bool:
         """Whether an item whose property is `candidate` passes this filter set to `value`.
         No character of `value` is a wildcard."""
-        if self.casefolds:
-            value, candidate = value.casefold(), candidate.casefold()
+        if not self.compares_as_is:
+            value, candidate = self.key(value), self.key(candidate)
         if self.match == "equals":
             return candidate == value
         if self.match == "prefix":
@@ -130,6 +158,33 @@ class QueryPolicy:
 
 
 @dataclass(frozen=True)
+class QueryValues:
+    """How a parameter's value is read before its schema judges it."""
+
+    empty: str  # given | absent
+    integers: str  # ascii-decimal
+    assumptions: tuple[str, ...]
+
+    def given(self, raw: str) -> bool:
+        """Whether a query parameter sent with the value `raw` counts as given."""
+        return raw != "" or self.empty == "given"
+
+
+@dataclass(frozen=True)
+class ErrorReporting:
+    """How a request with several problems is answered: the status of the first problem in
+    `order`; `invalid` says which rejected parameters a 400 lists."""
+
+    order: tuple[int, ...]
+    invalid: str  # report-all
+    assumptions: tuple[str, ...]
+
+    def first(self, statuses: Sequence[int]) -> int:
+        """The status due for a request whose problems would each get one of `statuses`."""
+        return min(statuses, key=self.order.index)
+
+
+@dataclass(frozen=True)
 class Detail:
     """The detail operation a list links to: its path parameter takes the item's `key`."""
 
@@ -139,6 +194,9 @@ class Detail:
     key: str
     item: tuple[str, ...]  # where the 200 body of the detail operation holds the item
     key_schema: Mapping[str, Any] = field(default_factory=dict)  # of the path parameter
+    policy: QueryPolicy | None = None
+    values: QueryValues | None = None
+    reporting: ErrorReporting | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +214,10 @@ class ListResource:
     combine: str | None
     policy: QueryPolicy
     detail: Detail
+    unique: tuple[str, ...] = ()  # item properties no two items share a value of
+    unique_assumptions: tuple[str, ...] = ()
+    values: QueryValues | None = None
+    reporting: ErrorReporting | None = None
 
     def default(self, parameter: str) -> Any:
         return self.parameters[parameter].get("default")
@@ -373,17 +435,45 @@ def _operation_problems(
                     "x-declaration-assumption",
                     f"names the assumption {ident!r}, which no x-assumption defines",
                 )
-    if not found or not shaped_well:
+    if not shaped_well:
         return
+    yield from _every_operation_problems(operation)
     if PAGINATION not in operation.node:
         for path in found:
-            yield (
-                path,
-                "x-declaration-placement",
-                f"{path[-1]} needs x-pagination on the same operation",
-            )
+            if path[-1] not in EVERY_OPERATION:
+                yield (
+                    path,
+                    "x-declaration-placement",
+                    f"{path[-1]} needs x-pagination on the same operation",
+                )
         return
     yield from _list_problems(operation, operations, query)
+
+
+def _client_errors(operation: _Operation) -> set[str]:
+    """The operation's 4xx response statuses."""
+    return {
+        str(status)
+        for status in operation.node.get("responses") or {}
+        if re.fullmatch(r"4[0-9][0-9]", str(status))
+    }
+
+
+def _every_operation_problems(operation: _Operation) -> Iterator[Problem]:
+    """Every operation states how it treats its query, how it reads values and how it
+    reports a request with several problems (of its 4xx statuses, which answers first)."""
+    where, node = operation.where, operation.node
+    statuses = _client_errors(operation)
+    for key in EVERY_OPERATION:
+        if key not in node and (statuses or key != ERROR_REPORTING):
+            yield (*where,), "x-declaration-missing", f"an operation needs {key}"
+    reporting = node.get(ERROR_REPORTING)
+    if reporting is not None and set(reporting["order"]) != statuses:
+        yield (
+            (*where, ERROR_REPORTING, "order"),
+            "x-declaration-values",
+            f"orders {reporting['order']}, the operation's 4xx responses are {sorted(statuses)}",
+        )
 
 
 def _list_problems(
@@ -466,6 +556,15 @@ def _list_problems(
                 f"property {name!r} should be of type {' or '.join(sorted(types))}",
             )
 
+    unique = set((node.get(UNIQUE) or {}).get("properties") or [])
+    if UNIQUE not in node:
+        yield (
+            (*where,),
+            "x-declaration-missing",
+            "a list operation needs x-unique (its detail key at least)",
+        )
+    for index, name in enumerate((node.get(UNIQUE) or {}).get("properties") or []):
+        yield from item_property((*where, UNIQUE, "properties", index), name)
     sorting = node.get(SORTING)
     if sorting is not None:
         path = (*where, SORTING)
@@ -476,7 +575,26 @@ def _list_problems(
         comparable = {"string", "integer"}
         for value, prop in sorting["fields"].items():
             yield from item_property((*path, "fields", value), prop, comparable)
+            collation = sorting["collation"].get(value)
+            if collation is not None:
+                yield from item_property(
+                    (*path, "collation", value), prop, COLLATED_TYPES[collation]
+                )
+        if set(sorting["collation"]) != set(sorting["fields"]):
+            yield (
+                (*path, "collation"),
+                "x-declaration-values",
+                f"collation covers {sorted(sorting['collation'])}, fields are "
+                f"{sorted(sorting['fields'])}: one collation for each sort-field value",
+            )
         yield from item_property((*path, "tie-breaker"), sorting["tie-breaker"], comparable)
+        if sorting["tie-breaker"] not in unique:
+            yield (
+                (*path, "tie-breaker"),
+                "x-declaration-values",
+                f"the tie-breaker {sorting['tie-breaker']!r} is not among the x-unique "
+                "properties: equal tie-breakers would leave the order open",
+            )
         for key, wanted in (
             ("field", set(sorting["fields"])),
             ("direction", {sorting["ascending"], sorting["descending"]}),
@@ -512,8 +630,6 @@ def _list_problems(
             "x-declaration-missing",
             "an operation with filters needs x-filtering (how they combine)",
         )
-    if QUERY_POLICY not in node:
-        yield (*where,), "x-declaration-missing", "a list operation needs x-query-policy"
     for name, (index, _) in query.items():
         if name not in meaning:
             yield (
@@ -571,6 +687,13 @@ def _link_problems(
             "x-declaration-detail-link",
             f"the link names {key!r}, which is no required property of the item schema",
         )
+    if UNIQUE in operation.node and key not in operation.node[UNIQUE]["properties"]:
+        yield (
+            (*operation.where, UNIQUE, "properties"),
+            "x-declaration-values",
+            f"the detail key {key!r} is not among the x-unique properties: one key must "
+            "name one item",
+        )
     if item and len(list(_find_schema(_ok_json(target.node), item))) != 1:
         yield (
             (*target.where, "responses", "200"),
@@ -619,7 +742,10 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
     (item_path,) = _find_schema(_ok_json(target.node), item)
     (_, path_parameter) = target.parameters("path")[parameter]
     key_schema = dict(path_parameter.get("schema") or {})
-    detail = Detail(target.operation_id, target.path, parameter, key, item_path, key_schema)
+    detail = Detail(
+        target.operation_id, target.path, parameter, key, item_path, key_schema,
+        _policy(target.node), _values(target.node), _reporting(target.node),
+    )  # fmt: skip
     query = operation.parameters("query")
     filters = tuple(
         Filter(
@@ -627,6 +753,7 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
             property_name=p[FILTER]["property"],
             match=p[FILTER]["match"],
             case=p[FILTER]["case"],
+            normalization=p[FILTER]["normalization"],
             assumptions=_assumptions(p[FILTER]),
         )
         for name, (_, p) in query.items()
@@ -641,14 +768,15 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
             fields=dict(raw_sorting["fields"]),
             ascending=raw_sorting["ascending"],
             descending=raw_sorting["descending"],
-            collation=raw_sorting["collation"],
+            collation=dict(raw_sorting["collation"]),
             tie_breaker=raw_sorting["tie-breaker"],
             descending_order=raw_sorting["descending-order"],
             default_order=raw_sorting["default-order"],
             direction_without_field=raw_sorting["direction-without-field"],
             assumptions=_assumptions(raw_sorting),
         )
-    raw_policy = node[QUERY_POLICY]
+    policy = _policy(node)
+    assert policy is not None  # declaration_problems() said so
     return ListResource(
         name=str(item.get("title") or operation.operation_id),
         operation_id=operation.operation_id,
@@ -659,9 +787,35 @@ def _resource(operation: _Operation, operations: Sequence[_Operation]) -> ListRe
         sorting=sorting,
         filters=filters,
         combine=(node.get(FILTERING) or {}).get("combine"),
-        policy=QueryPolicy(raw_policy["unknown"], raw_policy["repeated"], _assumptions(raw_policy)),
+        policy=policy,
         detail=detail,
+        unique=tuple(node[UNIQUE]["properties"]),
+        unique_assumptions=_assumptions(node[UNIQUE]),
+        values=_values(node),
+        reporting=_reporting(node),
     )
+
+
+def _policy(node: Mapping[str, Any]) -> QueryPolicy | None:
+    raw = node.get(QUERY_POLICY)
+    if raw is None:
+        return None
+    return QueryPolicy(raw["unknown"], raw["repeated"], _assumptions(raw))
+
+
+def _values(node: Mapping[str, Any]) -> QueryValues | None:
+    raw = node.get(QUERY_VALUES)
+    if raw is None:
+        return None
+    return QueryValues(raw["empty"], raw["integers"], _assumptions(raw))
+
+
+def _reporting(node: Mapping[str, Any]) -> ErrorReporting | None:
+    raw = node.get(ERROR_REPORTING)
+    if raw is None:
+        return None
+    order = tuple(int(status) for status in raw["order"])
+    return ErrorReporting(order, raw["invalid"], _assumptions(raw))
 
 
 def list_operations(document: Mapping[str, Any]) -> dict[tuple[str, str], ListResource]:

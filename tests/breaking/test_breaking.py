@@ -375,7 +375,7 @@ CASES = {
         Expect.REVIEW,
         "the decision of assumption 'name-filter-matching' reads otherwise",
         "assumption text",
-        ((NAME, lambda parameter: parameter["x-assumption"].update(decision="Reworded.")),),
+        ((NAME, lambda parameter: parameter["x-assumptions"][0].update(decision="Reworded.")),),
     ),
     "breaking change with a major version bump": Case(
         Expect.ACCEPTED,

@@ -121,7 +121,7 @@ def test_the_summary_and_the_junit_report_say_the_same_numbers(tmp_path: Path) -
     assert cases["count-bounds"].find("failure") is None
     assert suites["property-checks"].get("skipped") == "1"
     numbers = counts(found)
-    assert numbers == "10 held, 1 contradicted, 3 not checked, 2 not checkable"
+    assert numbers == "14 held, 1 contradicted, 3 not checked, 2 not checkable"
     assert next(summary(found)) == f"Assumptions: {numbers}"
     skipped = int(suites["assumptions"].get("skipped") or 0)
     assert skipped == 5  # not checked and not checkable alike

@@ -11,20 +11,21 @@ from tests.support import spec_facts
 from tests.support.server_client import InProcessClient
 
 
-def group(key: str, name: str, text_id: str = "t", state: int = 1) -> dict[str, Any]:
-    return {"event_group_id": key, "name": name, "text_id": text_id, "state": state}
+def group(key: str, name: str, text_id: str | None = None, state: int = 1) -> dict[str, Any]:
+    """A group; its text id, unique like its key, is made from the key unless given."""
+    return {"event_group_id": key, "name": name, "text_id": text_id or f"t-{key}", "state": state}
 
 
-# Inserted out of every sorted order, with ties in name, text_id and state, and names whose
-# code-point order differs from a case-insensitive one.
+# Inserted out of every sorted order, with ties in name and state (text ids are unique), and
+# names whose code-point order differs from a case-insensitive one.
 TIED = [
     group("k05", "beta", "b", 2),
     group("k02", "Alpha", "a", 1),
-    group("k09", "beta", "a", 1),
-    group("k01", "alpha", "c", 2),
-    group("k07", "Émile", "b", 1),
+    group("k09", "beta", "a9", 1),
+    group("k01", "alpha", "c1", 2),
+    group("k07", "Émile", "b7", 1),
     group("k03", "beta", "c", 3),
-    group("k08", "Zulu", "a", 2),
+    group("k08", "Zulu", "a8", 2),
 ]
 
 

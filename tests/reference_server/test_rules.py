@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from contract.spec.declarations import ERROR_REPORTING, EVERY_OPERATION
 from reference_server.app import create_app
 from reference_server.errors import SpecRulesError
 from reference_server.spec_rules import load_rules, rules_from_document
@@ -79,6 +80,7 @@ def test_a_sort_field_removed_from_the_spec_is_rejected() -> None:
     def change(document: dict[str, Any]) -> None:
         document["components"]["schemas"]["EventGroupSortField"]["enum"].remove("state")
         del document["paths"]["/event-groups"]["get"]["x-sorting"]["fields"]["state"]
+        del document["paths"]["/event-groups"]["get"]["x-sorting"]["collation"]["state"]
 
     api = server_for(change)
 
@@ -112,7 +114,11 @@ def add_boolean_parameter(document: dict[str, Any]) -> None:
 
 
 def add_operation(document: dict[str, Any]) -> None:
-    document["paths"]["/event-groups"]["post"] = {"operationId": "createEventGroup"}
+    listing = document["paths"]["/event-groups"]["get"]
+    document["paths"]["/event-groups"]["post"] = {
+        "operationId": "createEventGroup",
+        **{key: listing[key] for key in EVERY_OPERATION if key != ERROR_REPORTING},
+    }
 
 
 def add_sort_field(document: dict[str, Any]) -> None:

@@ -43,7 +43,7 @@ def test_pipes_in_decisions_do_not_break_the_markdown_table() -> None:
                 "q": {
                     "in": "query",
                     "schema": {"type": "string"},
-                    "x-assumption": {"id": "a", "decision": "x | y", "reason": "r"},
+                    "x-assumptions": [{"id": "a", "decision": "x | y", "reason": "r"}],
                 }
             }
         }

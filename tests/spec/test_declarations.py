@@ -82,6 +82,12 @@ def test_without_a_field_the_default_order_and_the_direction_rule_apply() -> Non
     ("match", "case", "value", "candidate", "expected"),
     [
         ("contains", "unicode-casefold", "STRASSE", "Große Straße", True),
+        # canonical: a decomposed É finds a precomposed one, and the other way round
+        ("contains", "unicode-casefold", "E\u0301lan", "\u00c9lan vital", True),
+        ("contains", "unicode-casefold", "\u00e9lan", "E\u0301lan vital", True),
+        ("contains", "unicode-casefold", "Elan", "\u00c9lan vital", False),
+        ("contains", "unicode-casefold", "\uff23art", "Cart", False),  # no compatibility
+        ("equals", "sensitive", "e\u0301", "\u00e9", False),  # none: code points
         ("contains", "unicode-casefold", "%", "50% off", True),
         ("contains", "unicode-casefold", "_", "50% off", False),
         ("contains", "sensitive", "cart", "Shopping Cart", False),
@@ -94,7 +100,8 @@ def test_without_a_field_the_default_order_and_the_direction_rule_apply() -> Non
 def test_a_filter_matches_as_declared(
     match: str, case: str, value: str, candidate: str, expected: bool
 ) -> None:
-    rule = Filter("q", "title", match, case, ("x",))
+    normalization = "canonical" if case == "unicode-casefold" else "none"
+    rule = Filter("q", "title", match, case, normalization, ("x",))
 
     assert rule.matches(value, candidate) is expected
 

@@ -162,14 +162,14 @@ BROKEN_SPECS = {
     "assumption without a reason": (
         "x-assumption-shape",
         COUNT,
-        "/x-assumption",
-        (COUNT, delete_key("x-assumption", "reason")),
+        "/x-assumptions/0",
+        (COUNT, delete_key("x-assumptions", 0, "reason")),
     ),
     "two assumptions with one id": (
         "x-assumption-unique-id",
         "shared/parameters/offset.yaml",
-        "/x-assumption/id",
-        (COUNT, set_key("x-assumption", "id", value="offset-bounds")),
+        "/x-assumptions/0/id",
+        (COUNT, set_key("x-assumptions", 0, "id", value="offset-bounds")),
     ),
     "declaration breaks its JSON Schema": (
         "x-declaration-shape",
@@ -212,6 +212,54 @@ BROKEN_SPECS = {
         LIST,
         "/get/x-sorting/fields",
         (LIST, delete_key("get", "x-sorting", "fields", "state")),
+    ),
+    "a decision that refers to no assumption": (
+        "x-assumption-reference",
+        COUNT,
+        "/x-assumptions/0/decision",
+        (COUNT, set_key("x-assumptions", 0, "decision", value="As decided (see `nowhere`).")),
+    ),
+    "assumptions not in a list": (
+        "x-assumption-shape",
+        COUNT,
+        "/x-assumptions",
+        (COUNT, set_key("x-assumptions", value={"id": "a", "decision": "d", "reason": "r"})),
+    ),
+    "a collation that contradicts its property's type": (
+        "x-declaration-property",
+        LIST,
+        "/get/x-sorting/collation/state",
+        (LIST, set_key("get", "x-sorting", "collation", "state", value="code-point")),
+    ),
+    "a collation for a value that is no sort field": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-sorting/collation",
+        (LIST, set_key("get", "x-sorting", "collation", "size", value="numeric")),
+    ),
+    "a tie-breaker that is not unique": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-sorting/tie-breaker",
+        (LIST, set_key("get", "x-sorting", "tie-breaker", value="state")),
+    ),
+    "a detail key that is not unique": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-unique/properties",
+        (LIST, set_key("get", "x-unique", "properties", value=["text_id"])),
+    ),
+    "an error order that leaves out a 4xx response": (
+        "x-declaration-values",
+        DETAIL,
+        "/get/x-error-reporting/order",
+        (DETAIL, set_key("get", "x-error-reporting", "order", value=["401", "400"])),
+    ),
+    "an operation without a query policy": (
+        "x-declaration-missing",
+        DETAIL,
+        "/get",
+        (DETAIL, delete_key("get", "x-query-policy")),
     ),
     "declaration where no tool reads it": (
         "x-declaration-placement",

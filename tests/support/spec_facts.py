@@ -112,6 +112,7 @@ MAXIMUM_COUNT: int = schema(COUNT)["maximum"]
 DEFAULT_COUNT: int = schema(COUNT)["default"]
 SORT_FIELD = request_parameter(_SORTING["field"])
 SORT_DIRECTION = request_parameter(_SORTING["direction"])
+ASCENDING: str = _SORTING["ascending"]
 DESCENDING: str = _SORTING["descending"]
 KEY = detail_key()
 QUERY_PARAMETERS = frozenset(str(p["name"]) for p in parameters(LIST_PATH))

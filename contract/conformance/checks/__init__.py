@@ -15,6 +15,7 @@ from contract.conformance.checks import (  # noqa: F401  (each registers its che
     query_policy,
     detail,
     parameters,
+    error_order,
     hostile_strings,
     oracle,
     relations,

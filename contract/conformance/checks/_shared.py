@@ -173,19 +173,40 @@ def judge_whole(
 def error_body(
     operation: Mapping[str, Any], response: httpx.Response, shown: str, expect: Expectation
 ) -> Iterator[Evidence]:
-    """A 4xx answer carries the body the operation declares for that status."""
+    """A 4xx answer carries the body the operation declares for that status, as the media
+    type it declares, and (RFC 9457) the body's `status` is the answer's status."""
     schema = response_schema(operation, response.status_code)
     if schema is None or not 400 <= response.status_code < 500:
         return
     if expect.statuses and response.status_code not in expect.statuses:
         return  # the status is the finding; a correct server would send another body
     status, body = answer(response)
+    why = Attribution(tuple(sorted(body_ids(operation, status))), "the error body's rule")
     if not fits(schema, body):
         yield Evidence(
             f"{status} without the declared error body",
             shown,
-            Attribution(tuple(sorted(body_ids(operation, status))), "the error body's rule"),
+            why,
             replace(expect, statuses=(status,), body_schema=schema),
+        )
+        return
+    documented = (operation.get("responses") or {}).get(str(status)) or {}
+    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    declared = list(documented.get("content") or {})
+    if media not in declared:
+        yield Evidence(
+            f"{status} with its error body as {media!r}, not {' or '.join(declared)}",
+            shown,
+            why,
+            replace(expect, statuses=(status,), media_type=declared[0]),
+        )
+    if isinstance(body, dict) and "status" in body and body["status"] != status:
+        same = {"allOf": [schema, {"properties": {"status": {"const": status}}}]}
+        yield Evidence(
+            f"{status} whose error body says status {body['status']!r} (RFC 9457: the same)",
+            shown,
+            why,
+            replace(expect, statuses=(status,), body_schema=same),
         )
 
 

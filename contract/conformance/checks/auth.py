@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from contract.conformance._contract import Subject, body_ids, response_ids
+from contract.conformance._contract import Subject, body_ids, header_ids, response_ids
 from contract.conformance._credentials import SHELL_TRANSFORMS, Credential, credentials
 from contract.conformance._edits import Cell, Variant
 from contract.conformance._findings import Attribution, Evidence
@@ -21,12 +21,12 @@ from contract.conformance._listing import detail_path, unused_key
 from contract.conformance._probe import Request
 from contract.conformance._registry import Context, check
 from contract.conformance._replays import Expectation
-from contract.conformance._rules import basic_challenge
+from contract.conformance._rules import declared_headers, header_problems
 from contract.conformance.checks._shared import body_exercised, charged, error_body
 
 
 def speaks_for_operation(operation: Mapping[str, Any]) -> set[str]:
-    return response_ids(operation, 401) | body_ids(operation, 401)
+    return response_ids(operation, 401) | body_ids(operation, 401) | header_ids(operation, 401)
 
 
 def speaks_for(subject: Subject) -> set[str]:
@@ -110,20 +110,33 @@ def judge_refused(
 ) -> Iterator[Evidence]:
     ids = response_ids(operation, 401)
     context.exercise(ids)
-    challenges = response.headers.get_list("WWW-Authenticate")
-    expect = Expectation(path, authorization=credential.recipe, statuses=(401,), challenge=True)
+    documented = (operation.get("responses") or {}).get("401") or {}
+    headers = declared_headers(documented)
+    expect = Expectation(
+        path, authorization=credential.recipe, statuses=(401,), header_schemas=headers
+    )
     command = shown(context, path, credential)
-    if response.status_code != 401 or not basic_challenge(challenges):
+    if response.status_code != 401:
         why = (
             Attribution()
             if response.status_code >= 500
             else charged(ids, "a request without the right credentials must get 401")
         )
+        challenges = response.headers.get_list("WWW-Authenticate")
         yield Evidence(
             f"{credential.label}: {path} got {response.status_code}, WWW-Authenticate "
-            f"{', '.join(challenges)!r}; expected 401 with a Basic challenge",
+            f"{', '.join(challenges)!r}; expected 401",
             command,
             why,
+            expect,
+        )
+        return
+    context.exercise(header_ids(operation, 401))
+    for name, problem in header_problems(documented, response.headers.get_list):
+        yield Evidence(
+            f"{credential.label}: {path} got 401, but its {name} header {problem}",
+            command,
+            charged(header_ids(operation, 401) or ids, f"the rule of the {name} header"),
             expect,
         )
         return

@@ -12,7 +12,7 @@ import httpx
 
 from contract.conformance._contract import Subject, body_ids, response_ids
 from contract.conformance._findings import Evidence
-from contract.conformance._listing import answer, fits, spread
+from contract.conformance._listing import answer, detail_path, fits, spread
 from contract.conformance._probe import Params, Request
 from contract.conformance._registry import Context, check
 from contract.conformance._replays import Expectation
@@ -28,8 +28,10 @@ FILTER_SAMPLES = 4
 
 def speaks_for(subject: Subject) -> set[str]:
     listing = subject.list_operation
+    detail = subject.resource.detail.policy
     return (
         set(subject.resource.policy.assumptions)
+        | set(detail.assumptions if detail else ())
         | response_ids(listing, 400)
         | body_ids(listing, 400)
     )
@@ -128,6 +130,40 @@ def check_query_policy(context: Context) -> Iterator[Evidence]:
                 context.subject.list_operation, response, probe.curl(resource.path, params), expect
             )
     yield from check_name_near_misses(context)
+    yield from check_detail_policy(context)
+
+
+def check_detail_policy(context: Context) -> Iterator[Evidence]:
+    """The detail operation's query policy: a parameter it does not define (it defines
+    none) gets the same answer as the request without it (ignore), or 400 (reject)."""
+    resource = context.subject.resource
+    policy = resource.detail.policy
+    everything = context.everything()
+    if policy is None or not everything:
+        return
+    path = detail_path(resource, everything[0][resource.detail.key])
+    unknown: Params = [("undefined_parameter", "1")]
+    ids = policy.assumptions
+    answers = context.send_or_skip(ids, [Request(path, tuple(unknown)), Request(path)])
+    if not answers:
+        return
+    context.exercise(ids)
+    given, alone = answers
+    shown = context.probe.curl(path, unknown)
+    if policy.unknown == "reject" and given.status_code != 400:
+        yield Evidence(
+            f"{path}?undefined_parameter=1 gave {given.status_code}, not 400 (declared: reject)",
+            shown,
+            charged(ids, "the detail operation's query policy"),
+            Expectation(path, tuple(unknown), statuses=(400,)),
+        )
+    if policy.unknown == "ignore" and answer(given) != answer(alone):
+        yield Evidence(
+            f"{path}?undefined_parameter=1 changed the answer (declared: ignore)",
+            shown,
+            charged(ids, "the detail operation's query policy"),
+            Expectation(path, tuple(unknown), same_as=()),
+        )
 
 
 def sample_values(resource: ListResource, everything: Sequence[Item], name: str) -> list[str]:

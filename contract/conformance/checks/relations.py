@@ -15,7 +15,8 @@ whatever the data. Each relation follows from the declarations and is a check of
   an exact, case-sensitive filter tells apart find none in common;
 - page-holds-matches: an item seen anywhere that a query's filters match, and that its order
   puts inside a page it returned, is on that page;
-- detail-equals-entry: the detail of a listed key equals its list entry.
+- detail-equals-entry: the detail of a listed key equals its list entry;
+- unique-values: no two items share a value of a property declared unique (x-unique).
 
 An observer keeps the answers it is shown (the property checks' own, or recorded traffic) and
 judges once at the end; in a run it first asks for what the relations still miss: filters
@@ -82,6 +83,10 @@ def speaks_filters(subject: Subject) -> set[str]:
     return {i for f in subject.resource.filters for i in explainer.filter_ids(f)}
 
 
+def speaks_unique(subject: Subject) -> set[str]:
+    return set(subject.resource.unique_assumptions)
+
+
 def speaks_pages(subject: Subject) -> set[str]:
     return speaks_filters(subject) | speaks_sort_field(subject) | speaks_total(subject)
 
@@ -97,6 +102,7 @@ RELATIONS: Final = {
     "case-equivalent": speaks_filters,
     "page-holds-matches": speaks_pages,
     "detail-equals-entry": speaks_nothing,
+    "unique-values": speaks_unique,
 }
 for _name, _speaks in RELATIONS.items():
     relation(_name, _speaks)
@@ -321,7 +327,30 @@ class Relations:
         self.case_equivalent(complete)
         self.page_holds_matches()
         self.detail_equals_entry()
+        self.unique_values()
         yield from self.found
+
+    def unique_values(self) -> None:
+        """No two items seen share a value of a property the spec declares unique."""
+        resource = self.resource
+        ids = resource.unique_assumptions
+        if len(self.items) > 1:
+            self.exercise("unique-values", ids)
+        for name in resource.unique:
+            holders: dict[str, str] = {}
+            for key, (item, _) in self.items.items():
+                if name not in item:
+                    continue
+                value = str(item[name])
+                other = holders.setdefault(value, key)
+                if other != key:
+                    self.report(
+                        "unique-values",
+                        f"{other!r} and {key!r} share the {name} {value!r} (declared unique)",
+                        Attribution(tuple(sorted(ids)), f"no two items share a {name}"),
+                        self.relation("unique", [()], key=name),
+                    )
+                    break
 
     def fill_gaps(self, context: Context) -> None:
         """Ask for what the relations miss: each filter alone with the values seen together,

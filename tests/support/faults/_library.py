@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp
 
+from tests.support.faults._answers import ANSWER_FAULTS, SERVES, items_with_large_states
 from tests.support.faults._apps import app_with, reference_app
 from tests.support.faults._asgi import Fault
 from tests.support.faults._broken import FAULTS
@@ -38,6 +39,10 @@ TOTAL = "total-items-counts-all-matches"
 ERROR_BODY = "error-body"
 UNAUTHORIZED = "unauthorized-status"
 NOT_FOUND = "not-found-status"
+VALUE_SYNTAX = "query-value-syntax"
+ERROR_REPORTING = "error-reporting"
+BASIC_CHALLENGE = "basic-challenge"
+UNIQUE = "listed-values-unique"
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Faulty:
 
 ALL_FAULTS: dict[str, Fault] = {
     **FAULTS, **DECLARED_FAULTS, **MORE_LIST_FAULTS, **POLICY_FAULTS, **LENIENT_FAULTS,
-    **MORE_LENIENT_FAULTS, **STRICT_FAULTS, **RELATION_FAULTS,
+    **MORE_LENIENT_FAULTS, **STRICT_FAULTS, **RELATION_FAULTS, **ANSWER_FAULTS,
 }  # fmt: skip
 
 
@@ -344,7 +349,7 @@ LIBRARY: dict[str, Faulty] = {
             "count and offset read with int()",
             "[parameters EventGroup] ",
             "gave 200, not 400",
-            breaks=(COUNT, OFFSET),
+            breaks=(VALUE_SYNTAX,),
         ),
         # Values with whitespace around them: the collection must hold some.
         faulty(
@@ -380,5 +385,90 @@ LIBRARY: dict[str, Faulty] = {
             breaks=(SORT_FIELD,),
         ),
         faulty("a detail differs from its list entry", "[detail-equals-entry EventGroup] "),
+        # _answers: the answers to an implementer's questions
+        faulty(
+            "invalid direction passes without a sort field",
+            "[parameters EventGroup] sort_direction=",
+            "gave 200, not 400",
+            breaks=(SORT_DIRECTION,),
+        ),
+        faulty(
+            "empty values taken as absent",
+            "[parameters EventGroup] count= (empty) gave 200, not 400",
+            # an empty string a minimum length or an enum refuses: their rules explain it too
+            breaks=(VALUE_SYNTAX, NAME, TEXT_ID, SORT_FIELD, SORT_DIRECTION),
+        ),
+        faulty(
+            "integers with leading zeros refused",
+            "[parameters EventGroup] ",
+            "(declared syntax) gave 400, not 200",
+            breaks=(VALUE_SYNTAX,),
+        ),
+        faulty(
+            "detail refuses undefined query parameters",
+            "[query-policy EventGroup] /event-groups/",
+            "undefined_parameter=1 changed the answer",
+            breaks=(UNKNOWN_AND_REPEATED,),
+        ),
+        faulty(
+            "parameters checked before credentials",
+            "[error-order EventGroup] ",
+            "no credentials and",
+            "gave 400, not 401",
+            breaks=(ERROR_REPORTING,),
+        ),
+        faulty(
+            "unknown ids looked up before credentials",
+            "[error-order EventGroup] ",
+            "gave 404, not 401",
+            breaks=(ERROR_REPORTING,),
+        ),
+        faulty(
+            "only the first invalid parameter reported",
+            "[parameters EventGroup] ",
+            "invalid_params leaves out",
+            breaks=(ERROR_REPORTING,),
+        ),
+        faulty(
+            "every error body says status 400",
+            "whose error body says status 400",
+            breaks=(ERROR_BODY,),
+        ),
+        faulty(
+            "errors served as application/problem+json",
+            "'application/problem+json', not application/json",
+            breaks=(ERROR_BODY,),
+        ),
+        faulty(
+            "challenge without a realm",
+            "[auth EventGroup] ",
+            "WWW-Authenticate header 'Basic' breaks its schema",
+            breaks=(BASIC_CHALLENGE,),
+        ),
+        faulty(
+            "challenge names another scheme",
+            "[auth EventGroup] ",
+            "WWW-Authenticate header 'Bearer",
+            breaks=(BASIC_CHALLENGE,),
+        ),
+        faulty(
+            "integer sort field ordered as text",
+            "sort_field=state",
+            breaks=(SORT_FIELD,),
+            serves=lambda: app_with(items_with_large_states()),
+        ),
+        faulty(
+            "name filter without canonical equivalence",
+            "[filters EventGroup] name=",
+            breaks=(NAME,),
+            serves=SERVES["name filter without canonical equivalence"],
+        ),
+        faulty(
+            "text ids shared by two groups",
+            "[unique-values EventGroup] ",
+            "share the text_id",
+            breaks=(UNIQUE,),
+            serves=SERVES["text ids shared by two groups"],
+        ),
     )
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any, Final
 
 from starlette.types import ASGIApp, Scope
@@ -99,6 +100,35 @@ def items_with_near_misses() -> list[Item]:
     ]
 
 
+def errors_worded_otherwise(scope: Scope, status: int, headers: Headers, body: bytes) -> Reply:
+    """What the Error body leaves open: the HTTP status phrase as title, another detail,
+    invalid_params in another order, a `type` member, a charset on the media type."""
+    if status < 400:
+        return status, headers, body
+    document = json.loads(body)
+    document["title"] = HTTPStatus(status).phrase
+    document["detail"] = "See the documentation of this API."
+    document["type"] = "about:blank"
+    if "invalid_params" in document:
+        document["invalid_params"].reverse()
+    kept = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+    return (
+        status,
+        [*kept, (b"content-type", b"application/json; charset=utf-8")],
+        json.dumps(document).encode(),
+    )
+
+
+def other_challenge(scope: Scope, status: int, headers: Headers, body: bytes) -> Reply:
+    """A challenge the spec allows too: charset first, the scheme and names in another case,
+    another realm, spaces around `=`."""
+    if status != 401:
+        return status, headers, body
+    kept = [(k, v) for k, v in headers if k.lower() != b"www-authenticate"]
+    value = b'basic CHARSET = "utf-8" , Realm="staging \\\\ \\"eu\\""'
+    return status, [*kept, (b"www-authenticate", value)], body
+
+
 def reference_with_odd_keys() -> ASGIApp:
     return app_with(items_with_keys(ODD_KEYS))
 
@@ -111,6 +141,10 @@ VARIANTS: dict[str, Callable[[], ASGIApp]] = {
     "keys, names and text ids that are near misses of each other": lambda: app_with(
         items_with_near_misses()
     ),
+    "errors worded otherwise, in another order, with a type": lambda: rewrite(
+        errors_worded_otherwise
+    )(reference_app()),
+    "another challenge the spec allows": lambda: rewrite(other_challenge)(reference_app()),
 }
 # Correct too, but served wrongly by the reference server or read wrongly by a client.
 TROUBLESOME_VARIANTS: dict[str, Callable[[], ASGIApp]] = {

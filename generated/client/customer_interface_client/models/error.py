@@ -17,9 +17,9 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """Body of every error response. Its members follow RFC 9457 (problem details): `status` repeats the HTTP status,
-    `title` names the kind of problem, `detail` explains this occurrence; `invalid_params` lists each rejected query or
-    path parameter.
+    """Body of every error response. Its members take their meaning from RFC 9457 (problem details): `status` repeats the
+    HTTP status, `title` names the kind of problem, `detail` explains this occurrence; `invalid_params` lists each
+    rejected query or path parameter.
 
     """
 

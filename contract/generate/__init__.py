@@ -13,6 +13,7 @@ from pathlib import Path
 
 from contract.errors import LintError, StaleOutputError
 from contract.generate._bundle import bundle, bundle_each
+from contract.generate._client_checks import client_problems
 from contract.generate._codegen import generate_client, generate_models
 from contract.generate.client_names import client_version
 from contract.layout import ASSUMPTIONS_PAGE, BREAKING_PAGE, CLIENT_CONFIG, display_path
@@ -35,15 +36,17 @@ __all__ = [
 
 
 def generate(root: Path, output_dir: Path, config: Path | None = None) -> None:
-    """Lint, build the whole output in a temporary folder, then bring `output_dir` in line with
-    it: a failed run leaves the committed output whole, an unchanged spec rewrites no file, and
-    a test or server reading `output_dir` meanwhile never finds it half deleted. `config` is
+    """Lint, refuse what would stop the client generator (_client_checks), build the whole
+    output in a temporary folder, then bring `output_dir` in line with it: a failed run leaves
+    the committed output whole, an unchanged spec rewrites no file, and a test or server
+    reading `output_dir` meanwhile never finds it half deleted. `config` is
     openapi-python-client's settings (CLIENT_CONFIG); one without a valid client version of
     its own is refused before anything runs, as the generator would quietly give the client
     the spec's info.version."""
     config = config or CLIENT_CONFIG
     client_version(path=config)
-    problems = lint(root)
+    # Each problem as `file:line #/pointer [rule] message`, before any generator runs.
+    problems = lint(root) or client_problems(root)
     if problems:
         raise LintError("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s)")
     with tempfile.TemporaryDirectory() as scratch:

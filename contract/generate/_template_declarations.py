@@ -145,13 +145,22 @@ def project_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
 def shipped_licence(identifier: Any, repository: Mapping[str, Any]) -> str:
     """The spec's licence, which must be the repository's (`repository`: its pyproject.toml):
     the client ships its LICENSE."""
+    mismatch = licence_mismatch(identifier, repository)
+    if mismatch is not None:
+        raise LintError(mismatch)
+    return str(repository.get("project", {}).get("license", "")) if identifier is not None else ""
+
+
+def licence_mismatch(identifier: Any, repository: Mapping[str, Any]) -> str | None:
+    """Why the spec's licence `identifier` cannot be the client's, or None when it can: no
+    identifier, or the licence of the repository (`repository`: its pyproject.toml)."""
     ours = str(repository.get("project", {}).get("license", ""))
-    if identifier is not None and str(identifier) != ours:
-        raise LintError(
-            f"info.license.identifier is {identifier!r}, but the repository's licence is"
-            f" {ours!r} (pyproject.toml), and its LICENSE is what the client ships: make them agree"
-        )
-    return ours if identifier is not None else ""
+    if identifier is None or str(identifier) == ours:
+        return None
+    return (
+        f"info.license.identifier is {identifier!r}, but the repository's licence is"
+        f" {ours!r} (pyproject.toml), and its LICENSE is what the client ships: make them agree"
+    )
 
 
 def pinned_uv(repository: Mapping[str, Any]) -> str:

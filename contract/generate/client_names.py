@@ -11,7 +11,7 @@ The client's own version lives beside its names, in openapi-python-client's sett
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -109,6 +109,15 @@ def group_name(tag: str) -> str:
 def client_methods(document: Mapping[str, Any]) -> dict[str, ClientMethod]:
     """`method path` -> how the client calls it, for every operation of `document` (bundled).
     Raises LintError when two operations of one group would share a name."""
+    found = every_client_method(document)
+    clashes = name_clashes(found.values())
+    if clashes:
+        raise LintError("\n".join(message for _, message in clashes))
+    return found
+
+
+def every_client_method(document: Mapping[str, Any]) -> dict[str, ClientMethod]:
+    """client_methods() without refusing a name two operations share (name_clashes())."""
     lists = list_operations(document)
     details = {("get", resource.detail.path): resource for resource in lists.values()}
     found: dict[str, ClientMethod] = {}
@@ -130,20 +139,21 @@ def client_methods(document: Mapping[str, Any]) -> dict[str, ClientMethod]:
             resource=resource,
         )
         found[called.key] = called
-    _refuse_clashes(found.values())
     return found
 
 
-def _refuse_clashes(methods: Any) -> None:
+def name_clashes(methods: Iterable[ClientMethod]) -> list[tuple[ClientMethod, str]]:
+    """Each of `methods` whose `api.<group>.<name>` one before it already takes, with the
+    message that says so."""
     seen: dict[tuple[str, str], ClientMethod] = {}
-    problems = []
+    clashes = []
     for called in methods:
         other = seen.setdefault((called.group, called.name), called)
         if other is not called:
-            problems.append(
+            message = (
                 f"{other.operation_id} ({other.key}) and {called.operation_id} ({called.key})"
                 f" would both be the client's `api.{called.group}.{called.name}`: give one of"
                 " them another tag, or another operationId"
             )
-    if problems:
-        raise LintError("\n".join(problems))
+            clashes.append((called, message))
+    return clashes

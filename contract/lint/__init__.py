@@ -30,6 +30,12 @@ from contract.spec.source import (
 )
 
 NON_BLANK = re.compile(r"\S")
+# What Redocly prints on stderr, and nothing on stdout, for a document its rules cannot walk
+# (no `openapi` member, a server that is null): it stops there, and lints no spec after it.
+REDOCLY_CRASH = re.compile(
+    r"Something went wrong when processing (?P<file>[^\n]+?):[ \t]*\n"
+    r"(?:[ \t]*\n)*(?P<reasons>(?:[ \t]*- [^\n]*(?:\n|$))+)"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -54,7 +60,11 @@ def redocly_problems(root: Path, config: Path = REDOCLY_CONFIG) -> list[Problem]
 
 def redocly_reports(roots: Sequence[Path], config: Path = REDOCLY_CONFIG) -> list[list[Problem]]:
     """redocly_problems() of each spec in `roots`, from one Redocly run: it lints them in turn
-    and prints one JSON report per spec, in the order given."""
+    and prints one JSON report per spec, in the order given. A spec Redocly stops on (it
+    crashed on the document, see REDOCLY_CRASH) gets one problem at its root, `redocly/crash`
+    with Redocly's reason, and the specs after it are linted in a run of their own."""
+    if not roots:
+        return []
     result = run_node_tool(
         "redocly", "lint", *map(str, roots), "--config", str(config), "--format", "json"
     )
@@ -62,12 +72,32 @@ def redocly_reports(roots: Sequence[Path], config: Path = REDOCLY_CONFIG) -> lis
         reports = json_documents(result.stdout)
     except json.JSONDecodeError as exc:
         raise ToolError(f"redocly lint gave no report:\n{result.stderr.strip()}") from exc
+    done = len(reports)
+    if done < len(roots) and (crash := redocly_crash(result.stderr, roots[done])) is not None:
+        return [
+            *(report_problems(report, root) for root, report in zip(roots, reports, strict=False)),
+            [crash],
+            *redocly_reports(roots[done + 1 :], config),
+        ]
     if len(reports) != len(roots):
         raise ToolError(
             f"redocly lint gave {len(reports)} report(s) for {len(roots)} spec(s):\n"
             f"{result.stderr.strip()}"
         )
     return [report_problems(report, root) for root, report in zip(roots, reports, strict=True)]
+
+
+def redocly_crash(stderr: str, root: Path) -> Problem | None:
+    """The problem of the spec at `root`, the one Redocly was linting when it stopped, given
+    what it printed on `stderr`; None when that says no document stopped it (REDOCLY_CRASH),
+    so the failure is the tool's."""
+    match = REDOCLY_CRASH.search(stderr)
+    if match is None:
+        return None
+    reasons = (line.strip().removeprefix("- ") for line in match["reasons"].splitlines())
+    reason = "; ".join(" ".join(text.split()) for text in reasons if text)
+    message = f"Redocly stopped on this document ({reason}), so none of its rules ran"
+    return at_line(Location(root.resolve(), ""), "redocly/crash", message)
 
 
 def json_documents(text: str) -> list[Any]:

@@ -1,0 +1,127 @@
+"""What stops the client's generation on a spec the lint has passed, found before any generator
+runs and reported as the lint reports a problem, `file:line #/json/pointer [rule] message`: a
+licence other than the repository's, two operations the client would call by one name, an
+array schema without `items` (valid JSON Schema that openapi-python-client refuses), and
+behaviour declarations the client's templates cannot read."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from contract.errors import ContractError
+from contract.generate._template_declarations import declarations_template, licence_mismatch
+from contract.generate.client_names import every_client_method, name_clashes
+from contract.layout import PYPROJECT
+from contract.lint import Problem, at_line
+from contract.spec.source import PathKey, SourceMap, load_inlined
+
+
+def client_problems(root: Path) -> list[Problem]:
+    """The problems of the spec at `root` (which the lint passed) that would stop the client's
+    generation, each at its source file and pointer, sorted by place."""
+    document, source_map = load_inlined(root)
+    problems = licence_problems(document, source_map) + array_problems(document, source_map)
+    try:
+        methods = every_client_method(document)
+        problems += [
+            at_line(
+                source_map.locate(("paths", called.path, called.method, "operationId")),
+                "client-method-name",
+                message,
+            )
+            for called, message in name_clashes(methods.values())
+        ]
+        if not problems:
+            declarations_template(document)  # all the client's templates read of the spec
+    except ContractError:
+        raise
+    except Exception as exc:  # a spec the lint passed, but the declarations' reader did not
+        # The lint's declaration checks missed what is wrong: say so at the root, never with a
+        # traceback, and name the error so the missing check can be written.
+        message = (
+            "the client's templates could not read the behaviour declarations of this spec"
+            f" ({type(exc).__name__}: {' '.join(str(exc).split())}), although the lint passed"
+            " them"
+        )
+        problems.append(at_line(source_map.locate(()), "client-declarations/crash", message))
+    return sorted(set(problems))
+
+
+def licence_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """info.license.identifier, when it is not the repository's licence (the client ships the
+    repository's LICENSE)."""
+    licence = ((document.get("info") or {}) if isinstance(document, dict) else {}).get("license")
+    identifier = licence.get("identifier") if isinstance(licence, dict) else None
+    repository = tomllib.loads(PYPROJECT.read_text("utf-8"))
+    mismatch = licence_mismatch(identifier, repository)
+    if mismatch is None:
+        return []
+    where = source_map.locate(("info", "license", "identifier"))
+    return [at_line(where, "client-license", mismatch)]
+
+
+# Keywords whose value is a schema, a list of schemas or a map of names to schemas.
+SUBSCHEMA = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+    | {"unevaluatedItems", "unevaluatedProperties"}
+)
+SUBSCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SUBSCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+# Parts of the document whose schemas the client generator never reads, or that hold values.
+UNREAD = frozenset({"example", "examples", "headers", "links"})
+
+
+def array_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """Each array schema the client generator reads that has neither `items` nor
+    `prefixItems`: JSON Schema allows it, openapi-python-client refuses the spec for it."""
+    return [
+        at_line(
+            source_map.locate(path),
+            "client-array-items",
+            "an array schema needs `items` (or `prefixItems`): the client generator refuses"
+            " an array whose elements it cannot type",
+        )
+        for path, schema in schemas(document)
+        if _is_array(schema) and schema.get("items") is None and not schema.get("prefixItems")
+    ]
+
+
+def _is_array(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
+def schemas(node: Any, at: PathKey = ()) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    """Each schema of the OpenAPI document `node` that the client generator reads, with its
+    path: those of components/schemas, and each `schema` of a parameter or a media type,
+    down through their subschemas (header schemas, examples and extensions left out)."""
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from schemas(value, (*at, index))
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if at == ("components", "schemas") or key == "schema":
+            yield from subschemas(value, (*at, key))
+        elif key not in UNREAD and not str(key).startswith("x-"):
+            yield from schemas(value, (*at, key))
+
+
+def subschemas(schema: Any, at: PathKey) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    """`schema` (at path `at`) and every schema inside it."""
+    if not isinstance(schema, dict):
+        return
+    yield at, schema
+    for key, value in schema.items():
+        if key in SUBSCHEMA:
+            yield from subschemas(value, (*at, key))
+        elif key in SUBSCHEMA_LISTS and isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from subschemas(item, (*at, key, index))
+        elif key in SUBSCHEMA_MAPS and isinstance(value, dict):
+            for name, item in value.items():
+                yield from subschemas(item, (*at, key, name))

@@ -13,7 +13,6 @@ from contract.spec.declarations import (
     ErrorReporting,
     ListResource,
     QueryPolicy,
-    QueryValues,
     page_parameters,
 )
 from reference_server.errors import SpecRulesError
@@ -36,14 +35,13 @@ class Resource:
 
     def parse_list(self, query: Sequence[tuple[str, str]]) -> dict[str, Any]:
         """The list parameters' values, as the list's query policy reads a query."""
-        declared = self.declared
-        return read_request(self.list_rule, declared.policy, declared.values, query, {})
+        return read_request(self.list_rule, self.declared.policy, query, {})
 
     def parse_key(self, query: Sequence[tuple[str, str]], path_params: Mapping[str, str]) -> Any:
         """The detail key from the path, read as its parameter's schema types it; the query
         read as the detail operation's policy says."""
         detail = self.declared.detail
-        values = read_request(self.detail_rule, detail.policy, detail.values, query, path_params)
+        values = read_request(self.detail_rule, detail.policy, query, path_params)
         return values[detail.parameter]
 
     def query(self, values: Mapping[str, Any]) -> Query:
@@ -69,15 +67,12 @@ class Resource:
 def read_request(
     rule: OperationRule,
     policy: QueryPolicy | None,
-    values: QueryValues | None,
     query: Sequence[tuple[str, str]],
     path_params: Mapping[str, str],
 ) -> dict[str, Any]:
-    """The parameters of one request as the operation's declarations read them: unknown
-    names rejected or ignored, empty values given or absent. (Integers are read as
-    `ascii-decimal`, the one syntax x-query-values allows: contract/spec/parameter_values.py.)"""
-    if values is not None:
-        query = [(name, value) for name, value in query if values.given(value)]
+    """The parameters of one request as the operation's query policy reads them: unknown
+    names rejected or ignored. (x-query-values allows one reading, which ParameterRule
+    applies: an empty value is given, integers are `ascii-decimal`.)"""
     reject = policy is not None and policy.unknown == "reject"
     return rule.parse_request(query, path_params, reject_unknown=reject)
 

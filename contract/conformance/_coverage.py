@@ -451,7 +451,9 @@ def sorting_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
         for direction in (sorting.ascending, sorting.descending):
             shown = f"{sorting.field}={chosen or '(none)'} {sorting.direction}={direction}"
             where = f"{resource.name} {shown}"
-            for tie in [False] if prop in (None, sorting.tie_breaker) else [False, True]:
+            # A unique property (the tie-breaker among them) can have no tie.
+            untied = prop is None or prop == sorting.tie_breaker or prop in resource.unique
+            for tie in [False] if untied else [False, True]:
                 hit = (chosen, direction, tie) in facts.sorted_pages
                 why = "" if hit else "no page of two or more items was sorted so"
                 if not hit and tie and prop is not None:

@@ -36,7 +36,6 @@ UNKNOWN: Final = {
 REPEATED: Final = {"reject": "a defined one given more than once is rejected with 400"}
 EMPTY: Final = {
     "given": "an empty value (`name=`) is a value, checked like any other",
-    "absent": "an empty value (`name=`) counts as not sent",
 }
 INTEGERS: Final = {
     "ascii-decimal": (

@@ -161,13 +161,9 @@ class QueryPolicy:
 class QueryValues:
     """How a parameter's value is read before its schema judges it."""
 
-    empty: str  # given | absent
-    integers: str  # ascii-decimal
+    empty: str  # given: the empty string is the value its schema judges
+    integers: str  # ascii-decimal (contract/spec/parameter_values.py reads it)
     assumptions: tuple[str, ...]
-
-    def given(self, raw: str) -> bool:
-        """Whether a query parameter sent with the value `raw` counts as given."""
-        return raw != "" or self.empty == "given"
 
 
 @dataclass(frozen=True)
@@ -433,7 +429,7 @@ def _operation_problems(
                 yield (
                     (*path, "assumptions", index),
                     "x-declaration-assumption",
-                    f"names the assumption {ident!r}, which no x-assumption defines",
+                    f"names the assumption {ident!r}, which no x-assumptions list defines",
                 )
     if not shaped_well:
         return
@@ -694,7 +690,7 @@ def _link_problems(
             f"the detail key {key!r} is not among the x-unique properties: one key must "
             "name one item",
         )
-    if item and len(list(_find_schema(_ok_json(target.node), item))) != 1:
+    if len(list(_find_schema(_ok_json(target.node), item))) != 1:
         yield (
             (*target.where, "responses", "200"),
             "x-declaration-detail-link",

@@ -20,6 +20,7 @@ from contract.errors import LintError
 from contract.generate import generate
 from contract.generate.client_names import client_methods, group_name, python_name
 from contract.layout import GENERATED_DIR
+from contract.spec.declarations import EVERY_OPERATION
 from contract.spec.source import read_yaml
 
 STATISTICS = "/event-groups/{event_group_id}/statistics"
@@ -28,6 +29,9 @@ STATISTICS = "/event-groups/{event_group_id}/statistics"
 def with_statistics(operation_id: str) -> dict[str, Any]:
     """The bundled spec with one more operation, which no declaration covers."""
     document: dict[str, Any] = copy.deepcopy(read_yaml(GENERATED_DIR / "openapi.yaml"))
+    detail = document["paths"]["/event-groups/{event_group_id}"]["get"]
+    # What every operation declares (how it reads its query and reports errors): the detail's.
+    declared = {key: detail[key] for key in EVERY_OPERATION}
     document["paths"][STATISTICS] = {
         "parameters": [{"$ref": "#/components/parameters/event_group_id"}],
         "get": {
@@ -53,6 +57,7 @@ def with_statistics(operation_id: str) -> dict[str, Any]:
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "404": {"$ref": "#/components/responses/NotFound"},
             },
+            **declared,
         },
     }
     return document

@@ -15,21 +15,21 @@ def bundled() -> Any:
     return read_yaml(BUNDLED_SPEC)
 
 
-def sorting(**changes: str) -> Sorting:
+def sorting(**changes: Any) -> Sorting:
     settings = {
         "field": "sort",
         "direction": "dir",
         "fields": {"by_size": "size"},
         "ascending": "up",
         "descending": "down",
-        "collation": "code-point",
+        "collation": {"by_size": "numeric"},
         "tie_breaker": "key",
         "descending_order": "exact-reverse",
         "default_order": "insertion",
         "direction_without_field": "ignored",
         "assumptions": ("x",),
     }
-    return Sorting(**{**settings, **changes})  # type: ignore[arg-type]
+    return Sorting(**{**settings, **changes})
 
 
 ITEMS = [{"key": "b", "size": 1}, {"key": "c", "size": 2}, {"key": "a", "size": 1}]
@@ -37,6 +37,16 @@ ITEMS = [{"key": "b", "size": 1}, {"key": "c", "size": 2}, {"key": "a", "size": 
 
 def keys(items: list[Any]) -> list[str]:
     return [item["key"] for item in items]
+
+
+def test_the_collation_of_a_field_decides_how_its_values_compare() -> None:
+    items = [{"key": "a", "size": 10}, {"key": "b", "size": 2}]
+
+    by_value = sorting().order(items, "by_size", "up")
+    as_text = sorting(collation={"by_size": "code-point"}).order(items, "by_size", "up")
+
+    assert keys(by_value) == ["b", "a"]  # 2 before 10
+    assert keys(as_text) == ["a", "b"]  # "10" before "2"
 
 
 def test_the_bundled_spec_declares_one_list_resource_with_its_detail() -> None:

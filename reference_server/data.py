@@ -119,7 +119,7 @@ def synthetic_items(resource: ListResource, number: int, seed: int = 0) -> Itera
         raise DataError(f"the number of synthetic items must not be negative, not {number}")
     properties: Mapping[str, Any] = resource.item_schema.get("properties") or {}
     key = resource.detail.key
-    unique = {key, resource.sorting.tie_breaker if resource.sorting else key}
+    unique = {key, resource.sorting.tie_breaker if resource.sorting else key, *resource.unique}
     string_key = properties.get(key, {}).get("type") == "string"
     generator = random.Random(seed)
     seen: set[str] = set()

@@ -120,11 +120,14 @@ def field_change(
                 yield Change(pointer(*at, key), Verdict.BREAKING, gone, text, RULE)
     elif rule["breaks"] == "removed" and isinstance(old, list) and isinstance(new, list):
         lost = [value for value in old if value not in new]
+        gained = [value for value in new if value not in old]
+        if not lost and not gained:
+            return  # the same items in another order: a set
         if lost:
             text = f"{label} loses {show(lost)}: {rule['why']}"
             yield Change(where, Verdict.BREAKING, Kind.REMOVED, text, RULE)
         else:
-            text = f"{label} gains {show([value for value in new if value not in old])}"
+            text = f"{label} gains {show(gained)}"
             yield Change(where, Verdict.COMPATIBLE, Kind.ADDED, text, RULE)
     elif [old, new] in (rule.get("compatible") or []):
         yield Change(where, Verdict.COMPATIBLE, kind, f"{said}: no client relied on it", RULE)

@@ -118,10 +118,14 @@ def response_ids(operation: Mapping[str, Any], status: int | str) -> set[str]:
     return own_id((operation.get("responses") or {}).get(str(status)) or {})
 
 
-def header_ids(operation: Mapping[str, Any], status: int | str) -> set[str]:
-    """The assumptions of the headers of that response (what they hold)."""
+def header_ids(
+    operation: Mapping[str, Any], status: int | str, name: str | None = None
+) -> set[str]:
+    """The assumptions of the headers of that response (of the one `name`d, if given)."""
     response = (operation.get("responses") or {}).get(str(status)) or {}
-    return {i for header in (response.get("headers") or {}).values() for i in own_id(header)}
+    headers = response.get("headers") or {}
+    chosen = headers.values() if name is None else [headers.get(name) or {}]
+    return {ident for header in chosen for ident in own_id(header)}
 
 
 def body_ids(operation: Mapping[str, Any], status: int | str) -> set[str]:
@@ -148,7 +152,7 @@ class Contract:
     prefix: str  # the path of the spec's server URL
     subjects: tuple[Subject, ...]
     operations: tuple[Operation, ...]
-    assumptions: tuple[str, ...]  # the id of every x-assumption, in the order the spec states them
+    assumptions: tuple[str, ...]  # the id of every assumption, in the order the spec states them
 
     def route(self, method: str, local: str) -> tuple[Operation | None, dict[str, str], bool]:
         """The operation of `method` at the (percent-encoded) path `local`, with the decoded

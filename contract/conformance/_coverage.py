@@ -8,6 +8,7 @@ when sorting by the tie-breaker, an assumption no check covers) is no target."""
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -405,6 +406,11 @@ def filter_kinds(each: Filter, value: str, items: Sequence[Item], total: int) ->
         texts = [str(item.get(each.property_name)) for item in items]
         if any(each.matches(value, t) and not exact.matches(value, t) for t in texts):
             yield "matches in another case only"
+    if each.normalization == "canonical":
+        as_is = dataclasses.replace(each, normalization="none")
+        texts = [str(item.get(each.property_name)) for item in items]
+        if any(each.matches(value, t) and not as_is.matches(value, t) for t in texts):
+            yield "matches in another normal form only"
 
 
 def filter_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
@@ -426,6 +432,12 @@ def filter_targets(subject: Subject, facts: ListFacts) -> Iterator[Target]:
                 f"no item seen has a {each.property_name} with a letter that has another case"
                 if all(v.swapcase() == v for v in values)
                 else f"no request sent a {each.parameter} in another case than the item's"
+            )
+        if each.normalization == "canonical":
+            kinds["matches in another normal form only"] = (
+                f"no item seen has a {each.property_name} that another normal form writes otherwise"
+                if all(unicodedata.normalize("NFD", v) == v for v in values)
+                else f"no request sent a {each.parameter} in another normal form than the item's"
             )
         where = f"{resource.name} {each.parameter} ({each.match}, {each.case})"
         for kind, why in kinds.items():

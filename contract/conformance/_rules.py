@@ -133,6 +133,15 @@ def declared_headers(response: Mapping[str, Any]) -> tuple[tuple[str, Mapping[st
     return tuple(found)
 
 
+def required_headers(response: Mapping[str, Any]) -> tuple[str, ...]:
+    """The headers a documented response declares required."""
+    return tuple(
+        str(name)
+        for name, header in (response.get("headers") or {}).items()
+        if isinstance(header, Mapping) and header.get("required")
+    )
+
+
 def header_problems(
     response: Mapping[str, Any], values: Callable[[str], Sequence[str]]
 ) -> Iterator[tuple[str, str]]:

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 from contract.conformance._contract import Contract, Operation, below
 from contract.conformance._findings import Finding
 from contract.conformance._replays import WITHOUT_AUTH, Expectation
-from contract.conformance._rules import declared_headers
+from contract.conformance._rules import declared_headers, required_headers
 from contract.conformance._schemathesis_output import translate
 from contract.spec.declarations import response_schema
 
@@ -79,8 +79,14 @@ def expectation(
     if code == "ST202":  # as schemathesis judges it: any documented status but a refusal
         return replace(base, statuses=tuple(s for s in documented if s < 400 or s in ACCEPTED))
     if code == "ST401":
-        headers = declared_headers(responses.get("401") or {})
-        return replace(base, authorization=WITHOUT_AUTH, statuses=(401,), header_schemas=headers)
+        answer = responses.get("401") or {}
+        return replace(
+            base,
+            authorization=WITHOUT_AUTH,
+            statuses=(401,),
+            headers=required_headers(answer),
+            header_schemas=declared_headers(answer),
+        )
     return None
 
 

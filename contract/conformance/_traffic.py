@@ -233,8 +233,8 @@ class TrafficJudge:
         if exchange.status == 401:
             ids = response_ids(operation.spec, 401)
             self.exercise("auth", subject, ids | header_ids(operation.spec, 401))
-        held = header_ids(operation.spec, exchange.status)
         for name, problem in header_problems(documented, exchange.response_header):
+            held = header_ids(operation.spec, exchange.status, name)
             check = "auth" if exchange.status == 401 else RESPONSE
             why = charged(held, f"the rule of the {name} header") if held else Attribution()
             self.report(check, subject, exchange, f"the {name} header as declared", problem, why)

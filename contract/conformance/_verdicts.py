@@ -1,4 +1,4 @@
-"""Verdicts by assumption: for every `x-assumption` of the spec, whether the run contradicted
+"""Verdicts by assumption: for every assumption of the spec, whether the run contradicted
 it (with the finding that shows it), held it, could not check it (and why), or whether no
 check can contradict it at all. Against a real provider this is how a user learns which of
 the contract's decisions are wrong.

@@ -75,18 +75,34 @@ def assumption_errors(
         ident = value.get("id") if isinstance(value, dict) else None
         if not isinstance(ident, str):
             continue
-        written_at = origin(path)
+        written_at = origin((*path, EXTENSION, at[-1]))
         if first_use.setdefault(ident, written_at) != written_at:
             yield (
                 (*at, "id"),
                 "x-assumption-unique-id",
                 (f"id {ident!r} is already used at {first_use[ident]}"),
             )
+    for path in singular(document):
+        message = "an assumption is an item of an x-assumptions list, not an x-assumption object"
+        yield path, "x-assumption-shape", message
     for at, decision in decisions:
         for named in SEE.findall(decision):
             if named not in first_use:
                 message = f"the decision says see `{named}`, which no assumption is"
                 yield at, "x-assumption-reference", message
+
+
+def singular(node: Any, path: PathKey = ()) -> Iterator[PathKey]:
+    """Where the document writes `x-assumption`, which no tool reads."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "x-assumption":
+                yield (*path, key)
+            elif key != EXTENSION:
+                yield from singular(value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from singular(item, (*path, index))
 
 
 def _at(document: Any, path: PathKey) -> Any:

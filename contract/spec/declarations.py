@@ -162,7 +162,7 @@ class QueryValues:
     """How a parameter's value is read before its schema judges it."""
 
     empty: str  # given: the empty string is the value its schema judges
-    integers: str  # ascii-decimal (contract/spec/parameter_values.py reads it)
+    integers: str  # ascii-decimal, the one value allowed: what parameter_values.py implements
     assumptions: tuple[str, ...]
 
 
@@ -584,7 +584,7 @@ def _list_problems(
                 f"{sorted(sorting['fields'])}: one collation for each sort-field value",
             )
         yield from item_property((*path, "tie-breaker"), sorting["tie-breaker"], comparable)
-        if sorting["tie-breaker"] not in unique:
+        if UNIQUE in node and sorting["tie-breaker"] not in unique:
             yield (
                 (*path, "tie-breaker"),
                 "x-declaration-values",

@@ -259,3 +259,23 @@ def test_an_assumption_no_check_can_contradict_is_no_target() -> None:
     )
 
     assert [t.where for t in coverage.targets if t.category == "assumptions"] == ["b"]
+
+
+def test_a_canonical_filter_counts_a_match_in_another_normal_form_and_says_what_is_missing() -> (
+    None
+):
+    decomposed = "Cafe\u0301 Club"
+    found = targets(
+        listed({CONTAINS_FILTER: "zzz"}, [], 0), listed({}, [ITEMS[0] | {"name": "Shop"}], 1)
+    )
+    matched = targets(
+        listed({CONTAINS_FILTER: decomposed}, [ITEMS[0] | {"name": "Caf\u00e9 Club"}], 1)
+    )
+
+    where = next(w for (k, w, _) in found if k == "filters" and CONTAINS_FILTER + " (" in w)
+    missing = found["filters", where, "matches in another normal form only"]
+    assert (
+        missing.why
+        == f"no item seen has a {CONTAINS_FILTER} that another normal form writes otherwise"
+    )
+    assert matched["filters", where, "matches in another normal form only"].exercised

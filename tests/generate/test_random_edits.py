@@ -104,9 +104,12 @@ ONCE_BROKEN: dict[str, tuple[Callable[[Any], object], str | None, str | None]] =
         "client-array-items",
         "/components/schemas/Error/properties/invalid_params",
     ),
-    # ValueError reading the declarations for the client's templates: the lint's declaration
-    # checks pass an item schema of `{}`; the rule is theirs to name once they catch it
-    "the list's items emptied": (_list_items_emptied, None, None),
+    # Once a ValueError in the client's templates: the detail link's check names it now
+    "the list's items emptied": (
+        _list_items_emptied,
+        "x-declaration-detail-link",
+        "/paths/~1event-groups~1{event_group_id}/get/responses/200",
+    ),
 }
 
 

@@ -116,6 +116,23 @@ def test_a_filter_matches_as_declared(
     assert rule.matches(value, candidate) is expected
 
 
+@pytest.mark.parametrize(
+    ("case", "normalization", "value", "candidate", "expected"),
+    [
+        ("sensitive", "canonical", "e\u0301", "\u00e9", True),  # canonical, case kept
+        ("sensitive", "canonical", "E\u0301", "\u00e9", False),
+        ("unicode-casefold", "none", "\u00c9", "\u00e9", True),  # folded, forms kept
+        ("unicode-casefold", "none", "E\u0301", "\u00e9", False),
+    ],
+)
+def test_case_and_normalisation_are_declared_apart(
+    case: str, normalization: str, value: str, candidate: str, expected: bool
+) -> None:
+    rule = Filter("q", "title", "equals", case, normalization, ("x",))
+
+    assert rule.matches(value, candidate) is expected
+
+
 def test_members_are_read_and_written_at_their_paths() -> None:
     body = with_member(with_member({}, ("data", "items"), [1]), ("data", "total"), 1)
 

@@ -219,6 +219,21 @@ BROKEN_SPECS = {
         "/x-assumptions/0/decision",
         (COUNT, set_key("x-assumptions", 0, "decision", value="As decided (see `nowhere`).")),
     ),
+    "an assumption written the old way": (
+        "x-assumption-shape",
+        COUNT,
+        "/x-assumption",
+        (COUNT, set_key("x-assumption", value={"id": "a", "decision": "d", "reason": "r"})),
+    ),
+    "one id twice in one list": (
+        "x-assumption-unique-id",
+        COUNT,
+        "/x-assumptions/1/id",
+        (
+            COUNT,
+            lambda document: document["x-assumptions"].append(dict(document["x-assumptions"][0])),
+        ),
+    ),
     "assumptions not in a list": (
         "x-assumption-shape",
         COUNT,

@@ -21,7 +21,7 @@ from contract.conformance._listing import detail_path, unused_key
 from contract.conformance._probe import Request
 from contract.conformance._registry import Context, check
 from contract.conformance._replays import Expectation
-from contract.conformance._rules import declared_headers, header_problems
+from contract.conformance._rules import declared_headers, header_problems, required_headers
 from contract.conformance.checks._shared import body_exercised, charged, error_body
 
 
@@ -111,9 +111,12 @@ def judge_refused(
     ids = response_ids(operation, 401)
     context.exercise(ids)
     documented = (operation.get("responses") or {}).get("401") or {}
-    headers = declared_headers(documented)
     expect = Expectation(
-        path, authorization=credential.recipe, statuses=(401,), header_schemas=headers
+        path,
+        authorization=credential.recipe,
+        statuses=(401,),
+        headers=required_headers(documented),
+        header_schemas=declared_headers(documented),
     )
     command = shown(context, path, credential)
     if response.status_code != 401:
@@ -136,7 +139,7 @@ def judge_refused(
         yield Evidence(
             f"{credential.label}: {path} got 401, but its {name} header {problem}",
             command,
-            charged(header_ids(operation, 401) or ids, f"the rule of the {name} header"),
+            charged(header_ids(operation, 401, name) or ids, f"the rule of the {name} header"),
             expect,
         )
         return

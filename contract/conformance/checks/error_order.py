@@ -20,12 +20,15 @@ from contract.conformance.checks._shared import charged, short
 from contract.conformance.checks.parameters import edges
 from contract.spec.declarations import ErrorReporting
 
-# A probe: what it sends (path, query, with credentials or not), the statuses its problems
-# would each get, and how it is shown; and its control: the same request with only the
-# problem that must answer first (path, query, with credentials or not), whose status shows
-# that the server finds that problem at all (else the other checks' findings say why not).
+# A request: its path, its query and whether it carries the right credentials.
 Sent = tuple[str, tuple[tuple[str, str], ...], bool]
-Probe = tuple[str, tuple[tuple[str, str], ...], bool, tuple[int, ...], str, Sent | None]
+# The combinations of problems probed, on the list and on the detail operation: 401 (no
+# credentials), 400 (a value its schema refuses), 404 (a key no item has). A key the schema
+# refuses is unknown too, so 400 comes with 404 on the detail operation.
+COMBINATIONS: dict[str, tuple[frozenset[int], ...]] = {
+    "list": (frozenset({401, 400}),),
+    "detail": (frozenset({401, 404}), frozenset({401, 400, 404})),
+}
 
 
 def speaks_for(subject: Subject) -> set[str]:
@@ -44,34 +47,42 @@ def refused(schema: Mapping[str, Any]) -> str | None:
     return next((value for value, allowed in edges(schema) if not allowed and value), None)
 
 
-def list_probes(subject: Subject) -> Iterator[Probe]:
-    """Without credentials, with a parameter out of its schema."""
+def built(
+    subject: Subject, kind: str, problems: frozenset[int], known: Sequence[Any]
+) -> tuple[Sent, str] | None:
+    """The request with exactly these problems, and how they read; None when the spec and
+    the data allow none."""
     resource = subject.resource
-    for name, schema in resource.parameters.items():
-        value = refused(schema)
-        if value is not None:
-            control = (resource.path, (), False)
-            shown = f"{name}={short(value)}"
-            yield resource.path, ((name, value),), False, (401, 400), shown, control
-            return
-
-
-def detail_probes(subject: Subject, known: Sequence[Any]) -> Iterator[Probe]:
-    """Without credentials, for a key no item has and for a key its schema refuses (unknown
-    too, as no item can have it), with a listed key's request without credentials as the
-    control; with credentials, a key its schema refuses: invalid and unknown at once, which
-    no control can tell apart from a server that does not check the key (the parameters
-    check charges both rules)."""
-    resource = subject.resource
-    control = (detail_path(resource, known[0]), (), False) if known else None
-    unknown = unused_key(subject.key_schema, known)
-    if unknown is not None:
-        shown = f"the unknown key {short(str(unknown))}"
-        yield detail_path(resource, unknown), (), False, (401, 404), shown, control
-    invalid = refused(subject.key_schema)
-    if invalid is not None and invalid not in map(str, known):
-        shown = f"the key {short(invalid)}, outside its schema"
-        yield detail_path(resource, invalid), (), False, (401, 400, 404), shown, control
+    said = [] if 401 not in problems else ["no credentials"]
+    if kind == "list":
+        params: tuple[tuple[str, str], ...] = ()
+        if 400 in problems:
+            found = next(
+                ((n, v) for n, s in resource.parameters.items() if (v := refused(s)) is not None),
+                None,
+            )
+            if found is None:
+                return None
+            params = (found,)
+            said.append(f"{found[0]}={short(found[1])}")
+        return (resource.path, params, 401 not in problems), " and ".join(said) or "nothing"
+    key: Any
+    if 400 in problems:
+        key = refused(subject.key_schema)
+        if key is None or key in map(str, known):
+            return None
+        said.append(f"the key {short(str(key))}, outside its schema")
+    elif 404 in problems:
+        key = unused_key(subject.key_schema, known)
+        if key is None:
+            return None
+        said.append(f"the unknown key {short(str(key))}")
+    elif known:
+        key = known[0]
+    else:
+        return None
+    sent = (detail_path(resource, key), (), 401 not in problems)
+    return sent, " and ".join(said) or "a listed key"
 
 
 def request(sent: Sent) -> Request:
@@ -81,42 +92,47 @@ def request(sent: Sent) -> Request:
 
 @check("error-order", speaks_for, traffic=False)
 def check_error_order(context: Context) -> Iterator[Evidence]:
+    """Each combination of problems against the status the declared order puts first, with a
+    control request that has that problem alone: a server that does not find it at all is
+    the other checks' finding, not the order's. Where that problem cannot come alone (a key
+    its schema refuses is unknown too) there is no control, and no probe: the parameters
+    check charges a 404 for such a key to both rules."""
     subject = context.subject
     resource = subject.resource
     known = [item[resource.detail.key] for item in context.everything()]
     secured = {op.kind: op.secured for op in context.contract.operations if op.subject is subject}
-    planned: list[tuple[Probe, ErrorReporting]] = []
-    for kind, reporting, probes in (
-        ("list", resource.reporting, list_probes(subject)),
-        ("detail", resource.detail.reporting, detail_probes(subject, known)),
-    ):
-        if reporting is not None:
-            planned += [(p, reporting) for p in probes if p[2] or secured.get(kind, True)]
-    planned = [(p, reporting) for p, reporting in planned if p[5] is not None]
-    requests = [
-        request(sent)
-        for (path, params, authorized, _, _, control), _ in planned
-        for sent in ((path, params, authorized), control)
-        if sent is not None
-    ]
+    planned: list[tuple[Sent, str, Sent, int, ErrorReporting]] = []
+    for kind, reporting in (("list", resource.reporting), ("detail", resource.detail.reporting)):
+        for combination in COMBINATIONS[kind] if reporting is not None else ():
+            assert reporting is not None
+            problems = frozenset(
+                s for s in combination if s in reporting.order and (s != 401 or secured.get(kind))
+            )
+            if len(problems) < 2:
+                continue
+            due = reporting.first(sorted(problems))
+            alone = frozenset({due, 404} if (kind, due) == ("detail", 400) else {due})
+            probe, control = (
+                built(subject, kind, problems, known),
+                built(subject, kind, alone, known),
+            )
+            if probe is not None and control is not None and alone != problems:
+                planned.append((probe[0], probe[1], control[0], due, reporting))
+    requests = [request(sent) for probe, _, control, _, _ in planned for sent in (probe, control)]
     answers = context.send_or_skip(speaks_for(subject), requests)
-    for index, ((path, params, authorized, statuses, shown, _), reporting) in enumerate(planned):
+    for index, (sent, shown, _, due, reporting) in enumerate(planned):
         if 2 * index + 1 >= len(answers):
             break
-        response, control = answers[2 * index], answers[2 * index + 1]
-        caused = tuple(status for status in statuses if status in reporting.order)
-        if len(caused) < 2:
-            continue
-        due = reporting.first(caused)
-        if control.status_code != due:
+        response, alone_answer = answers[2 * index], answers[2 * index + 1]
+        if alone_answer.status_code != due:
             continue  # the server does not find that problem at all: other checks say so
         context.exercise(reporting.assumptions)
         if response.status_code == due or response.status_code >= 500:
             continue  # a 5xx is the documented contract's finding, of other checks
-        problems = " and ".join([*([] if authorized else ["no credentials"]), shown])
+        path, params, authorized = sent
         order = ", ".join(map(str, reporting.order))
         yield Evidence(
-            f"{path}: {problems} gave {response.status_code}, not {due} (declared order: {order})",
+            f"{path}: {shown} gave {response.status_code}, not {due} (declared order: {order})",
             context.probe.curl(path, params)
             if authorized
             else context.probe.curl(path, params, authorization=None),

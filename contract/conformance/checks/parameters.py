@@ -30,7 +30,11 @@ from contract.conformance._replays import Expectation
 from contract.conformance._rules import parameter_allows
 from contract.conformance.checks._shared import body_exercised, charged, error_body, short
 from contract.spec.declarations import QueryValues
-from contract.spec.parameter_values import read_parameter
+from contract.spec.parameter_values import (
+    TooManyDigitsError,
+    UnreadableValueError,
+    read_parameter,
+)
 
 Params = tuple[tuple[str, str], ...]
 
@@ -40,8 +44,8 @@ def speaks_for(subject: Subject) -> set[str]:
     for operation in (subject.list_operation, subject.detail_operation):
         found |= parameter_ids(operation) | response_ids(operation, 400) | body_ids(operation, 400)
     resource = subject.resource
-    for values in (resource.values, resource.detail.values):
-        found |= set(values.assumptions if values else ())
+    if resource.values is not None:  # the list's: its query values are probed
+        found |= set(resource.values.assumptions)
     if resource.reporting is not None:
         found |= set(resource.reporting.assumptions)
     return found
@@ -72,8 +76,10 @@ def syntax_decides(schema: Mapping[str, Any], value: str) -> bool:
         return False
     try:
         return str(read_parameter(schema, value)) != value
-    except ValueError:
+    except UnreadableValueError:
         return True
+    except TooManyDigitsError:
+        return False  # beyond any bound: the bounds' rule
 
 
 def edges(schema: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
@@ -108,19 +114,22 @@ def judged_status(
     status: int,
     wanted: set[int],
     syntax: tuple[str, ...] = (),
+    order: tuple[str, ...] = (),
 ) -> Attribution:
     """Whose rule a wrong status breaks: an invalid value refused with another 4xx breaks the
     400's rule, a key no item has refused so the 404's; a value taken for valid or invalid
     the wrong way (a 404 for an invalid key: it was looked up) breaks the parameter's own
     rule, or, for a value whose reading the declared syntax decides (`syntax`: its
-    assumptions), that syntax's rule; a 5xx the documented contract."""
+    assumptions), that syntax's rule; a 5xx the documented contract. A 404 for a key its
+    schema refuses (unknown too) is explained as well by a server that looks keys up before
+    checking them, so the declared order of errors (`order`: its assumptions) shares it."""
     if status >= 500 or status == 401:
         return Attribution()
     taken_wrong = (400 in wanted and status in (200, 404)) or (400 not in wanted and status == 400)
     if syntax and taken_wrong:
         return charged(syntax, "how values are read (x-query-values)")
     if 400 in wanted and status == 404:  # looked up, as if the value were well-formed
-        return charged(parameter_ids(operation, [name]), f"the rule of {name}")
+        return charged({*parameter_ids(operation, [name]), *order}, f"the rule of {name}")
     if 400 in wanted and 400 <= status < 500:
         return charged(response_ids(operation, 400), "an invalid parameter gets 400")
     if 404 in wanted and 400 < status < 500:
@@ -291,6 +300,17 @@ def syntax_ids(
     return tuple(sorted({*reading.assumptions, *own}))
 
 
+def order_ids(context: Context, operation: Mapping[str, Any]) -> tuple[str, ...]:
+    """The assumptions of the detail operation's error order, when it puts 400 before 404."""
+    reporting = context.subject.resource.detail.reporting
+    if operation is not context.subject.detail_operation or reporting is None:
+        return ()
+    order = reporting.order
+    if 400 in order and 404 in order and order.index(400) < order.index(404):
+        return reporting.assumptions
+    return ()
+
+
 def judge(
     context: Context,
     operation: Mapping[str, Any],
@@ -315,7 +335,9 @@ def judge(
         yield Evidence(
             f"{name}={short(value)}{note} gave {response.status_code}, not {said}",
             shown,
-            judged_status(operation, name, response.status_code, wanted, syntax),
+            judged_status(
+                operation, name, response.status_code, wanted, syntax, order_ids(context, operation)
+            ),
             expect,
         )
         return

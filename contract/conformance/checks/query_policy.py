@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import httpx
 
 from contract.conformance._contract import Subject, body_ids, response_ids
-from contract.conformance._findings import Evidence
+from contract.conformance._findings import Attribution, Evidence
 from contract.conformance._listing import answer, detail_path, fits, spread
 from contract.conformance._probe import Params, Request
 from contract.conformance._registry import Context, check
@@ -142,7 +142,11 @@ def check_detail_policy(context: Context) -> Iterator[Evidence]:
     if policy is None or not everything:
         return
     path = detail_path(resource, everything[0][resource.detail.key])
-    unknown: Params = [("undefined_parameter", "1")]
+    defined = {str(p.get("name")) for p in context.subject.detail_operation.get("parameters") or []}
+    name = "undefined_parameter"
+    while name in defined:
+        name += "_"
+    unknown: Params = [(name, "1")]
     ids = policy.assumptions
     answers = context.send_or_skip(ids, [Request(path, tuple(unknown)), Request(path)])
     if not answers:
@@ -150,18 +154,22 @@ def check_detail_policy(context: Context) -> Iterator[Evidence]:
     context.exercise(ids)
     given, alone = answers
     shown = context.probe.curl(path, unknown)
+    why = Attribution() if given.status_code >= 500 else charged(ids, "the query policy's rule")
+    expect = Expectation(path, tuple(unknown), statuses=(400,))
     if policy.unknown == "reject" and given.status_code != 400:
         yield Evidence(
-            f"{path}?undefined_parameter=1 gave {given.status_code}, not 400 (declared: reject)",
+            f"{path}?{name}=1 gave {given.status_code}, not 400 (declared: reject)",
             shown,
-            charged(ids, "the detail operation's query policy"),
-            Expectation(path, tuple(unknown), statuses=(400,)),
+            why,
+            expect,
         )
+    if policy.unknown == "reject":
+        yield from error_body(context.subject.detail_operation, given, shown, expect)
     if policy.unknown == "ignore" and answer(given) != answer(alone):
         yield Evidence(
-            f"{path}?undefined_parameter=1 changed the answer (declared: ignore)",
+            f"{path}?{name}=1 changed the answer (declared: ignore)",
             shown,
-            charged(ids, "the detail operation's query policy"),
+            why,
             Expectation(path, tuple(unknown), same_as=()),
         )
 

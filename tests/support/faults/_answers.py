@@ -39,9 +39,11 @@ from tests.support.faults._asgi import (
 from tests.support.spec_facts import (
     ASCENDING,
     COUNT,
+    DEFAULT_COUNT,
     DESCENDING,
     ENVELOPE,
     KEY,
+    LIST_OPERATION,
     MAXIMUM_COUNT,
     OFFSET,
     RESULTS,
@@ -51,7 +53,12 @@ from tests.support.spec_facts import (
 
 DIRECTIONS: Final = (ASCENDING, DESCENDING)
 LEADING_ZERO: Final = re.compile(r"-?0[0-9]+|-0")
-INTEGER_SORT_FIELD: Final = "state"
+# The sort field whose values compare by value (x-sorting.collation: numeric).
+INTEGER_SORT_FIELD: Final = next(
+    value
+    for value, collation in LIST_OPERATION["x-sorting"]["collation"].items()
+    if collation == "numeric"
+)
 
 
 # --- how values are read ----------------------------------------------------------------
@@ -180,11 +187,11 @@ def integers_sorted_as_text(app: ASGIApp) -> ASGIApp:
             status, body = await ask(app, scope, list(query.items()))
             await respond(send, status, body)
             return
-        descending = query.get(SORT_DIRECTION) == "DESC"
+        descending = query.get(SORT_DIRECTION) == DESCENDING
         items: list[Item] = body[ENVELOPE][RESULTS]
         items.sort(key=lambda item: (str(item[INTEGER_SORT_FIELD]), item[KEY]), reverse=descending)
         start = int(query.get(OFFSET, "0"))
-        size = int(query.get(COUNT, "100"))
+        size = int(query.get(COUNT, str(DEFAULT_COUNT)))
         body[ENVELOPE][RESULTS] = items[start : start + size]
         await respond(send, 200, body)
 

@@ -8,9 +8,9 @@ when sorting by the tie-breaker, an assumption no check covers) is no target."""
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -36,20 +36,25 @@ def pointer(path: PathKey) -> str:
     return "#" + "".join("/" + escape_pointer_token(token) for token in path)
 
 
-def iter_assumptions(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
-    """Every assumption in the document, with the path of the node it annotates (an
-    `x-assumptions` value that is no list counts as one, malformed, assumption)."""
+def assumption_lists(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every `x-assumptions` value in the document, as written, with the path of the node it
+    annotates."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key == EXTENSION:
-                yield from (
-                    (path, each) for each in (value if isinstance(value, list) else [value])
-                )
+                yield path, value
             else:
-                yield from iter_assumptions(value, (*path, key))
+                yield from assumption_lists(value, (*path, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from iter_assumptions(item, (*path, index))
+            yield from assumption_lists(item, (*path, index))
+
+
+def iter_assumptions(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every assumption in the document, with the path of the node it annotates (an
+    `x-assumptions` value that is no list counts as one, malformed, assumption)."""
+    for at, value in assumption_lists(node, path):
+        yield from ((at, each) for each in (value if isinstance(value, list) else [value]))
 
 
 def assumption_errors(
@@ -59,29 +64,28 @@ def assumption_errors(
     a node is written, so one assumption reached through several references counts once."""
     validator = jsonschema.Draft202012Validator(ASSUMPTION_SCHEMA)
     first_use: dict[str, object] = {}
-    index: dict[PathKey, int] = {}
     decisions: list[tuple[PathKey, str]] = []
-    for path, value in iter_assumptions(document):
-        if not isinstance(_at(document, path).get(EXTENSION), list):
+    for path, listed in assumption_lists(document):
+        if not isinstance(listed, list):
             message = "x-assumptions is a list of {id, decision, reason} objects"
             yield (*path, EXTENSION), "x-assumption-shape", message
             continue
-        at = (*path, EXTENSION, index.setdefault(path, 0))
-        index[path] += 1
-        for error in validator.iter_errors(value):
-            yield (*at, *error.absolute_path), "x-assumption-shape", error.message
-        if isinstance(value, dict) and isinstance(value.get("decision"), str):
-            decisions.append(((*at, "decision"), value["decision"]))
-        ident = value.get("id") if isinstance(value, dict) else None
-        if not isinstance(ident, str):
-            continue
-        written_at = origin((*path, EXTENSION, at[-1]))
-        if first_use.setdefault(ident, written_at) != written_at:
-            yield (
-                (*at, "id"),
-                "x-assumption-unique-id",
-                (f"id {ident!r} is already used at {first_use[ident]}"),
-            )
+        for index, value in enumerate(listed):
+            at = (*path, EXTENSION, index)
+            for error in validator.iter_errors(value):
+                yield (*at, *error.absolute_path), "x-assumption-shape", error.message
+            if isinstance(value, dict) and isinstance(value.get("decision"), str):
+                decisions.append(((*at, "decision"), value["decision"]))
+            ident = value.get("id") if isinstance(value, dict) else None
+            if not isinstance(ident, str):
+                continue
+            written_at = origin(at)
+            if first_use.setdefault(ident, written_at) != written_at:
+                yield (
+                    (*at, "id"),
+                    "x-assumption-unique-id",
+                    (f"id {ident!r} is already used at {first_use[ident]}"),
+                )
     for path in singular(document):
         message = "an assumption is an item of an x-assumptions list, not an x-assumption object"
         yield path, "x-assumption-shape", message
@@ -103,12 +107,6 @@ def singular(node: Any, path: PathKey = ()) -> Iterator[PathKey]:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from singular(item, (*path, index))
-
-
-def _at(document: Any, path: PathKey) -> Any:
-    for token in path:
-        document = document[token]
-    return document
 
 
 def ids_on(node: Any) -> set[str]:

@@ -7,7 +7,7 @@ and unknown)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from contract.conformance._contract import Subject
@@ -17,7 +17,7 @@ from contract.conformance._probe import Request
 from contract.conformance._registry import Context, check
 from contract.conformance._replays import WITHOUT_AUTH, Expectation
 from contract.conformance.checks._shared import charged, short
-from contract.conformance.checks.parameters import edges
+from contract.conformance.checks.parameters import refused
 from contract.spec.declarations import ErrorReporting
 
 # A request: its path, its query and whether it carries the right credentials.
@@ -39,12 +39,6 @@ def speaks_for(subject: Subject) -> set[str]:
         if reporting is not None
         for ident in reporting.assumptions
     }
-
-
-def refused(schema: Mapping[str, Any]) -> str | None:
-    """A value of a parameter that its schema refuses, non-empty (an empty path segment is
-    another path)."""
-    return next((value for value, allowed in edges(schema) if not allowed and value), None)
 
 
 def built(

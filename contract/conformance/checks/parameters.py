@@ -108,6 +108,12 @@ def edges(schema: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
                 yield variant, False
 
 
+def refused(schema: Mapping[str, Any]) -> str | None:
+    """A value of a parameter that its schema refuses, non-empty (an empty path segment is
+    another path)."""
+    return next((value for value, allowed in edges(schema) if not allowed and value), None)
+
+
 def judged_status(
     operation: Mapping[str, Any],
     name: str,
@@ -216,9 +222,9 @@ def check_all_reported(context: Context) -> Iterator[Evidence]:
         return
     candidates = {}
     for name, schema in resource.parameters.items():
-        refused = next((v for v, allowed in edges(schema) if not allowed and v), None)
-        if refused is not None:
-            candidates[name] = refused
+        value = refused(schema)
+        if value is not None:
+            candidates[name] = value
     if len(candidates) < 2:
         return
     params: Params = tuple(candidates.items())

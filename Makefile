@@ -35,7 +35,7 @@ $(NODE): package.json package-lock.json
 
 .PHONY: venv node_modules
 venv: $(VENV) ## Create .venv with the exact tool versions of uv.lock
-node_modules: $(NODE) ## Install the Node tools pinned in package-lock.json (Redocly CLI, Optic, Prism)
+node_modules: $(NODE) ## Install the Node tools pinned in package-lock.json (Redocly CLI, Prism)
 
 .PHONY: lint
 lint: $(VENV) $(NODE) ## Check the spec: openapi-spec-validator, Redocly and the house rules

@@ -79,7 +79,7 @@ def verdict(report: Report) -> str:
 
 
 def judge(selected: Sequence[Case]) -> list[Outcome]:
-    """Classify every pair (one Optic run for all of them)."""
+    """Classify every pair."""
     reports = compare_all([(CASES_DIR / c.base, CASES_DIR / c.revision) for c in selected])
     return [
         Outcome(case, verdict(report), report)

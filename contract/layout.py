@@ -28,8 +28,6 @@ CHANGELOG = REPO_ROOT / "CHANGELOG.md"
 DIST_DIR = REPO_ROOT / "dist"
 UV = REPO_ROOT / ".tools" / "bin" / "uv"
 NODE_BIN = REPO_ROOT / "node_modules" / ".bin"
-OPTIC_CHECK = REPO_ROOT / "contract" / "breaking" / "optic_check.cjs"
-OPTIC_STANDARD = REPO_ROOT / "contract" / "breaking" / "optic-standard.yaml"  # optic_check.cjs
 
 
 def display_path(path: Path) -> str:

@@ -10,25 +10,24 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from contract.breaking._compare import Report, compare, compare_all, major
+from contract.breaking._compare import Report, classify, compare, compare_all, major
 from contract.breaking._git_spec import default_base, extract_spec
 from contract.errors import SpecLoadError
-from contract.generate import bundle
+from contract.generate import bundle_documents
 from contract.layout import display_path
 from contract.spec.source import read_yaml
 
-__all__ = ["Report", "check", "check_files", "compare", "compare_all", "summary"]
+__all__ = ["Report", "check", "check_files", "classify", "compare", "compare_all", "summary"]
 
 
 def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
-    """Bundle the spec at `base_ref` and the one at `spec_root` (each with Redocly, into a
-    scratch folder) and compare the two bundles."""
+    """Bundle the spec at `base_ref` and the one at `spec_root` (side by side, with Redocly)
+    and compare the two bundles."""
     ref = base_ref or default_base(spec_root.resolve().parent)
     with tempfile.TemporaryDirectory() as scratch:
         base_root = extract_spec(ref, spec_root, Path(scratch) / "base")
-        base, _ = bundle(base_root, Path(scratch) / "base-bundled")
-        head, _ = bundle(spec_root, Path(scratch) / "head-bundled")
-        return ref, compare(base, head)
+        base, head = bundle_documents([base_root, spec_root])
+        return ref, classify(base, head)
 
 
 def check_files(old: Path, new: Path) -> Report:
@@ -38,10 +37,8 @@ def check_files(old: Path, new: Path) -> Report:
         if not path.is_file():
             raise SpecLoadError(f"{path}: no such file (OLD and NEW name two spec files)")
         read_yaml(path)  # a clear error for what is no YAML or JSON before Redocly sees it
-    with tempfile.TemporaryDirectory() as scratch:
-        base, _ = bundle(old.resolve(), Path(scratch) / "old")
-        head, _ = bundle(new.resolve(), Path(scratch) / "new")
-        return compare(base, head)
+    base, head = bundle_documents([old.resolve(), new.resolve()])
+    return classify(base, head)
 
 
 def summary(ref: str, report: Report, spec_root: Path) -> str:

@@ -17,8 +17,13 @@ from contract.spec.client_view import parameter_key, pointer
 from contract.spec.declarations import FILTER, OPERATION_DECLARATIONS
 from contract.spec.source import operations
 
-RULE = "behaviour"
 LINKS = ("responses", "200", "links")  # where an operation's links to the detail live
+
+
+def declared(at: str, verdict: Verdict, kind: Kind, reason: str) -> Change:
+    """A change of a declaration, judged by its x-change rule (declarations.schema.yaml)."""
+    rule = "declaration-broken" if verdict is Verdict.BREAKING else "declaration-kept"
+    return Change(at, verdict, kind, reason, rule)
 
 
 def show(value: Any) -> str:
@@ -70,17 +75,15 @@ def declaration(
     where = pointer(*at)
     if old is None:
         verdict = Verdict(rule.get("added", "compatible"))
-        yield Change(where, verdict, Kind.ADDED, f"{name} declared", RULE)
+        yield declared(where, verdict, Kind.ADDED, f"{name} declared")
         return
     if new is None:
         verdict = Verdict(rule.get("removed", "breaking"))
-        yield Change(
-            where, verdict, Kind.REMOVED, f"{name} no longer declared: {rule['why']}", RULE
-        )
+        yield declared(where, verdict, Kind.REMOVED, f"{name} no longer declared: {rule['why']}")
         return
     if not isinstance(old, dict) or not isinstance(new, dict):  # not a declaration (lint says so)
         said = f"{name} {show(old)} -> {show(new)}: {rule['why']}"
-        yield Change(where, Verdict.BREAKING, Kind.CHANGED, said, RULE)
+        yield declared(where, Verdict.BREAKING, Kind.CHANGED, said)
         return
     for field, field_schema in (schema.get("properties") or {}).items():
         yield from field_change(
@@ -106,18 +109,18 @@ def field_change(
     kind = Kind.ADDED if old is None else Kind.REMOVED if new is None else Kind.CHANGED
     said = f"{label} {show(old)} -> {show(new)}"
     if rule["breaks"] == "never":
-        yield Change(where, Verdict.COMPATIBLE, kind, f"{said}: {rule['why']}", RULE)
+        yield declared(where, Verdict.COMPATIBLE, kind, f"{said}: {rule['why']}")
     elif rule["breaks"] == "removed" and isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(set(old) | set(new)):
             if old.get(key) == new.get(key):
                 continue
             if key not in old:
                 text = f"{label} gains {key!r}"
-                yield Change(pointer(*at, key), Verdict.COMPATIBLE, Kind.ADDED, text, RULE)
+                yield declared(pointer(*at, key), Verdict.COMPATIBLE, Kind.ADDED, text)
             else:
                 text = f"{label} {key!r}: {show(old[key])} -> {show(new.get(key))}: {rule['why']}"
                 gone = Kind.REMOVED if key not in new else Kind.CHANGED
-                yield Change(pointer(*at, key), Verdict.BREAKING, gone, text, RULE)
+                yield declared(pointer(*at, key), Verdict.BREAKING, gone, text)
     elif rule["breaks"] == "removed" and isinstance(old, list) and isinstance(new, list):
         lost = [value for value in old if value not in new]
         gained = [value for value in new if value not in old]
@@ -125,14 +128,14 @@ def field_change(
             return  # the same items in another order: a set
         if lost:
             text = f"{label} loses {show(lost)}: {rule['why']}"
-            yield Change(where, Verdict.BREAKING, Kind.REMOVED, text, RULE)
+            yield declared(where, Verdict.BREAKING, Kind.REMOVED, text)
         else:
             text = f"{label} gains {show(gained)}"
-            yield Change(where, Verdict.COMPATIBLE, Kind.ADDED, text, RULE)
+            yield declared(where, Verdict.COMPATIBLE, Kind.ADDED, text)
     elif [old, new] in (rule.get("compatible") or []):
-        yield Change(where, Verdict.COMPATIBLE, kind, f"{said}: no client relied on it", RULE)
+        yield declared(where, Verdict.COMPATIBLE, kind, f"{said}: no client relied on it")
     else:
-        yield Change(where, Verdict.BREAKING, kind, f"{said}: {rule['why']}", RULE)
+        yield declared(where, Verdict.BREAKING, kind, f"{said}: {rule['why']}")
 
 
 def link_changes(old: Any, new: Any, at: tuple[str | int, ...]) -> Iterator[Change]:
@@ -147,7 +150,7 @@ def link_changes(old: Any, new: Any, at: tuple[str | int, ...]) -> Iterator[Chan
                 Kind.CHANGED,
                 f"link {name!r} fills its parameters from elsewhere: "
                 f"{show(link.get('parameters'))} -> {show(now[name].get('parameters'))}",
-                RULE,
+                "link-changed",
             )
 
 
@@ -169,15 +172,20 @@ def assumption_changes(before: Any, after: Any) -> Iterator[Change]:
                 Verdict.REVIEW,
                 Kind.CHANGED,
                 f"the decision of assumption {key!r} reads otherwise: is the behaviour the same?",
-                "assumption text",
+                "assumption-reworded",
             )
 
 
 def assumptions(document: Any) -> dict[str, tuple[str, str]]:
     """id -> (decision, pointer) of each assumption, where first met."""
     found: dict[str, tuple[str, str]] = {}
+    walked: set[int] = set()  # a view shares the node of every use of a schema: walk it once
 
     def walk(node: Any, at: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict | list):
+            if id(node) in walked:
+                return
+            walked.add(id(node))
         if isinstance(node, dict):
             listed = node.get(EXTENSION)
             for index, assumption in enumerate(listed if isinstance(listed, list) else []):

@@ -1,30 +1,30 @@
-"""Classify every change between two bundled specs as breaking or compatible: Optic's
-breaking-changes ruleset first, our rules for what it does not check, and a major bump of
-info.version to accept the breaks that are intended."""
+"""Classify every change between two bundled specs: the rules of operations, schemas and
+declared behaviour judge what they know, every other difference gets the rule that names it
+(documentation, a server, or unknown: a person reviews it), and a major bump of info.version
+accepts the breaks that are intended."""
 
 from __future__ import annotations
 
-import copy
-import json
 import re
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from contract.breaking._behaviour import behaviour_changes
-from contract.breaking._diff_reasons import describe
-from contract.breaking._optic import Diff, OpticReport, run_optic
+from contract.breaking._catalog import verdict_of
+from contract.breaking._differences import Diff, classify_difference, differences
+from contract.breaking._digest import digest_scope
 from contract.breaking._rules import contract_changes
 from contract.breaking.changes import Change, Kind, Verdict
 from contract.spec.client_view import client_view
-from contract.spec.source import MISSING, escape_pointer_token, lookup, operations, read_yaml
+from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml
 
-# A component matters to clients where an operation uses it, and Optic reports that use as
-# a diff of the operation too; only security schemes are used by name, not by reference.
+# A component matters to clients where an operation uses it, and the rules report that use
+# in the operation; only security schemes are used by name, not by reference.
 SEEN_THROUGH_OPERATIONS = ("/components/",)
 USED_BY_NAME = ("/components/securitySchemes/",)
+COMPOSITION = ("oneOf", "anyOf", "allOf")
 
 
 @dataclass(frozen=True)
@@ -63,139 +63,45 @@ def major(version: str) -> int | None:
 
 def compare(base: Path, head: Path) -> Report:
     """Compare the bundled spec files `base` (the released one) and `head`."""
-    return compare_all([(base, head)])[0]
+    return classify(read_yaml(base), read_yaml(head))
 
 
 def compare_all(pairs: Sequence[tuple[Path, Path]]) -> list[Report]:
-    """Compare each (base, head) pair of bundled spec files; Optic looks at all of them in
-    one run, which saves its start-up time for every pair after the first."""
-    documents = [(read_yaml(base), read_yaml(head)) for base, head in pairs]
-    with tempfile.TemporaryDirectory(prefix="optic-") as scratch:
-        inputs = [
-            (
-                for_optic(documents[i][0], base, Path(scratch) / f"{i}-base.json"),
-                for_optic(documents[i][1], head, Path(scratch) / f"{i}-head.json"),
-            )
-            for i, (base, head) in enumerate(pairs)
-        ]
-        reports = run_optic(inputs)
-    return [
-        classify(base_doc, head_doc, optic)
-        for (base_doc, head_doc), optic in zip(documents, reports, strict=True)
-    ]
+    """compare() of each (base, head) pair of bundled spec files."""
+    return [compare(base, head) for base, head in pairs]
 
 
-def for_optic(document: Any, path: Path, scratch: Path) -> Path:
-    """`path`, or a copy in `scratch` that Optic's loader accepts: OpenAPI 3.1 lets an
-    operation leave out `responses`, which Optic insists on; an empty object says the same."""
-    if all("responses" in op for _, _, _, op in operations(document)):
-        return path
-    copied = copy.deepcopy(document)  # the caller's document stays as it was read
-    for _, _, _, operation in operations(copied):
-        operation.setdefault("responses", {})
-    scratch.write_text(json.dumps(copied), "utf-8")
-    return scratch
+def classify(base_doc: Any, head_doc: Any) -> Report:
+    """Every change between two bundled documents, each listed once with its rule."""
+    with digest_scope() as names:
+        before = client_view(base_doc, shared=True, names=names)
+        after = client_view(head_doc, shared=True, names=names)
+        found = behaviour_changes(before, after) + contract_changes(before, after)
+        removed = {c.pointer for c in found if c.kind is Kind.REMOVED}
+        judged = [c for c in found if not _inside(c.pointer, removed)]
+        judged += _unjudged(before, after, judged)
+    ordered = sorted(set(judged), key=lambda c: (c.verdict is not Verdict.BREAKING, c))
+    return Report(ordered, _version(base_doc), _version(head_doc))
 
 
-def classify(base_doc: Any, head_doc: Any, optic: OpticReport) -> Report:
-    """Merge Optic's verdicts with our rules' and list each change once."""
-    before, after = client_view(base_doc), client_view(head_doc)
-    behaviour = behaviour_changes(before, after)
-    ours = contract_changes(before, after)
-    kept = [c for c in optic.breaking if _overruled(c, before, after, ours) is None]
-    overruled = [
-        Change(c.pointer, Verdict.COMPATIBLE, c.kind, f"{reason} ({c.rule} does not apply)", "ours")
-        for c in optic.breaking
-        if (reason := _overruled(c, before, after, ours)) is not None
-    ]
-    judged = [c for c in behaviour if c.verdict is not Verdict.BREAKING] + overruled
-    found = set(kept) | {c for c in behaviour if c.verdict is Verdict.BREAKING}
-    found |= {
-        c
-        for c in ours
-        if c.verdict is Verdict.BREAKING
-        and not any(
-            o.covers(c.pointer) or (c.covers(o.pointer) and c.kind is not Kind.REMOVED)
-            for o in kept
-        )
-    }
-    # The parts of a removed node are not news of their own.
-    breaking = [
-        change
-        for change in found
-        if not any(
-            other.kind is Kind.REMOVED
-            and other.pointer != change.pointer
-            and other.covers(change.pointer)
-            for other in found
-        )
-    ]
-    judged += [
-        c
-        for c in ours
-        if c.verdict is Verdict.COMPATIBLE
-        and not any(b.covers(c.pointer) or c.covers(b.pointer) for b in breaking)
-        and not any(o.covers(c.pointer) for o in overruled)  # the overruling says it
-    ]
-    compatible = set()
-    for diff in optic.unflagged:
-        if diff.pointer.startswith(SEEN_THROUGH_OPERATIONS) and not diff.pointer.startswith(
-            USED_BY_NAME
-        ):
-            continue
-        places = _places(diff, before, after)
-        if any(change.covers(place) for change in (*breaking, *judged) for place in places):
-            continue
-        compatible.add(
-            Change(
-                diff.pointer,
-                Verdict.COMPATIBLE,
-                diff.kind,
-                describe(diff, before, after),
-                "optic diff: no check failed",
-            )
-        )
-    known = (*breaking, *judged, *compatible)
-    if optic.error is not None:
-        compatible |= set(_unjudged(before, after, known, optic.error))
-    else:
-        compatible |= set(_unflagged(before, after, known))
-    return Report(
-        sorted(breaking) + sorted(compatible | set(judged)),
-        _version(base_doc),
-        _version(head_doc),
-    )
+def seen_through_operations(pointer: str) -> bool:
+    """A difference in `components` shows where operations use it; security schemes are used
+    by name, so they are judged where they are."""
+    if pointer.startswith(USED_BY_NAME):
+        return False
+    return pointer == "/components" or pointer.startswith(SEEN_THROUGH_OPERATIONS)
+
+
+def _inside(pointer: str, removed: set[str]) -> bool:
+    """Whether `pointer` lies below a removed node: the parts of a removed node are not news
+    of their own."""
+    tokens = pointer.split("/")
+    return any("/".join(tokens[:depth]) in removed for depth in range(1, len(tokens)))
 
 
 def _version(document: Any) -> str:
     info = document.get("info") if isinstance(document, dict) else None
     return str(info.get("version", "")) if isinstance(info, dict) else ""
-
-
-def _overruled(change: Change, before: Any, after: Any, ours: Sequence[Change]) -> str | None:
-    """Why one of Optic's breaking verdicts does not hold, if it does not: the request
-    media type it concerns is new (old clients never send it), the type it calls narrowed
-    was widened on a request or narrowed on a response, or the property it calls newly
-    required is readOnly (requests never send it)."""
-    tokens = change.pointer.split("/")
-    if "requestBody" in tokens:
-        body = "/".join(tokens[: tokens.index("requestBody") + 1])
-        media_type = "/".join(tokens[: tokens.index("requestBody") + 3])  # .../content/<type>
-        new_body = lookup(after, body)
-        required = isinstance(new_body, dict) and new_body.get("required") is True
-        if lookup(before, body) is MISSING and not required:
-            return "the request body is new and optional: clients built before send none"
-        if lookup(before, body) is not MISSING and lookup(before, media_type) is MISSING:
-            return "the request media type is new: clients built before never send it"
-    if change.rule.endswith("type changes"):
-        types = [c for c in ours if c.rule == "ours: type-changed" and change.covers(c.pointer)]
-        if types and all(c.verdict is Verdict.COMPATIBLE for c in types):
-            return types[0].reason
-    if "required" in change.rule:
-        schema = lookup(after, change.pointer)
-        if isinstance(schema, dict) and schema.get("readOnly") is True:
-            return "the property is readOnly: requests never send it"
-    return None
 
 
 def _places(diff: Diff, before: Any, after: Any) -> list[str]:
@@ -208,6 +114,10 @@ def _places(diff: Diff, before: Any, after: Any) -> list[str]:
     parent, _, last = diff.pointer.rpartition("/")
     if last == "nullable":
         places.append(f"{parent}/type")
+    if last in ("x-sunset", "deprecated"):  # a sunset is part of its deprecation
+        places += [f"{parent}/deprecated", f"{parent}/x-sunset"]
+    if last.isdigit() and parent.rpartition("/")[2] in COMPOSITION:
+        places.append(parent)  # parts are matched by content, not by their place in the list
     if last == "required":
         schema, listed = (
             parent,
@@ -224,57 +134,49 @@ def _places(diff: Diff, before: Any, after: Any) -> list[str]:
     ]
 
 
-def _unjudged(before: Any, after: Any, known: Sequence[Change], error: str) -> Iterator[Change]:
-    """When Optic cannot read a pair, each difference our own rules did not judge: left for a
-    person to review, documentation aside, with why no rule judged it."""
-    for diff in _differences(before, after, "", ""):
-        if any(change.covers(place) for change in known for place in _places(diff, before, after)):
+class _Coverage:
+    """Whether a judged change already explains a place: one at or above it, or one below."""
+
+    def __init__(self, changes: Iterable[Change]) -> None:
+        self.at: set[str] = set()
+        self.above: set[str] = set()  # every proper ancestor of a judged pointer
+        for change in changes:
+            self.at.add(change.pointer)
+            tokens = change.pointer.split("/")
+            self.above.update("/".join(tokens[:depth]) for depth in range(1, len(tokens)))
+
+    def covers(self, place: str) -> bool:
+        if place in self.above:
+            return True
+        tokens = place.split("/")
+        return any("/".join(tokens[:depth]) in self.at for depth in range(1, len(tokens) + 1))
+
+
+def _unjudged(before: Any, after: Any, judged: Sequence[Change]) -> Iterator[Change]:
+    """Each difference that no judged change explains, with the rule that names it."""
+    coverage = _Coverage(judged)
+    for diff in differences(before, after):
+        if seen_through_operations(diff.pointer):
             continue
-        reason = describe(diff, before, after)
-        if reason.endswith("documentation only"):
-            yield Change(diff.pointer, Verdict.COMPATIBLE, diff.kind, reason, "our diff")
-        else:
-            said = f"{reason}; Optic could not compare the specs ({error[:200]})"
-            yield Change(diff.pointer, Verdict.REVIEW, diff.kind, said, "our diff: no rule")
-
-
-def _unflagged(before: Any, after: Any, known: Sequence[Change]) -> Iterator[Change]:
-    """Each difference of the operations that neither Optic's diff nor our rules listed
-    (Optic merges allOf parts, say): compatible, since no rule flags it, but listed, so that
-    every difference has a verdict."""
-    for diff in _differences(before, after, "", ""):
-        if diff.pointer.startswith(SEEN_THROUGH_OPERATIONS) and not diff.pointer.startswith(
-            USED_BY_NAME
-        ):
+        if any(coverage.covers(place) for place in _places(diff, before, after)):
             continue
-        places = _places(diff, before, after)
-        if any(c.covers(p) or c.pointer.startswith(p + "/") for c in known for p in places):
+        if _reordered(diff, before, after):
             continue
-        reason = describe(diff, before, after)
-        yield Change(
-            diff.pointer, Verdict.COMPATIBLE, diff.kind, reason, "our diff: no rule flagged it"
-        )
+        rule, reason = classify_difference(diff, before, after)
+        yield Change(diff.pointer, verdict_of(rule), diff.kind, reason, rule)
 
 
-def _differences(old: Any, new: Any, was: str, now: str) -> Iterator[Diff]:
-    """The smallest differing nodes of two documents, as Optic's diffs name them."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in old.keys() | new.keys():
-            token = "/" + escape_pointer_token(key)
-            if key not in new:
-                yield Diff(Kind.REMOVED, was + token, None)
-            elif key not in old:
-                yield Diff(Kind.ADDED, None, now + token)
-            else:
-                yield from _differences(old[key], new[key], was + token, now + token)
-    elif isinstance(old, list) and isinstance(new, list):
-        for index in range(max(len(old), len(new))):
-            token = f"/{index}"
-            if index >= len(new):
-                yield Diff(Kind.REMOVED, was + token, None)
-            elif index >= len(old):
-                yield Diff(Kind.ADDED, None, now + token)
-            else:
-                yield from _differences(old[index], new[index], was + token, now + token)
-    elif old != new:
-        yield Diff(Kind.CHANGED, was, now)
+def _reordered(diff: Diff, before: Any, after: Any) -> bool:
+    """Whether a diff of one entry of a `required` list only moves a name that both lists
+    hold: the list is a set."""
+    parent, _, last = diff.pointer.rpartition("/")
+    if not (last.isdigit() and parent.endswith("/required")):
+        return False
+    old_list = lookup(before, diff.before.rpartition("/")[0]) if diff.before else MISSING
+    new_list = lookup(after, diff.after.rpartition("/")[0]) if diff.after else MISSING
+    if not isinstance(old_list, list) or not isinstance(new_list, list):
+        return False
+    names = {lookup(before, diff.before) if diff.before else None}
+    names.add(lookup(after, diff.after) if diff.after else None)
+    names.discard(None)
+    return all(name in old_list and name in new_list for name in names)

@@ -13,7 +13,10 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
-from contract.breaking.changes import Change, Kind, Verdict
+from contract.breaking._catalog import schema_rule_id, verdict_of
+from contract.breaking._digest import is_annotation, ref_name, same, same_meaning
+from contract.breaking._lifecycle import deprecation_findings
+from contract.breaking.changes import Change, Kind
 from contract.spec.source import escape_pointer_token
 
 
@@ -24,6 +27,7 @@ class Direction(Enum):
 
 
 NARROWER, WIDER, OTHER = Direction.NARROWER, Direction.WIDER, Direction.OTHER
+DIRECTION_WORDS = {NARROWER: "narrowed", WIDER: "widened", OTHER: "changed"}
 
 LOWER_BOUNDS = (
     "minimum",
@@ -99,20 +103,29 @@ def consequence(direction: Direction, *, request: bool) -> str:
 class _Walk:
     """Compare two schemas at one place of a request or a response."""
 
-    def __init__(self, label: str, *, request: bool, text: bool) -> None:
+    def __init__(self, label: str, *, request: bool, text: bool, stability: str | None) -> None:
         self.label = label
+        self.stability = stability  # the operation's x-stability-level, None if unstated
         self.request = request
         self.text = text  # a parameter: every scalar travels as text
 
+    def side(self) -> str:
+        return "request" if self.request else "response"
+
     def change(
-        self, at: str, kind: Kind, direction: Direction, what: str, field: str, rule: str
+        self, at: str, kind: Kind, direction: Direction, what: str, field: str, aspect: str
     ) -> Change:
+        """A change of one aspect of a schema; its rule (and so its verdict) follows from the
+        side and the direction (contract/breaking/_catalog.py)."""
+        rule = schema_rule_id(self.side(), aspect, DIRECTION_WORDS[direction])
         where = f"{self.label} property '{field}'" if field else self.label
-        verdict = (
-            Verdict.BREAKING if breaks(direction, request=self.request) else Verdict.COMPATIBLE
-        )
         reason = f"{where}: {what}, so it {consequence(direction, request=self.request)}"
-        return Change(at, verdict, kind, reason, f"ours: {rule}")
+        return Change(at, verdict_of(rule), kind, reason, rule)
+
+    def fixed(self, at: str, kind: Kind, what: str, field: str, rule: str) -> Change:
+        """A change whose rule does not depend on a direction."""
+        where = f"{self.label} property '{field}'" if field else self.label
+        return Change(at, verdict_of(rule), kind, f"{where}: {what}", rule)
 
     def schemas(self, old: Any, new: Any, at: str, field: str = "") -> Iterator[Change]:
         if old is True or old == {}:
@@ -128,11 +141,13 @@ class _Walk:
                     direction,
                     "now rejects every value" if new is False else "now accepts any value",
                     field,
-                    "schema-changed",
+                    "schema",
                 )
             return
         if not isinstance(old, dict) or not isinstance(new, dict) or "$ref" in old or "$ref" in new:
             return
+        if same(old, new):
+            return  # a schema used in many places is compared at once where it is unchanged
         old, new = normalized(old), normalized(new)
         yield from self.default(old, new, at, field)
         yield from self.types(old, new, at, field)
@@ -150,7 +165,7 @@ class _Walk:
             yield from self.schemas(
                 old.get("items", {}), new.get("items", {}), f"{at}/items", f"{field}[]"
             )
-        if not same(meaning(old.get("prefixItems")), meaning(new.get("prefixItems"))):
+        if not same_meaning(old.get("prefixItems"), new.get("prefixItems")):
             kind = (
                 Kind.CHANGED
                 if "prefixItems" in old and "prefixItems" in new
@@ -162,30 +177,40 @@ class _Walk:
                 OTHER,
                 f"prefixItems {kind.value}: the first items must match other schemas",
                 field,
-                "schema-changed",
+                "condition",
             )
+
+    def gone_names(self, before: Sequence[Any], after: Sequence[Any]) -> Iterator[int]:
+        """On a request, the parts of `before` that are a component no part of `after` is."""
+        if not self.request:
+            return
+        kept = {ref_name(part) for part in after} - {None}
+        for index, part in enumerate(before):
+            name = ref_name(part)
+            if name is not None and name not in kept:
+                yield index
 
     def default(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
     ) -> Iterator[Change]:
-        """A client that omits a value (or reads an absent one) gets the default: changing or
-        removing it changes what such a client gets. Adding one documents what was
-        unspecified."""
-        if "default" not in old:
+        """A client that omits a value (or reads an absent one) gets the default: adding,
+        changing or removing it changes what such a client gets (on a response, adding one
+        only says what an absent value meant)."""
+        if "default" not in old and "default" not in new:
             return
-        where = f"{self.label} property '{field}'" if field else self.label
-        if "default" not in new:
-            reason = f"{where}: default {show(old['default'])} removed"
-            yield Change(
-                f"{at}/default", Verdict.BREAKING, Kind.REMOVED, reason, "ours: default-changed"
+        if "default" not in old:
+            what = f"default {show(new['default'])} added"
+            yield self.fixed(
+                f"{at}/default", Kind.ADDED, what, field, f"{self.side()}-default-added"
             )
+        elif "default" not in new:
+            what = f"default {show(old['default'])} removed"
+            rule = f"{self.side()}-default-changed"
+            yield self.fixed(f"{at}/default", Kind.REMOVED, what, field, rule)
         elif not same(new["default"], old["default"]):
-            reason = (
-                f"{where}: default changed from {show(old['default'])} to {show(new['default'])}"
-            )
-            yield Change(
-                f"{at}/default", Verdict.BREAKING, Kind.CHANGED, reason, "ours: default-changed"
-            )
+            what = f"default changed from {show(old['default'])} to {show(new['default'])}"
+            rule = f"{self.side()}-default-changed"
+            yield self.fixed(f"{at}/default", Kind.CHANGED, what, field, rule)
 
     def types(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -195,7 +220,7 @@ class _Walk:
             return
         direction = type_direction(before, after, text=self.text)
         what = f"type {show(sorted(before))} became {show(sorted(after))}"
-        yield self.change(f"{at}/type", Kind.CHANGED, direction, what, field, "type-changed")
+        yield self.change(f"{at}/type", Kind.CHANGED, direction, what, field, "type")
 
     def bounds(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -216,7 +241,7 @@ class _Walk:
                 kind, what = Kind.CHANGED, f"{key} {moved} from {show(before)} to {show(after)}"
             else:
                 continue
-            yield self.change(f"{at}/{key}", kind, direction, what, field, "bound-changed")
+            yield self.change(f"{at}/{key}", kind, direction, what, field, "bound")
 
     def pattern(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -231,7 +256,7 @@ class _Walk:
         else:
             direction, kind = OTHER, Kind.CHANGED
             what = f"pattern changed from {show(before)} to {show(after)}"
-        yield self.change(f"{at}/pattern", kind, direction, what, field, "bound-changed")
+        yield self.change(f"{at}/pattern", kind, direction, what, field, "bound")
 
     def multiple_of(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -248,7 +273,7 @@ class _Walk:
         else:
             direction = OTHER
         what = f"multipleOf {show(before)} became {show(after)}"
-        yield self.change(f"{at}/multipleOf", Kind.CHANGED, direction, what, field, "bound-changed")
+        yield self.change(f"{at}/multipleOf", Kind.CHANGED, direction, what, field, "bound")
 
     def flags(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -263,7 +288,7 @@ class _Walk:
                 direction,
                 f"uniqueItems {kind.value}",
                 field,
-                "bound-changed",
+                "bound",
             )
         before_extra, after_extra = old.get("additionalProperties"), new.get("additionalProperties")
         if before_extra is False or after_extra is False:
@@ -278,7 +303,7 @@ class _Walk:
                     direction,
                     what,
                     field,
-                    "schema-changed",
+                    "schema",
                 )
         elif isinstance(before_extra, dict) or isinstance(after_extra, dict):
             yield from self.schemas(
@@ -311,14 +336,14 @@ class _Walk:
                 kind, what = Kind.CHANGED, f"{key} values {' and '.join(parts)}"
             if key == "x-extensible-enum" and direction is not NARROWER and not self.request:
                 direction = NARROWER  # an extensible enum promises clients tolerate new values
-            yield self.change(f"{at}/{key}", kind, direction, what, field, "enum-changed")
+            yield self.change(f"{at}/{key}", kind, direction, what, field, "enum")
 
     def conditions(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
     ) -> Iterator[Change]:
         for key in CONDITIONS:
             before, after = old.get(key), new.get(key)
-            if (key in old) == (key in new) and same(meaning(before), meaning(after)):
+            if (key in old) == (key in new) and same_meaning(before, after):
                 continue
             if key not in old:
                 direction, kind = NARROWER, Kind.ADDED
@@ -338,7 +363,7 @@ class _Walk:
                 direction,
                 what,
                 field,
-                "condition-changed",
+                "condition",
             )
 
     def discriminator(
@@ -360,7 +385,7 @@ class _Walk:
                 OTHER,
                 what,
                 field,
-                "discriminator-changed",
+                "discriminator",
             )
 
     def required(
@@ -385,7 +410,7 @@ class _Walk:
                 NARROWER if required else WIDER,
                 "now required" if required else "no longer required",
                 f"{field}.{name}" if field else name,
-                "required-changed",
+                "required",
             )
 
     def properties(
@@ -400,13 +425,39 @@ class _Walk:
             child = f"{field}.{name}" if field else name
             place = f"{at}/properties/{escape_pointer_token(name)}"
             if name in new_props:
+                findings = deprecation_findings(
+                    "property",
+                    schema,
+                    new_props[name],
+                    self.stability or "stable",
+                    declared="stated" if self.stability else "unstated",
+                )
+                for rule, key, words in findings:
+                    yield self.fixed(f"{place}/{key}", Kind.CHANGED, words, child, rule)
                 if mapping(new_props[name]).get(unused) is not True:
                     yield from self.schemas(schema, new_props[name], place, child)
+            elif mapping(schema).get(unused) is True:
+                continue  # never carried on this side
             elif not self.request and name in names(old.get("required")):
                 yield self.change(place, Kind.REMOVED, WIDER, "removed", child, "property-removed")
-            elif self.request and closed(new) and mapping(schema).get(unused) is not True:
+            elif self.request and closed(new):
                 what = "removed, and other properties are refused"
                 yield self.change(place, Kind.REMOVED, NARROWER, what, child, "property-removed")
+            else:
+                rule = f"{self.side()}-optional-property-removed"
+                yield self.fixed(place, Kind.REMOVED, "optional property removed", child, rule)
+        required = names(new.get("required"))
+        for name in new_props.keys() - old_props.keys():
+            if (
+                name in required
+                and self.request
+                and mapping(new_props[name]).get(unused) is not True
+            ):
+                continue  # a new required request property: the required rule reports it
+            child = f"{field}.{name}" if field else name
+            place = f"{at}/properties/{escape_pointer_token(name)}"
+            what = "required property added" if name in required else "optional property added"
+            yield self.fixed(place, Kind.ADDED, what, child, f"{self.side()}-property-added")
 
     def composition(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -415,38 +466,47 @@ class _Walk:
             before, after = old.get(key) or [], new.get(key) or []
             if not isinstance(before, list) or not isinstance(after, list):
                 continue
-            if same(meaning(before), meaning(after)):
+            named = set(self.gone_names(before, after)) if key in ALTERNATIVES else set()
+            if same_meaning(before, after) and not named:
                 continue
             if not before or not after:
                 # a value must now match (or no longer match) some of these parts
                 direction, kind = (NARROWER, Kind.ADDED) if after else (WIDER, Kind.REMOVED)
                 what = f"{key} {kind.value}: {show(after or before, 60)}"
-                yield self.change(
-                    f"{at}/{key}", kind, direction, what, field, "composition-changed"
-                )
+                yield self.change(f"{at}/{key}", kind, direction, what, field, "composition")
                 continue
             removed, added, paired = match(before, after)
             grows = WIDER if key in ALTERNATIVES else NARROWER
             shrinks = NARROWER if key in ALTERNATIVES else WIDER
-            # A repeated part says nothing more (oneOf is read as a union, see ALTERNATIVES).
+            # A part that repeats one that stays says nothing more (oneOf is read as a
+            # union, see ALTERNATIVES)...
             repeated = [(i, Kind.REMOVED) for i in removed if contains(after, before[i])]
             repeated += [(j, Kind.ADDED) for j in added if contains(before, after[j])]
+            # ...but a named alternative that goes from a request is a type that generated
+            # clients build and send by its name, as oasdiff judges it.
             for index, kind in repeated:
+                if index in named and kind is Kind.REMOVED:
+                    continue
                 what = f"{key} part {index} {kind.value}, which repeats a part that stays"
-                reason = f"{self.label}: {what}: nothing changes"
-                rule = "ours: composition-changed"
-                yield Change(f"{at}/{key}/{index}", Verdict.COMPATIBLE, kind, reason, rule)
-            removed = [i for i in removed if not contains(after, before[i])]
+                yield self.fixed(
+                    f"{at}/{key}/{index}", kind, what, field, "composition-part-repeated"
+                )
+            removed = [i for i in removed if i in named or not contains(after, before[i])]
             added = [j for j in added if not contains(before, after[j])]
+            for index in sorted(named - set(removed)):
+                what = f"{key} part {index} ({ref_name(before[index])}) removed"
+                yield self.change(
+                    f"{at}/{key}/{index}", Kind.REMOVED, shrinks, what, field, "composition"
+                )
             for index in removed:
                 what = f"{key} part {index} removed: {show(before[index], 60)}"
                 yield self.change(
-                    f"{at}/{key}/{index}", Kind.REMOVED, shrinks, what, field, "composition-changed"
+                    f"{at}/{key}/{index}", Kind.REMOVED, shrinks, what, field, "composition"
                 )
             for index in added:
                 what = f"{key} part {index} added: {show(after[index], 60)}"
                 yield self.change(
-                    f"{at}/{key}/{index}", Kind.ADDED, grows, what, field, "composition-changed"
+                    f"{at}/{key}/{index}", Kind.ADDED, grows, what, field, "composition"
                 )
             for i, j in paired:
                 yield from self.schemas(before[i], after[j], f"{at}/{key}/{j}", field)
@@ -472,6 +532,10 @@ def match(
         if j is not None:
             pair(i, j)
     for i in list(left):
+        j = next((j for j in right if same_meaning(before[i], after[j])), None)
+        if j is not None:
+            pair(i, j)
+    for i in list(left):
         j = next(
             (j for j in right if title(before[i]) and title(before[i]) == title(after[j])), None
         )
@@ -487,8 +551,15 @@ def match(
 
 
 def leaves(node: Any, path: str = "") -> set[str]:
+    """What a schema says, as pointer=value strings; annotations, deprecation and
+    extensions say nothing about which values are valid."""
     if isinstance(node, dict):
-        return {leaf for key, value in node.items() for leaf in leaves(value, f"{path}/{key}")}
+        return {
+            leaf
+            for key, value in node.items()
+            if not (is_annotation(key, value) or key == "deprecated" or key.startswith("x-"))
+            for leaf in leaves(value, f"{path}/{key}")
+        }
     if isinstance(node, list):
         return {leaf for i, value in enumerate(node) for leaf in leaves(value, f"{path}/{i}")}
     return {f"{path}={json.dumps(node)}"}
@@ -500,7 +571,6 @@ def likeness(a: Any, b: Any) -> float:
     return len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
 
 
-ANNOTATIONS = {"description": str, "title": str, "$comment": str, "examples": list}
 # A schema keyword whose value `true` or `{}` allows anything, as if it were absent.
 OPEN_WHEN_TRUE = (
     "additionalProperties",
@@ -522,27 +592,6 @@ def normalized(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def meaning(node: Any) -> Any:
-    """`node` without its annotations at any depth (a reworded description in a `not` or an
-    `if` changes no value's validity). A property named `description` is a schema, an
-    object, so it stays."""
-    if isinstance(node, dict):
-        return {
-            key: meaning(value)
-            for key, value in node.items()
-            if not (key in ANNOTATIONS and isinstance(value, ANNOTATIONS[key]))
-            and not (key == "example" and not isinstance(value, dict))
-        }
-    if isinstance(node, list):
-        return [meaning(item) for item in node]
-    return node
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal as JSON: 1 and true, 0 and false differ (Python calls them equal)."""
-    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
-
-
 def divides(divisor: Any, value: Any) -> bool:
     """Whether `value` is a multiple of `divisor`, exactly (0.1 divides 0.3)."""
     try:
@@ -559,7 +608,8 @@ def closed(schema: dict[str, Any]) -> bool:
 
 
 def contains(parts: Sequence[Any], part: Any) -> bool:
-    return any(same(part, other) for other in parts)
+    """Whether `part` says what one of `parts` says, whatever components they are."""
+    return any(same_meaning(part, other) for other in parts)
 
 
 def mapping(node: Any) -> dict[str, Any]:
@@ -621,8 +671,16 @@ def type_direction(before: frozenset[str], after: frozenset[str], *, text: bool)
 
 
 def schema_changes(
-    old: Any, new: Any, at: str, label: str, *, request: bool, text: bool = False
+    old: Any,
+    new: Any,
+    at: str,
+    label: str,
+    *,
+    request: bool,
+    text: bool = False,
+    stability: str | None = None,
 ) -> Iterator[Change]:
     """Every change between the schemas `old` and `new` at `at`, judged for its side;
     `text` for a parameter's schema, whose values travel as text."""
-    yield from _Walk(label, request=request, text=text).schemas(old, new, at)
+    walk = _Walk(label, request=request, text=text, stability=stability)
+    yield from walk.schemas(old, new, at)

@@ -21,8 +21,9 @@ class Kind(StrEnum):
 @dataclass(frozen=True, order=True)
 class Change:
     """`pointer` is a JSON pointer into the client view (contract/spec/client_view.py) of the
-    version that has the node: the old one for a removal, the new one otherwise. `rule`
-    names who classified it: an Optic rule, one of ours, or the diff that no rule flagged."""
+    version that has the node: the old one for a removal, the new one otherwise. `rule` is
+    the id of the rule that decided it (contract/breaking/_catalog.py), which gives the
+    verdict."""
 
     pointer: str
     verdict: Verdict

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from contract.errors import LintError, StaleOutputError
-from contract.generate._bundle import bundle, bundle_each
+from contract.generate._bundle import bundle, bundle_documents, bundle_each
 from contract.generate._client_checks import client_problems
 from contract.generate._codegen import generate_client, generate_models
 from contract.generate.client_names import client_version
@@ -24,6 +24,7 @@ from contract.spec.source import read_yaml
 __all__ = [
     "CACHE_DIRS",
     "bundle",
+    "bundle_documents",
     "bundle_each",
     "check",
     "check_against",
@@ -79,15 +80,20 @@ def sync_tree(fresh: Path, target: Path) -> None:
 
 
 def doc_tables(bundled: Path) -> list[tuple[Path, str]]:
-    """Each docs page that holds a generated table, with its text as the contract makes it:
-    the documented-vs-assumed table of `bundled`, and the rules of behaviour changes."""
-    pages = []
-    for page, replace_block, table in (
+    """Each docs page that holds generated tables, with its text as the contract makes it:
+    the documented-vs-assumed table of `bundled`, the rules of `make breaking` and those of
+    behaviour changes."""
+    from contract.breaking import _catalog  # here: contract.breaking bundles with this package
+
+    blocks = (
         (ASSUMPTIONS_PAGE, assumptions.replace_block, assumptions.render_table(read_yaml(bundled))),
+        (BREAKING_PAGE, _catalog.replace_block, _catalog.rules_table()),
         (BREAKING_PAGE, change_rules.replace_block, change_rules.rules_table()),
-    ):
-        pages.append((page, replace_block(page.read_text("utf-8"), table, page)))
-    return pages
+    )
+    texts: dict[Path, str] = {}
+    for page, replace_block, table in blocks:
+        texts[page] = replace_block(texts.get(page) or page.read_text("utf-8"), table, page)
+    return list(texts.items())
 
 
 def refresh_doc_tables(output_dir: Path) -> None:

@@ -19,6 +19,7 @@ from contract.errors import SpecLoadError, ToolError
 from contract.layout import REDOCLY_CONFIG, REPO_ROOT, SPEC_ROOT, display_path
 from contract.spec.assumptions import assumption_errors
 from contract.spec.declarations import declaration_problems
+from contract.spec.lifecycle import lifecycle_problems
 from contract.spec.source import (
     Location,
     PathKey,
@@ -168,11 +169,13 @@ def missing_not_found(document: Any) -> Iterator[tuple[PathKey, str, str]]:
 
 def house_problems(document: Any, source_map: SourceMap) -> list[Problem]:
     """Rules no external tool knows: the shape and uniqueness of assumptions (`x-assumptions`), the
-    behaviour declarations, and a 404 response wherever a path parameter can name nothing."""
+    behaviour declarations, a 404 response wherever a path parameter can name nothing, and what
+    a deprecation needs (contract/spec/lifecycle.py)."""
     found = [
         *assumption_errors(document, source_map.locate),
         *declaration_problems(document),
         *missing_not_found(document),
+        *lifecycle_problems(document),
     ]
     return [at_line(source_map.locate(path), rule, message) for path, rule, message in found]
 

@@ -19,6 +19,9 @@ from contract.layout import display_path
 
 PathKey = tuple[str | int, ...]
 
+# libyaml's safe loader where PyYAML was built with it: ten times faster on a large spec.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # The fields of an OpenAPI path item that hold operations.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -80,7 +83,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise SpecLoadError(f"{display_path(path)}: cannot read ({exc.strerror})") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

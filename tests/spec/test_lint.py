@@ -54,6 +54,24 @@ def rename_property(old: str, new: str) -> Callable[[Any], None]:
 
 # (rule that must fire, file it must name, pointer it must name, how to break the spec)
 BROKEN_SPECS = {
+    "deprecated without a sunset date": (
+        "deprecation-sunset",
+        EVENT_GROUP,
+        "/properties/state",
+        (EVENT_GROUP, set_key("properties", "state", "deprecated", value=True)),
+    ),
+    "a sunset date on what is not deprecated": (
+        "deprecation-sunset",
+        COUNT,
+        "/x-sunset",
+        (COUNT, set_key("x-sunset", value="2027-06-30")),
+    ),
+    "a stability level that is none of the four": (
+        "stability-level",
+        DETAIL,
+        "/get/x-stability-level",
+        (DETAIL, set_key("get", "x-stability-level", value="gamma")),
+    ),
     "media-type example violates its schema": (
         "no-invalid-media-type-examples",
         "resources/event_groups/examples/event-group.yaml",

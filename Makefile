@@ -81,10 +81,15 @@ BASE ?=
 OLD ?=
 NEW ?=
 
+# FORMAT=text|json|markdown|junit|github; OUTPUT=<file> writes the report there.
+FORMAT ?= text
+OUTPUT ?=
+
 .PHONY: breaking
-breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: latest release tag, else main), or from OLD=<file> to NEW=<file>; fail on an unannounced break
-	$(PY) -m scripts.breaking $(strip $(if $(BASE),--base '$(BASE)') \
-		$(if $(OLD),--old '$(OLD)') $(if $(NEW),--new '$(NEW)'))
+breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: latest release tag, else main), or from OLD=<file> to NEW=<file>; fail on an unannounced break; FORMAT=json|markdown|junit|github, OUTPUT=<file>
+	@$(PY) -m scripts.breaking $(strip $(if $(BASE),--base '$(BASE)') \
+		$(if $(OLD),--old '$(OLD)') $(if $(NEW),--new '$(NEW)') --format '$(FORMAT)' \
+		$(if $(OUTPUT),--output '$(OUTPUT)'))
 
 breaking-agreement: $(VENV) $(NODE) ## Measure how often make breaking agrees with oasdiff on oasdiff's own checker test pairs
 	$(PY) -m benchmarks.agreement

@@ -17,6 +17,7 @@ from pathlib import Path
 from benchmarks import (
     aims,
     breakdown,
+    breaking_scale,
     client,
     conformance,
     growth,
@@ -35,7 +36,7 @@ from contract.errors import ContractError
 from contract.layout import BENCHMARKS_PAGE, REPO_ROOT, display_path
 from reference_server.spec_rules import load_rules
 
-AREAS = ("pipeline", "server", "conformance", "traffic", "client")
+AREAS = ("pipeline", "breaking", "server", "conformance", "traffic", "client")
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 
 
@@ -51,6 +52,7 @@ class Options:
     output: Path
     page: bool
     large: bool
+    digitalocean: Path | None
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -80,11 +82,17 @@ def parse(argv: list[str] | None) -> Options:
         action="store_true",
         help=f"also measure {growth.LARGE:,} groups (seeding them takes minutes)",
     )
+    parser.add_argument(
+        "--digitalocean",
+        type=Path,
+        help="a folder with before/ and after/ checkouts of github.com/digitalocean/openapi: "
+        "make breaking is then measured on the split specs too",
+    )
     args = parser.parse_args(argv)
     return Options(
         tuple(args.only or AREAS), args.seconds, args.groups, args.repeats, args.max_examples,
         args.same_case_examples, args.calls, args.output.resolve(), not args.no_page,
-        args.large,
+        args.large, args.digitalocean,
     )  # fmt: skip
 
 
@@ -131,6 +139,9 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
 
     def generate() -> list[Section]:
         return [pipeline.section(pipeline.run(options.repeats))]
+
+    def compare() -> list[Section]:
+        return breaking_scale.run(options.digitalocean)
 
     def serve() -> list[Section]:
         outcome.server = server.run(servers, servers.workdir, load)
@@ -182,6 +193,7 @@ def run_areas(options: Options, servers: Servers) -> Outcome:
 
     areas = {
         "pipeline": ("Generate", generate),
+        "breaking": ("make breaking at scale", compare),
         "server": ("Reference server and Prism under load", serve),
         "conformance": ("Conformance harness", harness),
         "traffic": ("Checking traffic: HAR files and the validating proxy", check_traffic),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import contract.breaking as core
 from contract import cli
-from contract.breaking import check, check_files, summary
+from contract.breaking import FORMATS, check, check_files, render, summary
 from contract.errors import BreakingChangeError
 from contract.layout import SPEC_ROOT
 
@@ -25,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         "--old", type=Path, help="compare two files instead: the spec clients were built from"
     )
     parser.add_argument("--new", type=Path, help="and the spec to check against it")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="how to write the report (FORMAT)"
+    )
+    parser.add_argument(
+        "--output", type=Path, help="write the report to this file instead of stdout (OUTPUT)"
+    )
     args = parser.parse_args(argv)
     if (args.old is None) != (args.new is None):
         parser.error("--old and --new (OLD and NEW) go together")
@@ -37,11 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             spec = args.spec
             ref, report = check(args.spec, args.base)
-        for change in report.changes:
-            print(change)
+        closing = summary(ref, report, spec)
+        document = render(report, args.format, closing)
+        if args.output is not None:
+            args.output.write_text(document, "utf-8")
+        else:
+            print(document, end="")
         if not report.accepted:
-            raise BreakingChangeError(summary(ref, report, spec))
-        print(summary(ref, report, spec))
+            raise BreakingChangeError(closing)
+        # the text report ends with its summary; the others keep stdout for the document
+        print(
+            closing,
+            file=sys.stdout if args.format == "text" and args.output is None else sys.stderr,
+        )
 
     return cli.run(command)
 

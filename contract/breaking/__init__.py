@@ -10,14 +10,30 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from contract._node_tools import bundle_documents
+from contract.breaking._catalog import replace_block as replace_rules_block
+from contract.breaking._catalog import rules_table
 from contract.breaking._compare import Report, classify, compare, compare_all, major
+from contract.breaking._formats import FORMATS, render
 from contract.breaking._git_spec import default_base, extract_spec
+from contract.breaking._sources import with_sources
 from contract.errors import SpecLoadError
-from contract.generate import bundle_documents
 from contract.layout import display_path
 from contract.spec.source import read_yaml
 
-__all__ = ["Report", "check", "check_files", "classify", "compare", "compare_all", "summary"]
+__all__ = [
+    "FORMATS",
+    "Report",
+    "check",
+    "check_files",
+    "classify",
+    "compare",
+    "compare_all",
+    "render",
+    "replace_rules_block",
+    "rules_table",
+    "summary",
+]
 
 
 def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
@@ -25,9 +41,19 @@ def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
     and compare the two bundles."""
     ref = base_ref or default_base(spec_root.resolve().parent)
     with tempfile.TemporaryDirectory() as scratch:
-        base_root = extract_spec(ref, spec_root, Path(scratch) / "base")
+        extracted = Path(scratch) / "base"
+        base_root = extract_spec(ref, spec_root, extracted)
+
+        def name(path: Path) -> str:  # a file of the extracted base as the repository has it
+            inside = path.resolve().is_relative_to(extracted.resolve())
+            return (
+                path.resolve().relative_to(extracted.resolve()).as_posix()
+                if inside
+                else display_path(path)
+            )
+
         base, head = bundle_documents([base_root, spec_root])
-        return ref, classify(base, head)
+        return ref, with_sources(classify(base, head), base_root, spec_root, name)
 
 
 def check_files(old: Path, new: Path) -> Report:
@@ -38,7 +64,7 @@ def check_files(old: Path, new: Path) -> Report:
             raise SpecLoadError(f"{path}: no such file (OLD and NEW name two spec files)")
         read_yaml(path)  # a clear error for what is no YAML or JSON before Redocly sees it
     base, head = bundle_documents([old.resolve(), new.resolve()])
-    return classify(base, head)
+    return with_sources(classify(base, head), old, new, display_path)
 
 
 def summary(ref: str, report: Report, spec_root: Path) -> str:

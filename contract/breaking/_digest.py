@@ -5,7 +5,6 @@ unchanged operations costs one comparison, not a walk of everything they use."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from hashlib import blake2b
@@ -28,7 +27,7 @@ class _Digests:
 
     def of(self, node: Any, *, meaning: bool) -> bytes:
         if not isinstance(node, dict | list):
-            return json.dumps(node, sort_keys=True, default=str).encode()
+            return _scalar(node)
         memo = self.meaning if meaning else self.full
         hit = memo.get(id(node))
         if hit is not None and hit[0] is node:
@@ -47,11 +46,16 @@ class _Digests:
                 value = node[key]
                 if meaning and is_annotation(key, value):
                     continue
-                hasher.update(json.dumps(key, default=str).encode())
+                hasher.update(_scalar(key))
                 hasher.update(self.of(value, meaning=meaning))
         digest = hasher.digest()
         memo[id(node)] = (node, digest)
         return digest
+
+
+def _scalar(value: Any) -> bytes:
+    """A scalar as bytes that tell its JSON type apart: "1", 1, 1.0 and true all differ."""
+    return f"{type(value).__name__}:{value!r}".encode()
 
 
 def _key_order(key: Any) -> tuple[str, str]:
@@ -94,11 +98,15 @@ def same(a: Any, b: Any) -> bool:
     made of the same components."""
     if a is b:
         return True
+    if not isinstance(a, dict | list) or not isinstance(b, dict | list):
+        return type(a) is type(b) and a == b
     digests = _digests()
     return digests.of(a, meaning=False) == digests.of(b, meaning=False)
 
 
 def same_meaning(a: Any, b: Any) -> bool:
     """Equal but for annotations and the names of components, at any depth."""
+    if not isinstance(a, dict | list) or not isinstance(b, dict | list):
+        return type(a) is type(b) and a == b
     digests = _digests()
     return digests.of(a, meaning=True) == digests.of(b, meaning=True)

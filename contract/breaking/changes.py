@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -19,6 +19,20 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True, order=True)
+class Source:
+    """Where a change is written in the split spec: the file (as the user names it), its
+    1-based line, and the side: `base` (the released spec, for a removal) or `head`."""
+
+    file: str
+    line: int | None
+    side: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where} ({self.side})" if self.side == "base" else where
+
+
+@dataclass(frozen=True, order=True)
 class Change:
     """`pointer` is a JSON pointer into the client view (contract/spec/client_view.py) of the
     version that has the node: the old one for a removal, the new one otherwise. `rule` is
@@ -30,6 +44,7 @@ class Change:
     kind: Kind
     reason: str
     rule: str
+    source: Source | None = field(default=None, compare=False)
 
     def covers(self, pointer: str) -> bool:
         """Whether `pointer` lies at or below this change: a part of a removed node, or a
@@ -37,4 +52,5 @@ class Change:
         return pointer == self.pointer or pointer.startswith(self.pointer + "/")
 
     def __str__(self) -> str:
-        return f"{self.verdict.value:<10}  {self.pointer or '/'}  {self.reason}  [{self.rule}]"
+        line = f"{self.verdict.value:<10}  {self.pointer or '/'}  {self.reason}  [{self.rule}]"
+        return f"{line}  {self.source}" if self.source is not None else line

@@ -11,8 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from contract import breaking
 from contract.errors import LintError, StaleOutputError
-from contract.generate._bundle import bundle, bundle_documents, bundle_each
+from contract.generate._bundle import bundle, bundle_each
 from contract.generate._client_checks import client_problems
 from contract.generate._codegen import generate_client, generate_models
 from contract.generate.client_names import client_version
@@ -24,7 +25,6 @@ from contract.spec.source import read_yaml
 __all__ = [
     "CACHE_DIRS",
     "bundle",
-    "bundle_documents",
     "bundle_each",
     "check",
     "check_against",
@@ -83,11 +83,9 @@ def doc_tables(bundled: Path) -> list[tuple[Path, str]]:
     """Each docs page that holds generated tables, with its text as the contract makes it:
     the documented-vs-assumed table of `bundled`, the rules of `make breaking` and those of
     behaviour changes."""
-    from contract.breaking import _catalog  # here: contract.breaking bundles with this package
-
     blocks = (
         (ASSUMPTIONS_PAGE, assumptions.replace_block, assumptions.render_table(read_yaml(bundled))),
-        (BREAKING_PAGE, _catalog.replace_block, _catalog.rules_table()),
+        (BREAKING_PAGE, breaking.replace_rules_block, breaking.rules_table()),
         (BREAKING_PAGE, change_rules.replace_block, change_rules.rules_table()),
     )
     texts: dict[Path, str] = {}

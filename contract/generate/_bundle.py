@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from contract._node_tools import run_node_tool
 from contract.errors import ToolError
@@ -52,23 +50,3 @@ def write(staged: Path, output_dir: Path) -> tuple[Path, Path]:
     document = read_yaml(yaml_path)
     json_path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return yaml_path, json_path
-
-
-def bundle_documents(roots: Sequence[Path]) -> list[Any]:
-    """Each spec bundled and parsed, in one Redocly process per root run side by side (two
-    roots of one name cannot share a run, and a large spec takes seconds each): what `make
-    breaking` compares. JSON, because parsing 3 MB of YAML in Python takes longer than
-    bundling it."""
-
-    def one(root: Path) -> Any:
-        with tempfile.TemporaryDirectory() as scratch:
-            target = Path(scratch) / "bundled.json"
-            result = run_node_tool(
-                "redocly", "bundle", str(root), "--ext", "json", "--output", str(target)
-            )
-            if result.returncode != 0 or not target.exists():
-                raise ToolError(f"redocly bundle failed:\n{result.stderr.strip()}")
-            return json.loads(target.read_text("utf-8"))
-
-    with ThreadPoolExecutor(max_workers=max(1, len(roots))) as pool:
-        return list(pool.map(one, roots))

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 
 from contract.marked_block import replace_marked_block
-from contract.spec.source import PathKey, deref, escape_pointer_token, operations
+from contract.spec.source import PathKey, deref, escape_pointer_token, operations, ref_name
 
 EXTENSION = "x-assumptions"
 ASSUMPTION_SCHEMA: dict[str, Any] = {
@@ -126,7 +126,7 @@ def summarize_schema(schema: Any, spec: dict[str, Any]) -> str:
         return ""
     if "$ref" in schema:
         target = deref(schema, spec)
-        name = str(schema["$ref"]).rsplit("/", 1)[-1]  # the name the table shows
+        name = ref_name(str(schema["$ref"]))  # the name the table shows
         return summarize_schema(target, spec) if "enum" in target else name
     parts = [str(schema.get("type", "any"))]
     if "enum" in schema:

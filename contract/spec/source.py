@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,6 +103,12 @@ def lookup(document: Any, json_pointer: str) -> Any:
         else:
             return MISSING
     return node
+
+
+def ref_name(ref: str) -> str:
+    """The name a reference gives its target: the last token of its pointer, unescaped
+    (`#/components/schemas/SortDirection` -> `SortDirection`)."""
+    return unescape_pointer_token(ref.partition("#")[2].rsplit("/", 1)[-1])
 
 
 def deref(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
@@ -257,7 +263,7 @@ def load_inlined(root: Path) -> tuple[Any, SourceMap]:
     return document, inliner.source_map
 
 
-@cache
+@lru_cache(maxsize=512)  # a split spec's files, not every file a long process ever read
 def _composed(path: Path) -> yaml.Node | None:
     try:
         return yaml.compose(path.read_text(encoding="utf-8"))
@@ -270,19 +276,111 @@ def forget_lines() -> None:
 
 
 def line_of(location: Location) -> int | None:
-    """The 1-based line where the node at `location` is written: the deepest node of its
-    pointer that exists in the file (a missing member is reported at its parent)."""
+    """The 1-based line where the node at `location` is written: the line of its key (or of
+    the item, in a list), for the deepest node of its pointer that exists in the file (a
+    missing member is reported at its parent)."""
     node = _composed(location.file)
     if node is None:
         return None
+    mark = node.start_mark
     for raw in location.pointer.split("/")[1:] if location.pointer.strip("/") else []:
         token = unescape_pointer_token(raw)
-        child: yaml.Node | None = None
+        found: tuple[yaml.Node, yaml.Node] | None = None
         if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == token), None)
+            found = next(((k, v) for k, v in node.value if k.value == token), None)
         elif isinstance(node, yaml.SequenceNode) and token.isdigit():
-            child = node.value[int(token)] if int(token) < len(node.value) else None
-        if child is None:
+            item = node.value[int(token)] if int(token) < len(node.value) else None
+            found = (item, item) if item is not None else None
+        if found is None:
             break
-        node = child
-    return int(node.start_mark.line) + 1
+        mark, node = found[0].start_mark, found[1]
+    return int(mark.line) + 1
+
+
+class SpecFiles:
+    """Each file of a split spec read once, for the calls of locate() that share it."""
+
+    def __init__(self) -> None:
+        self.read: dict[Path, Any] = {}
+
+    def __call__(self, path: Path) -> Any:
+        if path not in self.read:
+            self.read[path] = read_yaml(path)
+        return self.read[path]
+
+
+def locate(root: Path, client_pointer: str, files: SpecFiles | None = None) -> Location | None:
+    """Where the node at `client_pointer` (a pointer into the client view of the spec rooted
+    at `root`: references followed, path-level parameters appended to each operation's own,
+    contract/spec/client_view.py) is written in the split spec: the file and the pointer in
+    it. Only the files on the way are read. None where the pointer leads nowhere."""
+    files = files or SpecFiles()
+    node, here = _follow(files(root.resolve()), Location(root.resolve(), ""), files)
+    trail = [(node, here)]
+    tokens = [unescape_pointer_token(t) for t in client_pointer.split("/")[1:]]
+    for depth, token in enumerate(tokens):
+        step = _step(node, here, token, files)
+        in_parameters = tokens[:1] == ["paths"] and tokens[3:4] == ["parameters"]
+        if step is None and in_parameters and depth == 3:  # the operation has none of its own
+            step = [], Location(here.file, f"{here.pointer}/parameters")
+        elif step is None and in_parameters and depth == 4:
+            step = _path_item_parameter(trail[2], node, token, files)
+        if step is None:
+            return None
+        node, here = _follow(*step, files)
+        trail.append((node, here))
+    return here
+
+
+def _follow(node: Any, here: Location, files: SpecFiles) -> tuple[Any, Location]:
+    """Through every `$ref` that stands alone at `node` to what it names."""
+    seen = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and len(node) == 1:
+        ref = str(node["$ref"])
+        if (here.file, ref) in seen:
+            break
+        seen.add((here.file, ref))
+        target_name, _, fragment = ref.partition("#")
+        target = (here.file.parent / target_name).resolve() if target_name else here.file
+        if not target.is_file():
+            break
+        found = lookup(files(target), fragment.rstrip("/"))
+        if found is MISSING:
+            break
+        node, here = found, Location(target, fragment.rstrip("/"))
+    return node, here
+
+
+def _step(node: Any, here: Location, token: str, files: SpecFiles) -> tuple[Any, Location] | None:
+    """One token down from `node`; a key beside a `$ref` first, then the reference's target."""
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and token not in node:
+        node, here = _follow({"$ref": node["$ref"]}, here, files)
+    at = Location(here.file, f"{here.pointer}/{escape_pointer_token(token)}")
+    if isinstance(node, dict) and token in node:
+        return node[token], at
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return node[int(token)], at
+    return None
+
+
+def _path_item_parameter(
+    path_item: tuple[Any, Location], own: Any, token: str, files: SpecFiles
+) -> tuple[Any, Location] | None:
+    """The path item's parameter that an operation's parameter past its own list stands for:
+    client_view appends those the operation does not override, in order."""
+    item, here = path_item
+    shared = item.get("parameters") if isinstance(item, dict) else None
+    if not isinstance(shared, list) or not isinstance(own, list) or not token.isdigit():
+        return None
+
+    def key(parameter: Any, at: Location) -> str:
+        found, _ = _follow(parameter, at, files)
+        return json.dumps([found.get("in"), found.get("name")] if isinstance(found, dict) else None)
+
+    taken = {key(p, here) for p in own}
+    kept = [i for i, p in enumerate(shared) if key(p, here) not in taken]
+    index = int(token) - len(own)
+    if index >= len(kept):
+        return None
+    at = Location(here.file, f"{here.pointer}/parameters/{kept[index]}")
+    return shared[kept[index]], at

@@ -460,3 +460,13 @@ def test_a_distant_server_may_take_three_times_the_loopback_run() -> None:
     assert distance_aim(results(66.0)) == ("66.0 s against 25.0 s: 2.64 times", True)
     assert distance_aim(results(80.0))[1] is False
     assert distance_aim(None) == ("not measured", None)
+
+
+def test_the_growth_spec_changes_one_shared_schema_that_every_operation_returns() -> None:
+    from benchmarks.breaking_scale import synthetic
+    from contract.breaking import classify
+
+    report = classify(synthetic(3, changed=False), synthetic(3, changed=True))
+
+    assert {c.rule for c in report.changes} == {"response-enum-widened"}
+    assert len(report.changes) == 3 * 2  # the 400 and the 404 of each operation

@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 
 from contract._node_tools import bundle_documents
+from contract.breaking._catalog import DEPRECATIONS, rules_table
 from contract.breaking._catalog import replace_block as replace_rules_block
-from contract.breaking._catalog import rules_table
 from contract.breaking._compare import Report, classify, compare, compare_all, major
 from contract.breaking._formats import FORMATS, render
 from contract.breaking._git_spec import default_base, extract_spec
@@ -22,6 +22,7 @@ from contract.layout import display_path
 from contract.spec.source import read_yaml
 
 __all__ = [
+    "DEPRECATIONS",
     "FORMATS",
     "Report",
     "check",

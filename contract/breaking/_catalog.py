@@ -275,6 +275,9 @@ def _schema_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+# The rules that announce a removal to come: a changelog lists them under Deprecated.
+DEPRECATIONS = frozenset({"operation-deprecated", "parameter-deprecated", "property-deprecated"})
+
 RULES: dict[str, Rule] = {
     rule.id: rule for rule in (*_STRUCTURE, *_FIXED_SCHEMA_RULES, *_schema_rules())
 }

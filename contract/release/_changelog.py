@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from contract.breaking import DEPRECATIONS
 from contract.breaking.changes import Change, Verdict
 from contract.release._release import Release
 
@@ -24,9 +25,10 @@ SECTIONS = (
     (Verdict.COMPATIBLE, "Compatible"),
     (Verdict.REVIEW, "To review"),
 )
+DEPRECATED = "Deprecated"  # compatible changes that announce a removal (an x-sunset date)
 CLIENT = "Client"
 # The sections an entry is written with; any other `### ` section is a maintainer's.
-WRITTEN = frozenset({title for _, title in SECTIONS} | {CLIENT})
+WRITTEN = frozenset({title for _, title in SECTIONS} | {DEPRECATED, CLIENT})
 
 
 def _line(change: Change) -> str:
@@ -38,17 +40,23 @@ def render_entry(release: Release) -> str:
     if release.previous is None:
         return text + "The first release: there is no earlier release tag to compare with.\n"
     news = release.news
-    counts = {verdict: [c for c in news if c.verdict is verdict] for verdict, _ in SECTIONS}
+    deprecated = [c for c in news if c.rule in DEPRECATIONS]
+    counts = {
+        verdict: [c for c in news if c.verdict is verdict and c not in deprecated]
+        for verdict, _ in SECTIONS
+    }
     if not news:
         text += f"No change to the contract since {release.previous}.\n"
     else:
         text += (
             f"Since {release.previous}: {len(counts[Verdict.BREAKING])} breaking and"
-            f" {len(counts[Verdict.COMPATIBLE])} compatible change(s).\n"
+            f" {len(counts[Verdict.COMPATIBLE]) + len(deprecated)} compatible change(s).\n"
         )
     for verdict, title in SECTIONS:
         if counts[verdict]:
             text += f"\n### {title}\n\n" + "".join(map(_line, counts[verdict]))
+        if verdict is Verdict.COMPATIBLE and deprecated:
+            text += f"\n### {DEPRECATED}\n\n" + "".join(map(_line, deprecated))
     if release.client_changes:
         text += (
             f"\n### {CLIENT}\n\nThe Python API since {release.previous}, as griffe compares it:\n\n"

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from contract.breaking.changes import Change, Kind, Verdict
 from contract.errors import ReleaseError, UsageError
 from contract.generate.client_names import client_version
 from contract.release import plan_release, source_date_epoch
@@ -413,3 +414,27 @@ def test_a_bump_alone_says_that_nothing_changed(released: Path) -> None:
     assert entry == (
         "## 1.0.1\n\nClient 1.0.1 for API 1.0.1.\n\nNo change to the contract since v1.0.0.\n"
     )
+
+
+def test_a_deprecation_is_listed_under_deprecated_not_among_the_compatible_changes() -> None:
+    deprecated = Change(
+        "/paths/~1event-groups/get/deprecated",
+        Verdict.COMPATIBLE,
+        Kind.CHANGED,
+        "operation GET /event-groups: operation deprecated, sunset 2027-06-30",
+        "operation-deprecated",
+    )
+    added = Change(
+        "/paths/~1event-groups/get/parameters/6",
+        Verdict.COMPATIBLE,
+        Kind.ADDED,
+        "new optional query parameter 'state'",
+        "parameter-added",
+    )
+
+    entry = render_entry(Release("1.1.0", "1.1.0", "v1.0.0", [deprecated, added]))
+
+    compatible = entry[entry.index("### Compatible") : entry.index("### Deprecated")]
+    assert "new optional query parameter 'state'" in compatible
+    assert "sunset 2027-06-30" in entry[entry.index("### Deprecated") :]
+    assert "2 compatible change(s)" in entry

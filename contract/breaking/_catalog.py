@@ -62,7 +62,7 @@ _STRUCTURE = (
          "clients cannot tell how long it stays (oasdiff: api-deprecated-sunset-missing)"),
     Rule("sunset-too-soon", BREAKING,
          "something deprecated with an `x-sunset` date fewer days ahead than its stability "
-         "level's notice (stable 180, beta 31)",
+         "level's notice (180 days for a stable operation)",
          "clients get less notice than the lifecycle promises"),
     Rule("sunset-invalid", BREAKING, "an `x-sunset` that is no date (YYYY-MM-DD)",
          "no one can tell when it goes"),

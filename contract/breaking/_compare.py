@@ -14,9 +14,10 @@ from typing import Any
 from contract.breaking._behaviour import behaviour_changes
 from contract.breaking._catalog import verdict_of
 from contract.breaking._differences import Diff, classify_difference, differences
-from contract.breaking._digest import digest_scope
+from contract.breaking._digest import digest_scope, set_views
 from contract.breaking._rules import contract_changes
-from contract.breaking.changes import Change, Kind, Verdict
+from contract.breaking.changes import Change, Verdict
+from contract.errors import SpecLoadError
 from contract.spec.client_view import client_view
 from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml
 
@@ -73,12 +74,16 @@ def compare_all(pairs: Sequence[tuple[Path, Path]]) -> list[Report]:
 
 def classify(base_doc: Any, head_doc: Any) -> Report:
     """Every change between two bundled documents, each listed once with its rule."""
+    for document in (base_doc, head_doc):
+        if not isinstance(document, dict):
+            raise SpecLoadError(f"not an OpenAPI document: a {type(document).__name__}, no object")
     with digest_scope() as names:
         before = client_view(base_doc, shared=True, names=names)
         after = client_view(head_doc, shared=True, names=names)
+        set_views(before, after)
         found = behaviour_changes(before, after) + contract_changes(before, after)
-        removed = {c.pointer for c in found if c.kind is Kind.REMOVED}
-        judged = [c for c in found if not _inside(c.pointer, removed)]
+        # No rule walks into what it reports removed, so nothing here is a part of another.
+        judged = list(found)
         judged += _unjudged(before, after, judged)
     ordered = sorted(set(judged), key=lambda c: (c.verdict is not Verdict.BREAKING, c))
     return Report(ordered, _version(base_doc), _version(head_doc))
@@ -90,13 +95,6 @@ def seen_through_operations(pointer: str) -> bool:
     if pointer.startswith(USED_BY_NAME):
         return False
     return pointer == "/components" or pointer.startswith(SEEN_THROUGH_OPERATIONS)
-
-
-def _inside(pointer: str, removed: set[str]) -> bool:
-    """Whether `pointer` lies below a removed node: the parts of a removed node are not news
-    of their own."""
-    tokens = pointer.split("/")
-    return any("/".join(tokens[:depth]) in removed for depth in range(1, len(tokens)))
 
 
 def _version(document: Any) -> str:

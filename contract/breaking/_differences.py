@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from contract.breaking._digest import same
+from contract.breaking._digest import same, same_items
 from contract.breaking.changes import Kind
 from contract.spec.source import MISSING, escape_pointer_token, lookup, unescape_pointer_token
 
@@ -28,6 +28,11 @@ DOCUMENTATION = frozenset(
         "termsOfService",
     }
 )
+
+
+# Lists whose order is part of what they say; in any other, the same items in another order
+# are no difference (an enum, `required`, the parts of a oneOf, security alternatives).
+ORDERED = frozenset({"prefixItems", "servers"})
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,11 @@ def differences(old: Any, new: Any, was: str = "", now: str = "") -> Iterator[Di
             else:
                 yield from differences(old[key], new[key], was + token, now + token)
     elif isinstance(old, list) and isinstance(new, list):
-        if same(old, new):
+        last = was.rpartition("/")[2]
+        if same(old, new) or (last not in ORDERED and same_items(old, new)):
+            return
+        if last == "parameters":
+            yield from _parameter_differences(old, new, was, now)
             return
         for index in range(max(len(old), len(new))):
             token = f"/{index}"
@@ -70,6 +79,29 @@ def differences(old: Any, new: Any, was: str = "", now: str = "") -> Iterator[Di
                 yield from differences(old[index], new[index], was + token, now + token)
     elif not same(old, new):
         yield Diff(Kind.CHANGED, was, now)
+
+
+def _parameter_differences(old: list[Any], new: list[Any], was: str, now: str) -> Iterator[Diff]:
+    """An operation's parameters matched by where and what they are called, not by place."""
+
+    def key(parameter: Any) -> str:
+        return json.dumps(
+            [parameter.get("in"), parameter.get("name")] if isinstance(parameter, dict) else None,
+            default=str,
+        )
+
+    current = {key(p): j for j, p in enumerate(new)}
+    matched = set()
+    for i, parameter in enumerate(old):
+        j = current.get(key(parameter))
+        if j is None:
+            yield Diff(Kind.REMOVED, f"{was}/{i}", None)
+        else:
+            matched.add(j)
+            yield from differences(parameter, new[j], f"{was}/{i}", f"{now}/{j}")
+    for j in range(len(new)):
+        if j not in matched:
+            yield Diff(Kind.ADDED, None, f"{now}/{j}")
 
 
 def show(value: Any, limit: int = 60) -> str:

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from hashlib import blake2b
 from typing import Any
 
+from contract.spec.source import lookup
+
 # Keywords that only describe: a reworded description in a `not` or an `if` changes no value's
 # validity. `example` only where it is not a property named so (a schema, so a dict).
 ANNOTATIONS = {"description": str, "title": str, "$comment": str, "examples": list}
@@ -24,6 +26,7 @@ class _Digests:
         self.meaning: dict[int, tuple[Any, bytes]] = {}
         # The component each shared node of the two client views is (inline_shared fills it).
         self.names: dict[int, tuple[Any, str]] = {}
+        self.views: tuple[Any, Any] = ({}, {})  # the old and the new client view
 
     def of(self, node: Any, *, meaning: bool) -> bytes:
         if not isinstance(node, dict | list):
@@ -83,6 +86,20 @@ def digest_scope() -> Iterator[dict[int, tuple[Any, str]]]:
         _scope.pop()
 
 
+def set_views(before: Any, after: Any) -> None:
+    """The two client views being compared, for mapped() to find what a mapping names."""
+    _digests().views = (before, after)
+
+
+def mapped(ref: Any, *, new: bool) -> Any:
+    """The schema a discriminator mapping names (a reference written as a string), in the
+    new view or the old; None where it names nothing there."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    found = lookup(_digests().views[1 if new else 0], ref[1:])
+    return found if isinstance(found, dict) else None
+
+
 def ref_name(node: Any) -> str | None:
     """The `$ref` that `node` was reached by in its client view, if it is a component."""
     hit = _digests().names.get(id(node))
@@ -110,3 +127,12 @@ def same_meaning(a: Any, b: Any) -> bool:
         return type(a) is type(b) and a == b
     digests = _digests()
     return digests.of(a, meaning=True) == digests.of(b, meaning=True)
+
+
+def same_items(a: list[Any], b: list[Any]) -> bool:
+    """The same items, perhaps in another order (an enum, a `required` list, the parts of a
+    oneOf: lists whose order says nothing)."""
+    digests = _digests()
+    return sorted(digests.of(x, meaning=False) for x in a) == sorted(
+        digests.of(x, meaning=False) for x in b
+    )

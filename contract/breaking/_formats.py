@@ -7,6 +7,7 @@ verdict, JSON pointer, reason and the file and line in the split spec."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from xml.etree import ElementTree
 
@@ -83,6 +84,14 @@ def _markdown(report: Report, summary: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What XML 1.0 cannot hold at all, even escaped: most control characters.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
+
+
 def _junit(report: Report, summary: str) -> str:
     """One test case per change: a breaking change that no major bump accepts fails, one to
     review is skipped with its reason, the rest pass."""
@@ -111,6 +120,10 @@ def _junit(report: Report, summary: str) -> str:
     suites = ElementTree.Element("testsuites")
     suites.append(suite)
     ElementTree.indent(suites)
+    for element in suites.iter():
+        element.text = _xml_text(element.text) if element.text else element.text
+        for name, value in element.attrib.items():
+            element.set(name, _xml_text(value))
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
@@ -124,9 +137,11 @@ def _escape_property(text: str) -> str:
 
 
 def _github(report: Report, summary: str) -> str:
-    """Workflow commands: an error on each breaking change (a notice once a major bump
+    """Workflow commands: the verdict first (GitHub shows only the first few annotations of
+    each kind in a step), then an error on each breaking change (a notice once a major bump
     accepts it), a warning on each to review, a notice on each compatible one."""
-    lines = []
+    level = "notice" if report.accepted else "error"
+    lines = [f"::{level} title=make breaking::{_escape_data(summary)}"]
     for change in report.changes:
         if change.verdict is Verdict.BREAKING:
             level = "notice" if report.accepted else "error"
@@ -141,6 +156,4 @@ def _github(report: Report, summary: str) -> str:
         if change.source is not None and change.source.side == "base":
             message += f", removed from {change.source}"
         lines.append(f"::{level} {','.join(properties)}::{_escape_data(message)}")
-    level = "notice" if report.accepted else "error"
-    lines.append(f"::{level} title=make breaking::{_escape_data(summary)}")
     return "\n".join(lines) + "\n"

@@ -53,11 +53,12 @@ def removal_rule(
     return f"{what}-removed-before-sunset", f" (deprecated, but its sunset {sunset} is ahead)"
 
 
-# How long a deprecation must give clients before its sunset, by stability level: oasdiff's
-# defaults (its --deprecation-days-stable and --deprecation-days-beta). Six months is about
-# one release cycle of the SDKs that clients pin, so a client that upgrades twice a year
-# meets the deprecation before the removal.
-NOTICE_DAYS = {"stable": 180, "beta": 31, "alpha": 0, "draft": 0}
+# How long a deprecation must give clients before its sunset, by stability level (oasdiff's
+# --deprecation-days-stable and --deprecation-days-beta, whose defaults are 0). Six months for
+# a stable operation is about one release cycle of the SDKs that clients pin, so a client
+# that upgrades twice a year meets the deprecation before the removal; beta, alpha and draft
+# promise no notice.
+NOTICE_DAYS = {"stable": 180, "beta": 0, "alpha": 0, "draft": 0}
 
 
 def stability_problem(node: Any) -> str | None:
@@ -90,13 +91,13 @@ def deprecation_findings(
     found: list[tuple[str, str, str]] = []
     raw_old, raw_new = _raw_sunset(old), _raw_sunset(new)
     sunset_old, sunset_new = sunset_of(old), sunset_of(new)
-    if now and raw_new is not None and sunset_new is None:
+    if now and raw_new is not None and sunset_new is None and (raw_old != raw_new or not was):
         found.append(("sunset-invalid", SUNSET, f"x-sunset {raw_new!r} is no date (YYYY-MM-DD)"))
         return found
     if now and not was:
         notice = NOTICE_DAYS[level]
         if sunset_new is None:
-            if level == "stable" and declared != "unstated":
+            if NOTICE_DAYS[level] and declared != "unstated":
                 words = f"{what} deprecated without an x-sunset date ({notice} days' notice)"
                 found.append(("deprecated-without-sunset", "deprecated", words))
             else:

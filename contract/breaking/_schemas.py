@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from contract.breaking._catalog import schema_rule_id, verdict_of
-from contract.breaking._digest import is_annotation, ref_name, same, same_meaning
+from contract.breaking._digest import is_annotation, mapped, ref_name, same, same_meaning
 from contract.breaking._lifecycle import deprecation_findings
 from contract.breaking.changes import Change, Kind
 from contract.spec.source import escape_pointer_token
@@ -108,6 +108,7 @@ class _Walk:
         self.stability = stability  # the operation's x-stability-level, None if unstated
         self.request = request
         self.text = text  # a parameter: every scalar travels as text
+        self.following: set[tuple[int, int]] = set()  # mapped schemas being walked
 
     def side(self) -> str:
         return "request" if self.request else "response"
@@ -387,6 +388,16 @@ class _Walk:
                 field,
                 "discriminator",
             )
+        old_map, new_map = mapping(before.get("mapping")), mapping(after.get("mapping"))
+        for value in sorted(old_map.keys() & new_map.keys(), key=str):
+            # A schema that only a mapping names is compared here, where clients meet it.
+            was, now = mapped(old_map[value], new=False), mapped(new_map[value], new=True)
+            if was is None or now is None or (id(was), id(now)) in self.following:
+                continue
+            self.following.add((id(was), id(now)))
+            place = f"{at}/discriminator/mapping/{escape_pointer_token(value)}"
+            yield from self.schemas(was, now, place, f"{field}<{value}>")
+            self.following.discard((id(was), id(now)))
 
     def required(
         self, old: dict[str, Any], new: dict[str, Any], at: str, field: str
@@ -557,7 +568,7 @@ def leaves(node: Any, path: str = "") -> set[str]:
         return {
             leaf
             for key, value in node.items()
-            if not (is_annotation(key, value) or key == "deprecated" or key.startswith("x-"))
+            if not (is_annotation(key, value) or key == "deprecated" or str(key).startswith("x-"))
             for leaf in leaves(value, f"{path}/{key}")
         }
     if isinstance(node, list):

@@ -30,31 +30,46 @@ def inline_refs(document: Any) -> Any:
 def inline_shared(document: Any, names: dict[int, tuple[Any, str]] | None = None) -> Any:
     """inline_refs(), but every use of one reference is the same object: a graph as large as
     the bundled document, where a full copy grows with every use of every schema (a 3 MB
-    spec becomes 25 MB). A reference that recurses stays a reference where it first
-    recurses. Readers must not change the result. `names`, if given, receives the reference
-    each shared node stands for (by id, with the node, which keeps the id from being reused)."""
+    spec becomes 25 MB). A reference that recurses stays a reference where it recurses; a
+    schema whose expansion depends on where it is used (it stops at a schema that uses it,
+    mutual recursion) is expanded anew in each place, so every use sees every change.
+    Readers must not change the result. `names`, if given, receives the component each
+    shared node is (by id, with the node, which keeps the id from being reused): the one a
+    chain of references (`Alias: {$ref: A}`) ends at, whichever is met first."""
     done: dict[str, Any] = {}
 
-    def resolve(node: Any, seen: frozenset[str]) -> Any:
+    def resolve(node: Any, seen: frozenset[str]) -> tuple[Any, frozenset[str]]:
+        """The node inlined, and the references it stops at that lie outside it."""
         if isinstance(node, list):
-            return [resolve(item, seen) for item in node]
+            items = [resolve(item, seen) for item in node]
+            return [value for value, _ in items], frozenset().union(*(o for _, o in items))
         if not isinstance(node, dict):
-            return node
+            return node, frozenset()
         ref = node.get("$ref")
-        if not isinstance(ref, str):
-            return {key: resolve(value, seen) for key, value in node.items()}
-        target = lookup(document, ref[1:]) if ref.startswith("#") else MISSING
-        if ref in seen or target is MISSING:
-            return {key: resolve(value, seen) for key, value in node.items()}
-        if ref not in done:
-            done[ref] = resolve(target, seen | {ref})
-            if names is not None and isinstance(done[ref], dict | list):
-                names[id(done[ref])] = (done[ref], ref)
+        target = lookup(document, ref[1:]) if isinstance(ref, str) and ref[:2] == "#/" else MISSING
+        if not isinstance(ref, str) or ref in seen or target is MISSING:
+            members = {key: resolve(value, seen) for key, value in node.items()}
+            open_refs = frozenset().union(*(o for _, o in members.values()))
+            if isinstance(ref, str) and ref in seen:
+                open_refs |= {ref}
+            return {key: value for key, (value, _) in members.items()}, open_refs
+        if ref in done:
+            resolved, open_refs = done[ref], frozenset[str]()
+        else:
+            resolved, open_refs = resolve(target, seen | {ref})
+            open_refs -= {ref}
+            if not open_refs:  # the same wherever it is used
+                done[ref] = resolved
+            chained = isinstance(target, dict) and set(target) == {"$ref"}
+            if names is not None and isinstance(resolved, dict | list) and not chained:
+                names.setdefault(id(resolved), (resolved, ref))
         siblings = {key: resolve(value, seen) for key, value in node.items() if key != "$ref"}
-        resolved = done[ref]
-        return {**resolved, **siblings} if siblings and isinstance(resolved, dict) else resolved
+        if siblings and isinstance(resolved, dict):
+            open_refs = open_refs.union(*(o for _, o in siblings.values()))
+            return {**resolved, **{key: value for key, (value, _) in siblings.items()}}, open_refs
+        return resolved, open_refs
 
-    return resolve(document, frozenset())
+    return resolve(document, frozenset())[0]
 
 
 def client_view(

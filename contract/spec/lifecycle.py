@@ -17,6 +17,8 @@ STABILITY_LEVELS = ("draft", "alpha", "beta", "stable")
 def sunset_of(node: Any) -> dt.date | None:
     """The `x-sunset` date of a node, None where there is none or it is no date."""
     value = node.get(SUNSET) if isinstance(node, dict) else None
+    if isinstance(value, dt.datetime):
+        return value.date()  # YAML reads an unquoted timestamp as one
     if isinstance(value, dt.date):
         return value  # YAML reads an unquoted date as one
     try:

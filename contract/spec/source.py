@@ -356,11 +356,17 @@ def _step(node: Any, here: Location, token: str, files: SpecFiles) -> tuple[Any,
     if isinstance(node, dict) and isinstance(node.get("$ref"), str) and token not in node:
         node, here = _follow({"$ref": node["$ref"]}, here, files)
     at = Location(here.file, f"{here.pointer}/{escape_pointer_token(token)}")
-    if isinstance(node, dict) and token in node:
-        return node[token], at
+    if isinstance(node, dict):
+        key = next((k for k in (token, *_numeric(token)) if k in node), None)
+        if key is not None:  # YAML reads an unquoted 200 as a number
+            return node[key], at
     if isinstance(node, list) and token.isdigit() and int(token) < len(node):
         return node[int(token)], at
     return None
+
+
+def _numeric(token: str) -> tuple[int, ...]:
+    return (int(token),) if token.isdigit() else ()
 
 
 def _path_item_parameter(

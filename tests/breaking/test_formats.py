@@ -77,6 +77,14 @@ def test_junit_fails_the_unaccepted_break_skips_the_review_and_passes_the_rest()
     assert cases[2].find("skipped") is not None
 
 
+def test_junit_stays_xml_whatever_a_reason_holds() -> None:
+    odd = Change("/x", Verdict.REVIEW, Kind.ADDED, "a name with \x01 in it", "unknown-difference")
+
+    suites = ElementTree.fromstring(render(Report([odd], "1", "1"), "junit", SUMMARY))
+
+    assert suites.find("testsuite/testcase/skipped") is not None
+
+
 def test_a_major_bump_turns_the_break_into_a_passing_case() -> None:
     suites = ElementTree.fromstring(render(report(major_bump=True), "junit", SUMMARY))
 
@@ -92,13 +100,13 @@ def test_github_annotations_are_workflow_commands_on_the_changed_lines() -> None
     lines = render(report(), "github", SUMMARY).splitlines()
 
     assert all(COMMAND.match(line) for line in lines), lines
+    assert lines.pop(0) == f"::error title=make breaking::{SUMMARY}"  # the verdict first
     where = "file=openapi/shared/schemas/Sort.yaml,line=4"
     assert lines[0].startswith(f"::error {where},title=breaking%3A request-enum-narrowed::")
     assert "100%25 | a, b: c%0Ad" in lines[0]  # %, CR and LF escaped in the message
     assert lines[1].startswith("::notice title=")  # a removal: its line is in the old spec
     assert "removed from openapi/paths/old.yaml:2 (base)" in lines[1]
     assert lines[2].startswith("::warning title=review%3A unknown-difference::")
-    assert lines[-1] == f"::error title=make breaking::{SUMMARY}"
 
 
 def test_markdown_is_one_table_row_per_change_with_pipes_escaped() -> None:

@@ -81,9 +81,8 @@ def classify(base_doc: Any, head_doc: Any) -> Report:
         before = client_view(base_doc, shared=True, names=names)
         after = client_view(head_doc, shared=True, names=names)
         set_views(before, after)
-        found = behaviour_changes(before, after) + contract_changes(before, after)
-        # No rule walks into what it reports removed, so nothing here is a part of another.
-        judged = list(found)
+        # No rule walks into what it reports removed, so no change is a part of another.
+        judged = behaviour_changes(before, after) + contract_changes(before, after)
         judged += _unjudged(before, after, judged)
     ordered = sorted(set(judged), key=lambda c: (c.verdict is not Verdict.BREAKING, c))
     return Report(ordered, _version(base_doc), _version(head_doc))

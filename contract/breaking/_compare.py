@@ -14,7 +14,7 @@ from typing import Any
 from contract.breaking._behaviour import behaviour_changes
 from contract.breaking._catalog import verdict_of
 from contract.breaking._differences import Diff, classify_difference, differences
-from contract.breaking._digest import digest_scope, set_views
+from contract.breaking._digest import digest_scope
 from contract.breaking._rules import contract_changes
 from contract.breaking.changes import Change, Verdict
 from contract.errors import SpecLoadError
@@ -77,10 +77,9 @@ def classify(base_doc: Any, head_doc: Any) -> Report:
     for document in (base_doc, head_doc):
         if not isinstance(document, dict):
             raise SpecLoadError(f"not an OpenAPI document: a {type(document).__name__}, no object")
-    with digest_scope() as names:
-        before = client_view(base_doc, shared=True, names=names)
-        after = client_view(head_doc, shared=True, names=names)
-        set_views(before, after)
+    with digest_scope() as scope:
+        before = client_view(base_doc, shared=True, names=scope.names, mapped=scope.mapped)
+        after = client_view(head_doc, shared=True, names=scope.names, mapped=scope.mapped)
         # No rule walks into what it reports removed, so no change is a part of another.
         judged = behaviour_changes(before, after) + contract_changes(before, after)
         judged += _unjudged(before, after, judged)
@@ -173,7 +172,5 @@ def _reordered(diff: Diff, before: Any, after: Any) -> bool:
     new_list = lookup(after, diff.after.rpartition("/")[0]) if diff.after else MISSING
     if not isinstance(old_list, list) or not isinstance(new_list, list):
         return False
-    names = {lookup(before, diff.before) if diff.before else None}
-    names.add(lookup(after, diff.after) if diff.after else None)
-    names.discard(None)
-    return all(name in old_list and name in new_list for name in names)
+    names = [lookup(before, diff.before or ""), lookup(after, diff.after or "")]
+    return all(isinstance(n, str) and n in old_list and n in new_list for n in names)

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from hashlib import blake2b
 from typing import Any
 
-from contract.spec.source import lookup
-
 # Keywords that only describe: a reworded description in a `not` or an `if` changes no value's
 # validity. `example` only where it is not a property named so (a schema, so a dict).
 ANNOTATIONS = {"description": str, "title": str, "$comment": str, "examples": list}
@@ -26,7 +24,10 @@ class _Digests:
         self.meaning: dict[int, tuple[Any, bytes]] = {}
         # The component each shared node of the two client views is (inline_shared fills it).
         self.names: dict[int, tuple[Any, str]] = {}
-        self.views: tuple[Any, Any] = ({}, {})  # the old and the new client view
+        # The schemas each discriminator mapping names (inline_shared fills it): part of what
+        # the schema holding the mapping says, though no reference reaches them.
+        self.mapped: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self.walking: set[int] = set()  # nodes whose digest is being computed
 
     def of(self, node: Any, *, meaning: bool) -> bytes:
         if not isinstance(node, dict | list):
@@ -35,6 +36,8 @@ class _Digests:
         hit = memo.get(id(node))
         if hit is not None and hit[0] is node:
             return hit[1]
+        if id(node) in self.walking:
+            return b"cycle"  # a mapping that leads back to where it is
         hasher = blake2b(digest_size=16)
         named = self.names.get(id(node))
         if not meaning and named is not None and named[0] is node:
@@ -51,6 +54,13 @@ class _Digests:
                     continue
                 hasher.update(_scalar(key))
                 hasher.update(self.of(value, meaning=meaning))
+            hit_map = self.mapped.get(id(node))
+            if hit_map is not None and hit_map[0] is node:
+                self.walking.add(id(node))
+                for value, target in sorted(hit_map[1].items()):
+                    hasher.update(_scalar(value))
+                    hasher.update(self.of(target, meaning=meaning))
+                self.walking.discard(id(node))
         digest = hasher.digest()
         memo[id(node)] = (node, digest)
         return digest
@@ -76,28 +86,21 @@ _scope: list[_Digests] = []
 
 
 @contextmanager
-def digest_scope() -> Iterator[dict[int, tuple[Any, str]]]:
+def digest_scope() -> Iterator[_Digests]:
     """Keep digests for the length of one comparison (and no longer: they keep nodes alive);
-    yields the table of component names for the client views to fill."""
+    yields the scope, whose tables of component names and mapped schemas the client views
+    fill."""
     _scope.append(_Digests())
     try:
-        yield _scope[-1].names
+        yield _scope[-1]
     finally:
         _scope.pop()
 
 
-def set_views(before: Any, after: Any) -> None:
-    """The two client views being compared, for mapped() to find what a mapping names."""
-    _digests().views = (before, after)
-
-
-def mapped(ref: Any, *, new: bool) -> Any:
-    """The schema a discriminator mapping names (a reference written as a string), in the
-    new view or the old; None where it names nothing there."""
-    if not isinstance(ref, str) or not ref.startswith("#/"):
-        return None
-    found = lookup(_digests().views[1 if new else 0], ref[1:])
-    return found if isinstance(found, dict) else None
+def mapping_targets(schema: Any) -> dict[str, Any]:
+    """The schemas the discriminator mapping of `schema` names, by mapping value."""
+    hit = _digests().mapped.get(id(schema))
+    return hit[1] if hit is not None and hit[0] is schema else {}
 
 
 def ref_name(node: Any) -> str | None:

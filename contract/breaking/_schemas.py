@@ -14,7 +14,13 @@ from fractions import Fraction
 from typing import Any
 
 from contract.breaking._catalog import schema_rule_id, verdict_of
-from contract.breaking._digest import is_annotation, mapped, ref_name, same, same_meaning
+from contract.breaking._digest import (
+    is_annotation,
+    mapping_targets,
+    ref_name,
+    same,
+    same_meaning,
+)
 from contract.breaking._lifecycle import deprecation_findings
 from contract.breaking.changes import Change, Kind
 from contract.spec.source import escape_pointer_token
@@ -149,6 +155,7 @@ class _Walk:
             return
         if same(old, new):
             return  # a schema used in many places is compared at once where it is unchanged
+        written = old, new  # the view's own nodes, by which a mapping's schemas are found
         old, new = normalized(old), normalized(new)
         yield from self.default(old, new, at, field)
         yield from self.types(old, new, at, field)
@@ -158,7 +165,7 @@ class _Walk:
         yield from self.flags(old, new, at, field)
         yield from self.enum(old, new, at, field)
         yield from self.conditions(old, new, at, field)
-        yield from self.discriminator(old, new, at, field)
+        yield from self.discriminator(*written, at, field)
         yield from self.required(old, new, at, field)
         yield from self.properties(old, new, at, field)
         yield from self.composition(old, new, at, field)
@@ -388,11 +395,11 @@ class _Walk:
                 field,
                 "discriminator",
             )
-        old_map, new_map = mapping(before.get("mapping")), mapping(after.get("mapping"))
-        for value in sorted(old_map.keys() & new_map.keys(), key=str):
+        old_map, new_map = mapping_targets(old), mapping_targets(new)
+        for value in sorted(old_map.keys() & new_map.keys()):
             # A schema that only a mapping names is compared here, where clients meet it.
-            was, now = mapped(old_map[value], new=False), mapped(new_map[value], new=True)
-            if was is None or now is None or (id(was), id(now)) in self.following:
+            was, now = old_map[value], new_map[value]
+            if (id(was), id(now)) in self.following:
                 continue
             self.following.add((id(was), id(now)))
             place = f"{at}/discriminator/mapping/{escape_pointer_token(value)}"

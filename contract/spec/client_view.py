@@ -27,7 +27,14 @@ def inline_refs(document: Any) -> Any:
     return inline(document, document, keep_unresolved=True)
 
 
-def inline_shared(document: Any, names: dict[int, tuple[Any, str]] | None = None) -> Any:
+Mapped = dict[int, tuple[Any, dict[str, Any]]]  # id(schema) -> (schema, mapping value -> target)
+
+
+def inline_shared(
+    document: Any,
+    names: dict[int, tuple[Any, str]] | None = None,
+    mapped: Mapped | None = None,
+) -> Any:
     """inline_refs(), but every use of one reference is the same object: a graph as large as
     the bundled document, where a full copy grows with every use of every schema (a 3 MB
     spec becomes 25 MB). A reference that recurses stays a reference where it recurses; a
@@ -35,8 +42,26 @@ def inline_shared(document: Any, names: dict[int, tuple[Any, str]] | None = None
     mutual recursion) is expanded anew in each place, so every use sees every change.
     Readers must not change the result. `names`, if given, receives the component each
     shared node is (by id, with the node, which keeps the id from being reused): the one a
-    chain of references (`Alias: {$ref: A}`) ends at, whichever is met first."""
+    chain of references (`Alias: {$ref: A}`) ends at, whichever is met first. `mapped`, if
+    given, receives for each schema with a discriminator `mapping` the schemas its values name
+    (strings, not references, so nothing else inlines them)."""
     done: dict[str, Any] = {}
+
+    def map_targets(
+        node: dict[str, Any], result: dict[str, Any], seen: frozenset[str]
+    ) -> frozenset[str]:
+        """Record the schemas a discriminator mapping of `node` names; their open references."""
+        discriminator = node.get("discriminator")
+        table = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if mapped is None or not isinstance(table, dict):
+            return frozenset()
+        targets, open_refs = {}, frozenset[str]()
+        for value, named in table.items():
+            if isinstance(named, str) and named.startswith("#/"):
+                targets[str(value)], opened = resolve({"$ref": named}, seen)
+                open_refs |= opened
+        mapped[id(result)] = (result, targets)
+        return open_refs
 
     def resolve(node: Any, seen: frozenset[str]) -> tuple[Any, frozenset[str]]:
         """The node inlined, and the references it stops at that lie outside it."""
@@ -52,7 +77,10 @@ def inline_shared(document: Any, names: dict[int, tuple[Any, str]] | None = None
             open_refs = frozenset().union(*(o for _, o in members.values()))
             if isinstance(ref, str) and ref in seen:
                 open_refs |= {ref}
-            return {key: value for key, (value, _) in members.items()}, open_refs
+            result = {key: value for key, (value, _) in members.items()}
+            if mapped is not None and not isinstance(ref, str):
+                open_refs |= map_targets(node, result, seen)
+            return result, open_refs
         if ref in done:
             resolved, open_refs = done[ref], frozenset[str]()
         else:
@@ -73,12 +101,16 @@ def inline_shared(document: Any, names: dict[int, tuple[Any, str]] | None = None
 
 
 def client_view(
-    document: Any, *, shared: bool = False, names: dict[int, tuple[Any, str]] | None = None
+    document: Any,
+    *,
+    shared: bool = False,
+    names: dict[int, tuple[Any, str]] | None = None,
+    mapped: Mapped | None = None,
 ) -> Any:
     """The bundled `document` inlined, with path-level parameters appended to each
     operation's own unless the operation overrides them (same `in` and `name`). `shared`:
     built with inline_shared(), for a reader that only reads (make breaking)."""
-    view = inline_shared(document, names) if shared else inline_refs(document)
+    view = inline_shared(document, names, mapped) if shared else inline_refs(document)
     paths = view.get("paths") if isinstance(view, dict) else None
     if isinstance(paths, dict):
         view["paths"] = paths = dict(paths)

@@ -109,3 +109,34 @@ def test_a_sunset_that_yaml_read_as_a_timestamp_is_its_date() -> None:
     del new["paths"]["/a"]["get"]
 
     assert rules(old, new) == [("operation-removed-after-sunset", "/paths/~1a/get")]
+
+
+def test_a_subtype_that_only_a_discriminator_mapping_names_is_compared_there() -> None:
+    pet = {
+        "type": "object",
+        "required": ["petType"],
+        "properties": {"petType": {"type": "string"}},
+        "discriminator": {
+            "propertyName": "petType",
+            "mapping": {"cat": "#/components/schemas/Cat"},
+        },
+    }
+    cat = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Pet"},
+            {"type": "object", "properties": {"meow": {"type": "string"}}},
+        ]
+    }
+    old = spec(A={"$ref": "#/components/schemas/Pet"}, Pet=pet, Cat=cat)
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["Cat"]["allOf"][1]["properties"]["meow"]["maxLength"] = 3
+
+    found = rules(old, new)
+
+    schema = "/paths/~1a/get/responses/200/content/application~1json/schema"
+    meow = f"{schema}/discriminator/mapping/cat/allOf/1/properties/meow/maxLength"
+    assert ("response-bound-narrowed", meow) in found
+    assert (
+        "request-bound-narrowed",
+        meow.replace("/get/responses/200", "/post/requestBody"),
+    ) in found

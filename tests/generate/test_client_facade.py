@@ -262,3 +262,21 @@ def test_the_readme_quick_start_runs_as_pasted_against_the_reference_server(
     assert lines[0].startswith(f"{len(DOCUMENTED)} [")
     assert lines[-1].startswith("404 ")
     assert len(snippet.strip().splitlines()) <= 16
+
+
+def test_errors_show_and_pickle_under_the_package_not_its_private_module() -> None:
+    import pickle
+    import traceback
+
+    import customer_interface_client as package
+
+    error = package.ApiConnectionError("could not connect to http://127.0.0.1:9")
+
+    shown = traceback.format_exception_only(error)[-1]
+    assert shown.startswith("customer_interface_client.ApiConnectionError: could not connect")
+    assert "_runtime" not in repr(package.NotFoundError)
+    assert isinstance(pickle.loads(pickle.dumps(error)), package.ApiConnectionError)
+    for name in package.__all__:
+        exported = getattr(package, name)
+        if isinstance(exported, type):  # shown where users import it, never a private module
+            assert not any(part.startswith("_") for part in exported.__module__.split(".")), name

@@ -540,3 +540,14 @@ __all__ = [
     "UnauthorizedError",
     "UnexpectedResponseError",
 ]
+
+# What the package exports shows under the package, where users import it from, not under
+# this private module: `customer_interface_client.NotFoundError` in every traceback and log
+# line, and pickle finds it there.
+_PACKAGE = __name__.rpartition(".")[0]
+for _exported in (
+    ApiConnectionError, ApiError, ApiStatusError, ApiTimeoutError, AsyncPage, AsyncPager,
+    BadRequestError, ConflictError, ForbiddenError, InsecureTransportWarning, NotFoundError, Page,
+    RateLimitedError, RetryPolicy, ServerError, UnauthorizedError, UnexpectedResponseError,
+):  # fmt: skip
+    _exported.__module__ = _PACKAGE

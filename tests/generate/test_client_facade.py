@@ -19,6 +19,7 @@ from customer_interface_client import (
     AsyncCustomerInterface,
     BadRequestError,
     CustomerInterface,
+    InvalidParameterError,
     NotFoundError,
     UnauthorizedError,
 )
@@ -184,6 +185,19 @@ def test_enum_parameters_take_the_value_as_the_docs_spell_it(api: CustomerInterf
     assert [g.text_id for g in by_value.items] == sorted(
         (g["text_id"] for g in DOCUMENTED), reverse=True
     )
+
+
+def test_a_value_no_enum_member_has_is_refused_before_sending_naming_what_is_allowed(
+    api: CustomerInterface,
+) -> None:
+    with api, pytest.raises(InvalidParameterError) as refused:
+        api.event_groups.list(sort_direction="desc")  # type: ignore[arg-type]
+
+    assert str(refused.value) == (
+        "sort_direction='desc' is none of the values it takes: 'ASC', 'DESC'"
+    )
+    assert isinstance(refused.value, ValueError)  # code that catches ValueError still does
+    assert refused.value.request is None  # nothing was sent
 
 
 def test_retrieve_returns_the_item_itself(api: CustomerInterface) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import enum
 import ipaddress
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
@@ -20,6 +21,7 @@ import httpx
 from httpx_retries import Retry, RetryTransport
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 Body = TypeVar("Body")
 Item = TypeVar("Item")
 
@@ -54,6 +56,23 @@ class ApiConnectionError(ApiError):
 
 class ApiTimeoutError(ApiConnectionError):
     """The server did not answer in time, even after the retries."""
+
+
+class InvalidParameterError(ApiError, ValueError):
+    """A value the client refuses before it sends anything: the message names the parameter,
+    the value and the values allowed. A ValueError too, for code that catches those."""
+
+
+def enum_argument(kind: type[E], value: Any, parameter: str) -> E:
+    """`value` (a member of the enum `kind`, or its value as the docs spell it) as a member;
+    InvalidParameterError for any other."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in kind)
+        raise InvalidParameterError(
+            f"{parameter}={value!r} is none of the values it takes: {allowed}"
+        ) from None
 
 
 class ApiStatusError(ApiError):
@@ -532,6 +551,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "InsecureTransportWarning",
+    "InvalidParameterError",
     "NotFoundError",
     "Page",
     "RateLimitedError",
@@ -539,15 +559,14 @@ __all__ = [
     "ServerError",
     "UnauthorizedError",
     "UnexpectedResponseError",
+    "enum_argument",
 ]
 
 # What the package exports shows under the package, where users import it from, not under
 # this private module: `customer_interface_client.NotFoundError` in every traceback and log
-# line, and pickle finds it there.
+# line, and pickle finds it there. (ClientSettings and the functions serve generated code.)
 _PACKAGE = __name__.rpartition(".")[0]
-for _exported in (
-    ApiConnectionError, ApiError, ApiStatusError, ApiTimeoutError, AsyncPage, AsyncPager,
-    BadRequestError, ConflictError, ForbiddenError, InsecureTransportWarning, NotFoundError, Page,
-    RateLimitedError, RetryPolicy, ServerError, UnauthorizedError, UnexpectedResponseError,
-):  # fmt: skip
-    _exported.__module__ = _PACKAGE
+for _name in __all__:
+    _exported = globals()[_name]
+    if isinstance(_exported, type) and _exported is not ClientSettings:
+        _exported.__module__ = _PACKAGE

@@ -55,8 +55,12 @@ class EventGroupsApi:
                     client=self._client,
                     count=count,
                     offset=position,
-                    sort_field=UNSET if isinstance(sort_field, Unset) else EventGroupSortField(sort_field),
-                    sort_direction=UNSET if isinstance(sort_direction, Unset) else SortDirection(sort_direction),
+                    sort_field=UNSET
+                    if isinstance(sort_field, Unset)
+                    else _runtime.enum_argument(EventGroupSortField, sort_field, "sort_field"),
+                    sort_direction=UNSET
+                    if isinstance(sort_direction, Unset)
+                    else _runtime.enum_argument(SortDirection, sort_direction, "sort_direction"),
                     name=name,
                     text_id=text_id,
                 )
@@ -172,8 +176,12 @@ class AsyncEventGroupsApi:
                     client=self._client,
                     count=count,
                     offset=position,
-                    sort_field=UNSET if isinstance(sort_field, Unset) else EventGroupSortField(sort_field),
-                    sort_direction=UNSET if isinstance(sort_direction, Unset) else SortDirection(sort_direction),
+                    sort_field=UNSET
+                    if isinstance(sort_field, Unset)
+                    else _runtime.enum_argument(EventGroupSortField, sort_field, "sort_field"),
+                    sort_direction=UNSET
+                    if isinstance(sort_direction, Unset)
+                    else _runtime.enum_argument(SortDirection, sort_direction, "sort_direction"),
                     name=name,
                     text_id=text_id,
                 )

@@ -232,6 +232,32 @@ def test_wrong_credentials_raise_unauthorized(live_server: LiveServer) -> None:
     assert "wrong" not in str(raised.value)
 
 
+def test_what_the_caller_does_not_pass_is_read_from_the_environment(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from customer_interface_client.api import ENVIRONMENT
+
+    assert ENVIRONMENT == {
+        "base_url": "CUSTOMER_INTERFACE_BASE_URL",
+        "username": "CUSTOMER_INTERFACE_USERNAME",
+        "password": "CUSTOMER_INTERFACE_PASSWORD",
+    }
+    monkeypatch.setenv("CUSTOMER_INTERFACE_BASE_URL", live_server.base_url)
+    monkeypatch.setenv("CUSTOMER_INTERFACE_USERNAME", live_server.user)
+    monkeypatch.setenv("CUSTOMER_INTERFACE_PASSWORD", live_server.password)
+    with CustomerInterface() as api:
+        assert api.event_groups.list().total == len(DOCUMENTED)
+    with CustomerInterface(password="wrong") as api, pytest.raises(UnauthorizedError):
+        api.event_groups.list()  # what is passed wins over the environment
+
+    monkeypatch.delenv("CUSTOMER_INTERFACE_PASSWORD")
+    with pytest.raises(InvalidParameterError) as missing:
+        CustomerInterface()
+    assert str(missing.value) == (
+        "no password: pass password= or set the environment variable CUSTOMER_INTERFACE_PASSWORD"
+    )
+
+
 def test_async_list_is_awaited_for_a_page_or_iterated_for_every_match(
     live_server: LiveServer,
 ) -> None:

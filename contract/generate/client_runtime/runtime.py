@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import enum
 import ipaddress
+import os
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,19 @@ class ApiTimeoutError(ApiConnectionError):
 class InvalidParameterError(ApiError, ValueError):
     """A value the client refuses before it sends anything: the message names the parameter,
     the value and the values allowed. A ValueError too, for code that catches those."""
+
+
+def setting(value: str | None, name: str, variable: str) -> str:
+    """`value` where the caller passed one, else the environment variable `variable`;
+    InvalidParameterError naming both where neither is set (a message never holds a value)."""
+    if value is not None:
+        return value
+    found = os.environ.get(variable)
+    if found:
+        return found
+    raise InvalidParameterError(
+        f"no {name}: pass {name}= or set the environment variable {variable}"
+    )
 
 
 def enum_argument(kind: type[E], value: Any, parameter: str) -> E:
@@ -560,6 +574,7 @@ __all__ = [
     "UnauthorizedError",
     "UnexpectedResponseError",
     "enum_argument",
+    "setting",
 ]
 
 # What the package exports shows under the package, where users import it from, not under

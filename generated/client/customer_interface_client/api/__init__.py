@@ -22,6 +22,13 @@ from ..models import (
 from ..types import UNSET, Unset
 from .event_groups import get_event_group, list_event_groups
 
+# Where the client finds what its caller does not pass: the package's name, upper case.
+ENVIRONMENT = {
+    "base_url": "CUSTOMER_INTERFACE_BASE_URL",
+    "username": "CUSTOMER_INTERFACE_USERNAME",
+    "password": "CUSTOMER_INTERFACE_PASSWORD",
+}
+
 # The client's version, then the version of the API it was generated for: they move apart.
 USER_AGENT = f"customer-interface-client/2.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
 
@@ -98,23 +105,27 @@ class EventGroupsApi:
 class CustomerInterface:
     """Client of Customer Interface API - Event Groups.
 
-    `base_url` includes the API's path prefix. Credentials are sent with HTTP Basic auth and
-    appear in no repr, log line or error message; an `http://` base URL that is not a loopback
+    `base_url` includes the API's path prefix. `base_url`, `username` and `password` not
+    passed are read from the environment (ENVIRONMENT names the variables). Credentials are
+    sent with HTTP Basic auth and appear in no repr, log line or error message; an `http://` base URL that is not a loopback
     address warns with `InsecureTransportWarning` unless `allow_insecure_http=True`. Idempotent
     requests are retried as `retry` says (`RetryPolicy.off()` disables retries).
     """
 
     def __init__(
         self,
-        base_url: str,
-        username: str,
-        password: str,
+        base_url: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
         *,
         timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.BaseTransport | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
+        base_url = _runtime.setting(base_url, "base_url", ENVIRONMENT["base_url"])
+        username = _runtime.setting(username, "username", ENVIRONMENT["username"])
+        password = _runtime.setting(password, "password", ENVIRONMENT["password"])
         settings = ClientSettings(
             base_url=base_url,
             username=username,
@@ -219,23 +230,27 @@ class AsyncEventGroupsApi:
 class AsyncCustomerInterface:
     """Client of Customer Interface API - Event Groups, for asyncio.
 
-    `base_url` includes the API's path prefix. Credentials are sent with HTTP Basic auth and
-    appear in no repr, log line or error message; an `http://` base URL that is not a loopback
+    `base_url` includes the API's path prefix. `base_url`, `username` and `password` not
+    passed are read from the environment (ENVIRONMENT names the variables). Credentials are
+    sent with HTTP Basic auth and appear in no repr, log line or error message; an `http://` base URL that is not a loopback
     address warns with `InsecureTransportWarning` unless `allow_insecure_http=True`. Idempotent
     requests are retried as `retry` says (`RetryPolicy.off()` disables retries).
     """
 
     def __init__(
         self,
-        base_url: str,
-        username: str,
-        password: str,
+        base_url: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
         *,
         timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
+        base_url = _runtime.setting(base_url, "base_url", ENVIRONMENT["base_url"])
+        username = _runtime.setting(username, "username", ENVIRONMENT["username"])
+        password = _runtime.setting(password, "password", ENVIRONMENT["password"])
         settings = ClientSettings(
             base_url=base_url,
             username=username,

@@ -46,12 +46,10 @@ def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
         base_root = extract_spec(ref, spec_root, extracted)
 
         def name(path: Path) -> str:  # a file of the extracted base as the repository has it
-            inside = path.resolve().is_relative_to(extracted.resolve())
-            return (
-                path.resolve().relative_to(extracted.resolve()).as_posix()
-                if inside
-                else display_path(path)
-            )
+            resolved, folder = path.resolve(), extracted.resolve()
+            if resolved.is_relative_to(folder):
+                return resolved.relative_to(folder).as_posix()
+            return display_path(path)
 
         base, head = bundle_documents([base_root, spec_root])
         return ref, with_sources(classify(base, head), base_root, spec_root, name)

@@ -117,9 +117,8 @@ def client_view(
         for path, item in list(paths.items()):
             if isinstance(item, dict):
                 paths[path] = dict(item)  # a path item may be shared: change a copy
-    for _, _, item, operation in list(operations(view)):
-        own = {**operation, "parameters": parameters(item, operation, view)}
-        item[next(m for m, op in item.items() if op is operation)] = own
+    for _, method, item, operation in list(operations(view)):
+        item[method] = {**operation, "parameters": parameters(item, operation, view)}
     for item in paths.values() if isinstance(paths, dict) else ():
         if isinstance(item, dict):
             item.pop("parameters", None)

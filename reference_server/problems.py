@@ -1,15 +1,17 @@
-"""Every error response: the spec's Error body as application/json, built with the generated
-model, and titled as the spec's own error examples title each status (RFC 9457: the same
-title for every occurrence); statuses the spec shows no example for get the HTTP phrase."""
+"""Every error response: the spec's Error body as application/json, built with the client
+package's Pydantic model (one generation for both sides: a spec change that the server's
+errors no longer fit fails `make typecheck` here), and titled as the spec's own error
+examples title each status (RFC 9457: the same title for every occurrence); statuses the spec
+shows no example for get the HTTP phrase."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 
+from customer_interface_client.models import Error, ErrorInvalidParamsItem
 from starlette.responses import Response
 
-from generated.models.customer_interface import Error, InvalidParam
 from reference_server.parameters import Rejection
 
 JSON_MEDIA_TYPE = "application/json"
@@ -34,7 +36,10 @@ class Problems:
             status=status,
             title=self.title(status),
             detail=detail,
-            invalid_params=[InvalidParam(name=r.name, reason=r.reason) for r in rejections] or None,
+            invalid_params=[
+                ErrorInvalidParamsItem(name=r.name, reason=r.reason) for r in rejections
+            ]
+            or None,
         )
         return Response(
             body.model_dump_json(exclude_none=True),

@@ -47,7 +47,7 @@ def get(server: LiveServer, path: str, **params: str) -> httpx.Response:
 
 
 def test_generation_writes_models_and_a_client_for_both_resources(generated: Path) -> None:
-    models = (generated / "models" / "customer_interface.py").read_text("utf-8")
+    models = (generated / "client" / "customer_interface_client" / "models.py").read_text("utf-8")
     facade = (generated / "client" / "customer_interface_client" / "api" / "__init__.py").read_text(
         "utf-8"
     )

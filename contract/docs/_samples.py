@@ -248,7 +248,7 @@ def python_sample(call: Call) -> str:
             body.append(f"{INDENT}print({shown})")
     else:
         body = invocation(f"{INDENT}result = ", function, arguments, "")
-        body.append(f"{INDENT}print(result.to_dict())")
+        body.append(f"{INDENT}print(result.model_dump_json())")
     package = client_package()
     return "\n".join(
         [

@@ -1,5 +1,5 @@
 """`make generate`: lint the spec, then write everything derived from it into generated/
-(the bundled spec, Pydantic models, the client package) and the generated tables of the docs
+(the bundled spec, the client package with its Pydantic models) and the generated tables of the docs
 pages (docs/assumptions.md, docs/breaking-changes.md). `--check` regenerates into a temporary
 folder and fails with a diff when the committed output is stale."""
 
@@ -53,7 +53,6 @@ def generate(root: Path, output_dir: Path, config: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / "generated"
         bundled, _ = bundle(root, fresh)
-        generate_models(bundled, fresh / "models")
         generate_client(bundled, fresh / "client", config)
         sync_tree(fresh, output_dir)
 

@@ -1,11 +1,13 @@
 """What stops the client's generation on a spec the lint has passed, found before any generator
 runs and reported as the lint reports a problem, `file:line #/json/pointer [rule] message`: a
 licence other than the repository's, two operations the client would call by one name, an
-array schema without `items` (valid JSON Schema that openapi-python-client refuses), and
-behaviour declarations the client's templates cannot read."""
+array schema without `items` (valid JSON Schema that openapi-python-client refuses), a
+parameter named like a per-call option of the client's methods, and behaviour declarations
+the client's templates cannot read."""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,8 @@ from typing import Any
 
 from contract.errors import ContractError
 from contract.generate._template_declarations import declarations_template, licence_mismatch
-from contract.generate.client_names import every_client_method, name_clashes
+from contract.generate.client_names import every_client_method, name_clashes, python_name
+from contract.generate.client_runtime.runtime import RequestOptions
 from contract.layout import PYPROJECT
 from contract.lint import Problem, at_line
 from contract.spec.source import PathKey, SourceMap, load_inlined
@@ -24,6 +27,7 @@ def client_problems(root: Path) -> list[Problem]:
     generation, each at its source file and pointer, sorted by place."""
     document, source_map = load_inlined(root)
     problems = licence_problems(document, source_map) + array_problems(document, source_map)
+    problems += option_problems(document, source_map)
     try:
         methods = every_client_method(document)
         problems += [
@@ -61,6 +65,33 @@ def licence_problems(document: Any, source_map: SourceMap) -> list[Problem]:
         return []
     where = source_map.locate(("info", "license", "identifier"))
     return [at_line(where, "client-license", mismatch)]
+
+
+# What every facade method takes beside the API's parameters (the runtime's per-call options).
+OPTIONS = frozenset(field.name for field in dataclasses.fields(RequestOptions))
+
+
+def option_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """Each parameter whose Python name is one of the per-call options (`timeout`, ...): the
+    facade method would take two arguments of that name."""
+    found = []
+    paths = document.get("paths") if isinstance(document, dict) else None
+    for path, item in (paths or {}).items():
+        if not isinstance(item, dict):
+            continue
+        holders = [((), item)] + [((k,), v) for k, v in item.items() if isinstance(v, dict)]
+        for at, holder in holders:
+            for index, parameter in enumerate(holder.get("parameters") or []):
+                name = parameter.get("name") if isinstance(parameter, dict) else None
+                if isinstance(name, str) and python_name(name) in OPTIONS:
+                    pointer = ("paths", path, *at, "parameters", index, "name")
+                    where = source_map.locate(pointer)
+                    message = (
+                        f"the parameter `{name}` would be `{python_name(name)}` in the client,"
+                        " which every method takes as a per-call option already: rename it"
+                    )
+                    found.append(at_line(where, "client-parameter-name", message))
+    return found
 
 
 # Keywords whose value is a schema, a list of schemas or a map of names to schemas.

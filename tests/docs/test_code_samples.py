@@ -201,7 +201,7 @@ def test_an_operation_the_declarations_do_not_cover_calls_its_operation_id() -> 
     curl = sample_of(document, key, CURL_SAMPLE)["source"]
 
     assert f'result = api.event_groups.get_event_group_statistics("{example}")' in python
-    assert "print(result.to_dict())" in python
+    assert "print(result.model_dump_json())" in python
     assert f'"$BASE_URL/event-groups/{example}/statistics"' in curl
 
 

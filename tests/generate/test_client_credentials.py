@@ -273,20 +273,19 @@ def test_client_objects_reprs_hold_no_credentials() -> None:
     settings = ClientSettings(
         base_url=base_url, username=USER, password=password, user_agent="probe", retry=FAST
     )
-    httpx_sync = sync._client.get_httpx_client()
-    httpx_async = asynchronous._client.get_async_httpx_client()
     shown = [
         sync,
         asynchronous,
-        sync._client,
-        asynchronous._client,
+        sync._connection,
+        asynchronous._connection,
         settings,
         FAST,
-        httpx_sync,
-        httpx_async,
-        httpx_sync.auth,
-        httpx_async.auth,
+        sync._connection.http_client,
+        asynchronous._connection.http_client,
+        sync._connection._auth,
+        asynchronous._connection._auth,
         sync.event_groups,
+        sync.event_groups.with_raw_response,
     ]
     try:
         for thing in shown:

@@ -68,17 +68,20 @@ def paging(generated: Path) -> dict[str, dict[str, Any]]:
     return declared_paging(read_yaml(generated / "openapi.yaml"))
 
 
-def methods(generated: Path) -> dict[str, dict[str, ast.FunctionDef]]:
-    """The sync facade's methods by group (`segments`) and name."""
+def methods(generated: Path, *, raw: bool = False) -> dict[str, dict[str, ast.FunctionDef]]:
+    """The sync facade's methods by group (`segments`) and name; with `raw`, those of its
+    `with_raw_response`, which send and parse."""
     source = (generated / "client" / PACKAGE / "api" / "__init__.py").read_text("utf-8")
     classes = {
         node.name: node
         for node in ast.parse(source).body
         if isinstance(node, ast.ClassDef) and not node.name.startswith("Async")
     }
-    (client,) = [node for name, node in classes.items() if not name.endswith("Api")]
+    (client,) = [
+        node for name, node in classes.items() if not name.endswith(("Api", "ApiWithRawResponse"))
+    ]
     init = next(f for f in client.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
-    groups = {  # self.<group> = <Class>Api(self._client)
+    groups = {  # self.<group> = <Class>Api(self._connection)
         node.targets[0].attr: node.value.func.id
         for node in ast.walk(init)
         if isinstance(node, ast.Assign)
@@ -90,7 +93,7 @@ def methods(generated: Path) -> dict[str, dict[str, ast.FunctionDef]]:
     return {
         group: {
             item.name: item
-            for item in classes[name].body
+            for item in classes[name + ("WithRawResponse" if raw else "")].body
             if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")
         }
         for group, name in groups.items()
@@ -161,7 +164,7 @@ def test_the_segments_list_names_only_its_own_declaration(
         for declared in paging.values()
         for name in (declared["skip"], declared["step"], *declared["results"], *declared["total"])
     } - own
-    method = methods(generated)["segments"]["list"]
+    method = methods(generated, raw=True)["segments"]["list"]  # the plain one passes them on
 
     assert others, "the fixture's other list should page differently"
     assert own <= words(method)

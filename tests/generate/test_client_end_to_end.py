@@ -36,7 +36,7 @@ def test_list_without_parameters_returns_the_documented_groups(client: Client) -
         page = list_event_groups.sync(client=client)
 
     assert isinstance(page, EventGroupListResponse)
-    assert [group.to_dict() for group in page.data.event_groups] == DOCUMENTED
+    assert [group.model_dump(mode="json") for group in page.data.event_groups] == DOCUMENTED
     assert page.data.total_items == len(DOCUMENTED)
 
 
@@ -66,7 +66,7 @@ def test_detail_returns_the_listed_group(client: Client) -> None:
         detail = get_event_group.sync(client=client, event_group_id=DOCUMENTED[1]["event_group_id"])
 
     assert isinstance(detail, EventGroupResponse)
-    assert detail.data.to_dict() == DOCUMENTED[1]
+    assert detail.data.model_dump(mode="json") == DOCUMENTED[1]
 
 
 def test_unknown_id_gives_the_error_model_with_404(client: Client) -> None:

@@ -64,9 +64,9 @@ def test_iterating_a_list_yields_every_match_across_pages_in_order(
         filtered = list(api.event_groups.list(name="S", text_id="tasks"))
         from_the_third = list(api.event_groups.list(offset=2, count=2))
 
-    assert [g.to_dict() for g in groups] == DOCUMENTED
+    assert [g.model_dump(mode="json") for g in groups] == DOCUMENTED
     assert [g.text_id for g in filtered] == ["tasks"]
-    assert [g.to_dict() for g in from_the_third] == DOCUMENTED[2:]
+    assert [g.model_dump(mode="json") for g in from_the_third] == DOCUMENTED[2:]
 
 
 def test_a_page_walks_the_pages_after_it_and_none_past_the_last(api: CustomerInterface) -> None:
@@ -78,7 +78,7 @@ def test_a_page_walks_the_pages_after_it_and_none_past_the_last(api: CustomerInt
             last.next_page()
 
     assert [page.offset for page in pages] == list(range(0, len(DOCUMENTED), 2))
-    assert [g.to_dict() for page in pages for g in page.items] == DOCUMENTED
+    assert [g.model_dump(mode="json") for page in pages for g in page.items] == DOCUMENTED
     assert first.has_next_page()
     assert not last.has_next_page()
 
@@ -205,7 +205,7 @@ def test_retrieve_returns_the_item_itself(api: CustomerInterface) -> None:
         group = api.event_groups.retrieve(DOCUMENTED[2]["event_group_id"])
 
     assert isinstance(group, EventGroup)
-    assert group.to_dict() == DOCUMENTED[2]
+    assert group.model_dump(mode="json") == DOCUMENTED[2]
 
 
 def test_errors_are_typed_and_carry_the_parsed_error_body(api: CustomerInterface) -> None:
@@ -241,6 +241,7 @@ def test_what_the_caller_does_not_pass_is_read_from_the_environment(
         "base_url": "CUSTOMER_INTERFACE_BASE_URL",
         "username": "CUSTOMER_INTERFACE_USERNAME",
         "password": "CUSTOMER_INTERFACE_PASSWORD",
+        "log": "CUSTOMER_INTERFACE_LOG",
     }
     monkeypatch.setenv("CUSTOMER_INTERFACE_BASE_URL", live_server.base_url)
     monkeypatch.setenv("CUSTOMER_INTERFACE_USERNAME", live_server.user)

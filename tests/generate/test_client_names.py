@@ -6,6 +6,7 @@ first."""
 from __future__ import annotations
 
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import yaml
 
 from contract.errors import LintError
 from contract.generate import generate
+from contract.generate._client_checks import client_problems
 from contract.generate.client_names import client_methods, group_name, python_name
 from contract.layout import GENERATED_DIR
 from contract.spec.declarations import EVERY_OPERATION
@@ -132,5 +134,23 @@ def test_the_generated_client_calls_the_undeclared_operation_by_that_name(
 
     assert result.returncode == 0, result.stderr
     names, events = result.stdout.splitlines()
-    assert names == "['get_event_group_statistics', 'list', 'retrieve']"
+    assert names == "['get_event_group_statistics', 'list', 'retrieve', 'with_raw_response']"
     assert events == str(len("/v1/event-groups/abc/statistics"))
+
+
+@pytest.mark.parametrize("name", ["timeout", "max-retries", "extra_headers"])
+def test_a_parameter_named_like_a_per_call_option_is_refused_at_its_place(
+    name: str, tmp_path: Path
+) -> None:
+    document = copy.deepcopy(read_yaml(GENERATED_DIR / "openapi.yaml"))
+    listing = document["paths"]["/event-groups"]["get"]
+    listing["parameters"].append({"name": name, "in": "header", "schema": {"type": "string"}})
+    root = tmp_path / "openapi.json"
+    root.write_text(json.dumps(document), "utf-8")
+
+    (problem,) = client_problems(root)
+
+    index = len(listing["parameters"]) - 1
+    assert problem.rule == "client-parameter-name"
+    assert problem.location.pointer == f"/paths/~1event-groups/get/parameters/{index}/name"
+    assert f"`{python_name(name)}` in the client" in problem.message

@@ -89,8 +89,8 @@ def test_regenerating_rewrites_only_what_changed_and_removes_leftovers(
     (committed / "openapi.json").write_text("{}", "utf-8")
     (committed / "orphans" / "deep").mkdir(parents=True)
     (committed / "orphans" / "deep" / "orphan.py").write_text("x = 1\n", "utf-8")
-    (committed / "models" / "__pycache__").mkdir(exist_ok=True)
-    (committed / "models" / "__pycache__" / "kept.pyc").write_bytes(b"cache")
+    (committed / "client" / "__pycache__").mkdir(exist_ok=True)
+    (committed / "client" / "__pycache__" / "kept.pyc").write_bytes(b"cache")
     untouched = committed / "openapi.yaml"
     before = untouched.stat().st_ino, untouched.stat().st_mtime_ns
 
@@ -99,7 +99,7 @@ def test_regenerating_rewrites_only_what_changed_and_removes_leftovers(
     assert compare_trees(fresh_output, committed, "generated") == []
     assert (untouched.stat().st_ino, untouched.stat().st_mtime_ns) == before
     assert not (committed / "orphans").exists()
-    assert (committed / "models" / "__pycache__" / "kept.pyc").exists()
+    assert (committed / "client" / "__pycache__" / "kept.pyc").exists()
 
 
 def test_a_generation_that_fails_midway_leaves_the_committed_output_whole(

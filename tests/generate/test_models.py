@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from customer_interface_client import models
 from pydantic import BaseModel, ValidationError
 
-from generated.models import customer_interface as models
 from tests.support.spec_facts import SPEC, documented_list, resolve
 
 
@@ -84,10 +85,13 @@ def test_list_rejects_a_missing_envelope_or_total() -> None:
         models.EventGroupListResponse.model_validate(body)
 
 
-def test_unknown_properties_are_ignored_for_forward_compatibility() -> None:
+def test_unknown_properties_are_kept_as_the_spec_allows_them() -> None:
     body = documented_list()
-    body["data"]["event_groups"][0]["color"] = "red"
+    body["data"]["color"] = "red"
+    body["data"]["event_groups"][0]["owner"] = {"id": 7}
 
-    parsed = models.EventGroupListResponse.model_validate(body)
+    parsed = models.EventGroupListResponse.model_validate_json(json.dumps(body))
 
-    assert "color" not in parsed.data.event_groups[0].model_dump()
+    assert parsed.data.model_extra == {"color": "red"}
+    assert parsed.data.event_groups[0].model_extra == {"owner": {"id": 7}}
+    assert parsed.model_dump(mode="json") == body  # nothing read is lost on the way back

@@ -50,7 +50,7 @@ def problems_of_generating(
     assert "Traceback" not in err
     if code == OK:
         assert (output / "openapi.yaml").is_file()
-        assert (output / "models" / "customer_interface.py").is_file()
+        assert (output / "client" / "customer_interface_client" / "models.py").is_file()
         assert (output / "client" / "pyproject.toml").is_file()
         return []
     assert code == FINDINGS, f"not a problem of the spec (exit {code}):\n{err}"

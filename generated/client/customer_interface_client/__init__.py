@@ -1,6 +1,7 @@
 """A client library for accessing Customer Interface API - Event Groups"""
 
 from ._runtime import (
+    NOT_GIVEN,
     ApiConnectionError,
     ApiError,
     ApiStatusError,
@@ -13,8 +14,10 @@ from ._runtime import (
     InsecureTransportWarning,
     InvalidParameterError,
     NotFoundError,
+    NotGiven,
     Page,
     RateLimitedError,
+    RawResponse,
     RetryPolicy,
     ServerError,
     UnauthorizedError,
@@ -24,11 +27,12 @@ from .api import AsyncCustomerInterface, CustomerInterface
 from .client import AuthenticatedClient, Client
 
 # The client's own version, then the version of the API it was generated for: they move apart.
-__version__ = "2.0.0"
+__version__ = "3.0.0"
 API_VERSION = "1.0.0"
 
 __all__ = (
     "API_VERSION",
+    "NOT_GIVEN",
     "ApiConnectionError",
     "ApiError",
     "ApiStatusError",
@@ -45,8 +49,10 @@ __all__ = (
     "InsecureTransportWarning",
     "InvalidParameterError",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "RateLimitedError",
+    "RawResponse",
     "RetryPolicy",
     "ServerError",
     "UnauthorizedError",

@@ -1,5 +1,6 @@
-"""Runtime of the generated client: Basic auth, timeouts, a User-Agent, retries, typed
-errors and offset pagination. Generated code calls it; it knows nothing of any one API.
+"""Runtime of the generated client: Basic auth, timeouts, a User-Agent, retries, per-call
+options, typed errors, responses validated by the package's Pydantic models, raw responses,
+a debug log and offset pagination. Generated code calls it; it knows nothing of any one API.
 
 Copied verbatim into the generated package by `make generate`; edit it in the contract
 repository, never in the package."""
@@ -11,22 +12,48 @@ import copy
 import dataclasses
 import enum
 import ipaddress
+import logging
 import os
+import re
+import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Generic, TypeVar
 
 import httpx
-from httpx_retries import Retry, RetryTransport
+import pydantic
+from httpx_retries import Retry
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
+M = TypeVar("M", bound=pydantic.BaseModel)
 Body = TypeVar("Body")
 Item = TypeVar("Item")
 
+# The package this module is copied into: where its classes show, and its logger's name.
+_PACKAGE = __name__.rpartition(".")[0]
+LOGGER = logging.getLogger(_PACKAGE)
+
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class ApiModel(pydantic.BaseModel):
+    """Base of the package's models (`models.py`, which datamodel-code-generator writes).
+    pydantic-core keeps every string of the JSON it reads in a cache of up to 16,384; of a
+    page's strings only the member names repeat, so caching the values too would grow a loop
+    over many pages by about a megabyte, and costs more time than it saves."""
+
+    model_config = pydantic.ConfigDict(cache_strings="keys")
 
 
 class ApiError(Exception):
@@ -137,6 +164,33 @@ def error_class(status: int) -> type[ApiStatusError]:
     return STATUS_ERRORS.get(status, ApiStatusError)
 
 
+class NotGiven:
+    """The default of an option the caller did not pass, where None means something (a
+    `timeout=None` waits for ever)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Timeout = float | httpx.Timeout | None
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """What one call may change of the client's settings: its timeout, how often it is
+    retried, and headers and query parameters sent beside those of the API (they win)."""
+
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Mapping[str, Any] | None = None
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """When and how often idempotent requests are retried: on connection errors, timeouts
@@ -154,9 +208,12 @@ class RetryPolicy:
     def off(cls) -> RetryPolicy:
         return cls(attempts=1)
 
-    def retry(self) -> Retry:
+    def retry(self, max_retries: int | NotGiven = NOT_GIVEN) -> Retry:
+        """httpx-retries' state of one request; `max_retries` (retries after the first
+        try) overrides `attempts` for one call."""
+        retries = self.attempts - 1 if isinstance(max_retries, NotGiven) else max_retries
         return Retry(
-            total=max(self.attempts - 1, 0),
+            total=max(retries, 0),
             backoff_factor=self.backoff_factor,
             max_backoff_wait=self.max_backoff,
             total_timeout=self.max_total_wait,
@@ -202,44 +259,17 @@ class _RedactedBasicAuth(httpx.BasicAuth):
         return "BasicAuth(<redacted>)"
 
 
-class _UnboundClient(httpx.Client):
-    """An httpx.Client whose read responses let go of their stream. httpx binds a response's
-    stream to the response, a reference cycle only the cyclic garbage collector frees, so a
-    loop over many pages would keep the bodies of dozens of them alive until it runs. A read
-    response keeps its body in `content` and needs no stream."""
-
-    def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        response = super().send(request, stream=stream, **kwargs)
-        if not stream:
-            response.stream = httpx.ByteStream(response.content)
-        return response
-
-
-class _UnboundAsyncClient(httpx.AsyncClient):
-    """The asyncio twin of _UnboundClient."""
-
-    async def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        response = await super().send(request, stream=stream, **kwargs)
-        if not stream:
-            response.stream = httpx.ByteStream(response.content)
-        return response
-
-
 @dataclass(frozen=True)
 class ClientSettings:
-    """Everything the facade needs to build its httpx clients."""
+    """Everything a facade's connection needs besides the httpx client it sends with."""
 
     base_url: str
     username: str = dataclasses.field(repr=False)
     password: str = dataclasses.field(repr=False)
     user_agent: str
-    timeout: httpx.Timeout = dataclasses.field(default_factory=lambda: DEFAULT_TIMEOUT)
+    timeout: Timeout | NotGiven = NOT_GIVEN
     retry: RetryPolicy = RetryPolicy()
-    error_parser: Callable[[Any], Any] | None = dataclasses.field(default=None, repr=False)
+    error_parser: Callable[[bytes], Any] | None = dataclasses.field(default=None, repr=False)
     allow_insecure_http: bool = False
 
     def __post_init__(self) -> None:
@@ -258,48 +288,14 @@ class ClientSettings:
                 stacklevel=stacklevel + 1,
             )
 
-    def httpx_client(self, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-        return _UnboundClient(
-            base_url=self.base_url,
-            auth=_RedactedBasicAuth(self.username, self.password),
-            timeout=self.timeout,
-            headers={"User-Agent": self.user_agent},
-            transport=RetryTransport(transport or httpx.HTTPTransport(), retry=self.retry.retry()),
-            event_hooks={"response": [self._raise_for_status]},
-        )
-
-    def async_httpx_client(
-        self, transport: httpx.AsyncBaseTransport | None = None
-    ) -> httpx.AsyncClient:
-        return _UnboundAsyncClient(
-            base_url=self.base_url,
-            auth=_RedactedBasicAuth(self.username, self.password),
-            timeout=self.timeout,
-            headers={"User-Agent": self.user_agent},
-            transport=RetryTransport(
-                transport=transport or httpx.AsyncHTTPTransport(), retry=self.retry.retry()
-            ),
-            event_hooks={"response": [self._araise_for_status]},
-        )
-
-    def _raise_for_status(self, response: httpx.Response) -> None:
-        if response.is_error:
-            response.read()
-            raise self.status_error(response)
-
-    async def _araise_for_status(self, response: httpx.Response) -> None:
-        if response.is_error:
-            await response.aread()
-            raise self.status_error(response)
-
     def status_error(self, response: httpx.Response) -> ApiStatusError:
         error: Any = None
         try:
-            error = response.json()
-            if self.error_parser is not None:
-                error = self.error_parser(error)
-        except (ValueError, KeyError, TypeError):
-            pass  # not the documented error body: keep what could be read
+            parser = self.error_parser
+            error = response.json() if parser is None else parser(response.content)
+        except ValueError:  # not the documented error body (pydantic's errors are ValueErrors)
+            with contextlib.suppress(ValueError):
+                error = response.json()
         detail = error.get("detail") if isinstance(error, dict) else getattr(error, "detail", None)
         message = f"{describe(response.request)} -> {response.status_code} {response.reason_phrase}"
         if detail:
@@ -309,7 +305,202 @@ class ClientSettings:
         )
 
 
+class _Sender:
+    """What the sync and async connections share: the request a call sends, when to retry,
+    and what the debug log says (never a credential)."""
+
+    def __init__(self, settings: ClientSettings, default_timeout: Timeout) -> None:
+        self.settings = settings
+        self._auth = _RedactedBasicAuth(settings.username, settings.password)
+        self._base_url = settings.base_url.rstrip("/")
+        given = settings.timeout
+        self._timeout = default_timeout if isinstance(given, NotGiven) else given
+
+    def build(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        call: Mapping[str, Any],
+        options: RequestOptions,
+    ) -> httpx.Request:
+        """The request of `call` (a generated operation's _get_kwargs()) with `options`."""
+        arguments = dict(call)
+        method, path = arguments.pop("method"), arguments.pop("url")
+        if options.extra_query:
+            arguments["params"] = {**arguments.get("params", {}), **options.extra_query}
+        arguments["headers"] = {
+            "User-Agent": self.settings.user_agent,
+            **arguments.get("headers", {}),
+            **(options.extra_headers or {}),
+        }
+        timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        return client.build_request(method, self._base_url + path, timeout=timeout, **arguments)
+
+    def retry(self, options: RequestOptions) -> Retry:
+        return self.settings.retry.retry(options.max_retries)
+
+    def retries(
+        self, request: httpx.Request, retry: Retry, outcome: httpx.Response | Exception
+    ) -> bool:
+        """Whether `outcome` of a try of `request` is to be retried (and logged as such)."""
+        if retry.is_exhausted() or not retry.is_retryable_method(request.method):
+            return False
+        if isinstance(outcome, httpx.Response):
+            if not retry.is_retryable_status_code(outcome.status_code):
+                return False
+            why = f"{outcome.status_code} {outcome.reason_phrase}"
+        elif retry.is_retryable_exception(outcome):
+            why = type(outcome).__name__
+        else:
+            return False
+        LOGGER.info(
+            "retrying %s after %s (retry %d of %d)",
+            describe(request), why, retry.attempts_made + 1, retry.total,
+        )  # fmt: skip
+        return True
+
+    def finish(self, response: httpx.Response, started: float, retry: Retry) -> httpx.Response:
+        """Log the final response; raise its status error. The body is kept as bytes and the
+        stream let go: httpx binds a stream to its response in a cycle only the cyclic garbage
+        collector frees, which would keep dozens of page bodies alive in a long loop."""
+        response.stream = httpx.ByteStream(response.content)
+        if LOGGER.isEnabledFor(logging.INFO):
+            LOGGER.info(
+                "%s -> %d %s (%.1f ms, %d retries)",
+                describe(response.request), response.status_code, response.reason_phrase,
+                (time.perf_counter() - started) * 1e3, retry.attempts_made,
+            )  # fmt: skip
+            LOGGER.debug("request headers: %s", shown_headers(response.request.headers))
+            LOGGER.debug("response headers: %s", shown_headers(response.headers))
+        if response.is_error:
+            raise self.settings.status_error(response)
+        return response
+
+
+class Connection(_Sender):
+    """Sends a facade's calls with an httpx.Client: the caller's `http_client` (proxies,
+    mounts, a mock transport), left open for its owner, or one of its own."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise InvalidParameterError("pass http_client or transport, not both")
+        self._owned = http_client is None
+        self.http_client = http_client or httpx.Client(transport=transport)
+        super().__init__(settings, self.http_client.timeout if http_client else DEFAULT_TIMEOUT)
+
+    def send(self, call: Mapping[str, Any], options: RequestOptions) -> tuple[httpx.Response, int]:
+        """The response to `call`, after the retries it earned, with how many there were."""
+        started = time.perf_counter()
+        try:
+            request, retry = self.build(self.http_client, call, options), self.retry(options)
+            while True:
+                try:
+                    response = self.http_client.send(request, auth=self._auth)
+                except httpx.TransportError as exc:
+                    if not self.retries(request, retry, exc):
+                        raise
+                    retry = retry.increment()
+                    retry.sleep(exc)
+                    continue
+                if not self.retries(request, retry, response):
+                    return self.finish(response, started, retry), retry.attempts_made
+                response.close()
+                retry = retry.increment()
+                retry.sleep(response)
+        except BaseException as exc:  # re-raised below, scrubbed of credentials
+            error = translated(exc)
+            if error is exc:
+                raise
+            raise error from exc
+
+    def close(self) -> None:
+        if self._owned:
+            self.http_client.close()
+
+
+class AsyncConnection(_Sender):
+    """The asyncio twin of Connection."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise InvalidParameterError("pass http_client or transport, not both")
+        self._owned = http_client is None
+        self.http_client = http_client or httpx.AsyncClient(transport=transport)
+        super().__init__(settings, self.http_client.timeout if http_client else DEFAULT_TIMEOUT)
+
+    async def send(
+        self, call: Mapping[str, Any], options: RequestOptions
+    ) -> tuple[httpx.Response, int]:
+        started = time.perf_counter()
+        try:
+            request, retry = self.build(self.http_client, call, options), self.retry(options)
+            while True:
+                try:
+                    response = await self.http_client.send(request, auth=self._auth)
+                except httpx.TransportError as exc:
+                    if not self.retries(request, retry, exc):
+                        raise
+                    retry = retry.increment()
+                    await retry.asleep(exc)
+                    continue
+                if not self.retries(request, retry, response):
+                    return self.finish(response, started, retry), retry.attempts_made
+                await response.aclose()
+                retry = retry.increment()
+                await retry.asleep(response)
+        except BaseException as exc:  # re-raised below, scrubbed of credentials
+            error = translated(exc)
+            if error is exc:
+                raise
+            raise error from exc
+
+    async def aclose(self) -> None:
+        if self._owned:
+            await self.http_client.aclose()
+
+
+LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+def configure_logging(variable: str) -> None:
+    """Log the client's requests to stderr at the level the environment variable `variable`
+    names (`debug`: headers too, credentials redacted; `info`: one line a request), unless
+    the client's logger is set up already. Python's logging configuration works as well."""
+    wanted = os.environ.get(variable, "").strip().lower()
+    if not wanted or LOGGER.handlers:
+        return
+    if wanted not in LOG_LEVELS:
+        warnings.warn(
+            f"{variable}={wanted!r} is none of {', '.join(LOG_LEVELS)}: the client logs nothing",
+            stacklevel=3,
+        )
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+    LOGGER.addHandler(handler)
+    LOGGER.setLevel(LOG_LEVELS[wanted])
+
+
 CREDENTIAL_HEADERS = ("Authorization", "Proxy-Authorization")
+# Left out of the debug log as well: cookies, and a header an extra_headers= may carry a key in.
+SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|api-?key|password", re.IGNORECASE)
+
+
+def shown_headers(headers: httpx.Headers) -> dict[str, str]:
+    """`headers` as the debug log shows them: each secret one as `[redacted]`."""
+    return {
+        name: "[redacted]" if SECRET_HEADER.search(name) else value
+        for name, value in headers.items()
+    }
 
 
 def redacted(request: httpx.Request) -> httpx.Request:
@@ -386,37 +577,91 @@ def translated(error: BaseException) -> BaseException:
     return result
 
 
-def translate_transport_errors(call: Callable[[], T]) -> T:
-    """Run `call`, turning httpx's transport errors into the client's own."""
-    try:
-        return call()
-    except BaseException as exc:  # re-raised below, scrubbed of credentials
-        error = translated(exc)
-        if error is exc:
-            raise
-        raise error from exc
-
-
-async def atranslate_transport_errors(call: Callable[[], Awaitable[T]]) -> T:
-    try:
-        return await call()
-    except BaseException as exc:  # re-raised below, scrubbed of credentials
-        error = translated(exc)
-        if error is exc:
-            raise
-        raise error from exc
-
-
 class UnexpectedResponseError(ApiError):
-    """A success status the spec does not document, or a body its model cannot read."""
+    """A success status the spec does not document, or a body that breaks the spec: the
+    message names each member that does, and `errors` lists them as Pydantic reports them
+    (`loc`, `msg`, `type`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
+        errors: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        super().__init__(message, request=request, response=response)
+        self.errors = list(errors)
 
 
-def parsed(value: object, expected: type[T], status: int, content: bytes) -> T:
-    """The success model of a response; anything else breaks the contract and is raised."""
-    if isinstance(value, expected):
-        return value
-    body = content[:200].decode("utf-8", "replace")
-    raise UnexpectedResponseError(f"expected {expected.__name__} with status {status}: {body!r}")
+SHOWN_PROBLEMS = 3  # members named in the message of a body that breaks the spec
+
+
+def location(loc: Sequence[int | str]) -> str:
+    """A member's place in a body as code would reach it: `data.event_groups[2].state`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the body"
+
+
+def _head(response: httpx.Response) -> str:
+    return f"{describe(response.request)} -> {response.status_code} {response.reason_phrase}"
+
+
+def parse(model: type[M], response: httpx.Response, statuses: frozenset[int]) -> M:
+    """The body of a success response as `model`, validated by pydantic-core from its bytes;
+    UnexpectedResponseError for a status outside `statuses` or a body the model refuses."""
+    if response.status_code not in statuses:
+        expected = ", ".join(map(str, sorted(statuses)))
+        raise UnexpectedResponseError(
+            f"{_head(response)}: the spec documents {expected} for success,"
+            f" not {response.status_code}",
+            request=response.request,
+            response=response,
+        )
+    try:
+        return model.model_validate_json(response.content)
+    except pydantic.ValidationError as exc:
+        problems = exc.errors(include_url=False, include_context=False, include_input=False)
+        shown = "; ".join(
+            f"{location(problem['loc'])}: {problem['msg']}" for problem in problems[:SHOWN_PROBLEMS]
+        )
+        more = len(problems) - SHOWN_PROBLEMS
+        raise UnexpectedResponseError(
+            f"{_head(response)}: the body breaks the spec's {model.__name__}: {shown}"
+            + (f" (and {more} more)" if more > 0 else ""),
+            request=response.request,
+            response=response,
+            errors=problems,
+        ) from None
+
+
+class RawResponse(Generic[T]):
+    """A call's HTTP response beside what it parses to: `status_code`, `headers` and
+    `retries_taken` at once, `parse()` for the model (or page) the plain call returns.
+    `http_response` is the httpx response with the credentials of its request redacted."""
+
+    def __init__(self, response: httpx.Response, parser: Callable[[], T], retries: int) -> None:
+        self._response = response
+        self._parser = parser
+        self._parsed: list[T] = []
+        self.status_code: int = response.status_code
+        self.headers: httpx.Headers = response.headers
+        self.retries_taken = retries
+
+    @property
+    def http_response(self) -> httpx.Response:
+        return redacted_response(self._response)
+
+    def parse(self) -> T:
+        """The parsed body, validated once, however often this is called."""
+        if not self._parsed:
+            self._parsed.append(self._parser())
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}] {describe(self._response.request)}>"
 
 
 class Page(Generic[Body, Item]):
@@ -553,7 +798,12 @@ async def _aevery_item(page: AsyncPage[Body, Item]) -> AsyncIterator[Item]:
         page = await fetch(offset)
 
 
+# What the package exports, shown under the package, where users import it from, not under
+# this private module: `customer_interface_client.NotFoundError` in every traceback and log
+# line, and pickle finds it there. The rest (ClientSettings, Connection, parse, ...) serves
+# the generated code.
 __all__ = [
+    "NOT_GIVEN",
     "ApiConnectionError",
     "ApiError",
     "ApiStatusError",
@@ -561,27 +811,22 @@ __all__ = [
     "AsyncPage",
     "AsyncPager",
     "BadRequestError",
-    "ClientSettings",
     "ConflictError",
     "ForbiddenError",
     "InsecureTransportWarning",
     "InvalidParameterError",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "RateLimitedError",
+    "RawResponse",
     "RetryPolicy",
     "ServerError",
     "UnauthorizedError",
     "UnexpectedResponseError",
-    "enum_argument",
-    "setting",
 ]
 
-# What the package exports shows under the package, where users import it from, not under
-# this private module: `customer_interface_client.NotFoundError` in every traceback and log
-# line, and pickle finds it there. (ClientSettings and the functions serve generated code.)
-_PACKAGE = __name__.rpartition(".")[0]
 for _name in __all__:
     _exported = globals()[_name]
-    if isinstance(_exported, type) and _exported is not ClientSettings:
+    if isinstance(_exported, type):
         _exported.__module__ = _PACKAGE

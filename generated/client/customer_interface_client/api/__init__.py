@@ -1,16 +1,17 @@
-"""High-level access to every operation: Basic auth, timeouts, retries, typed errors and
-pages that iterate every match of a list. Generated from the spec; do not edit."""
+"""High-level access to every operation: Basic auth, timeouts, retries, per-call options,
+typed errors, Pydantic models, raw responses and pages that iterate every match of a list.
+Generated from the spec; do not edit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
 from .. import _runtime
-from .._runtime import ClientSettings, RetryPolicy
-from ..client import AuthenticatedClient
+from .._runtime import NOT_GIVEN, ClientSettings, NotGiven, RetryPolicy
 from ..models import (
     Error,
     EventGroup,
@@ -27,17 +28,20 @@ ENVIRONMENT = {
     "base_url": "CUSTOMER_INTERFACE_BASE_URL",
     "username": "CUSTOMER_INTERFACE_USERNAME",
     "password": "CUSTOMER_INTERFACE_PASSWORD",
+    "log": "CUSTOMER_INTERFACE_LOG",
 }
 
 # The client's version, then the version of the API it was generated for: they move apart.
-USER_AGENT = f"customer-interface-client/2.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
+USER_AGENT = f"customer-interface-client/3.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
 
 
 class EventGroupsApi:
-    """The operations tagged `event_groups`."""
+    """The operations tagged `event_groups`. Each takes the per-call options
+    `timeout`, `max_retries`, `extra_headers` and `extra_query`; `with_raw_response` has each
+    return the HTTP response (status, headers) beside what it parses to."""
 
-    def __init__(self, client: AuthenticatedClient) -> None:
-        self._client = client
+    def __init__(self, connection: _runtime.Connection) -> None:
+        self.with_raw_response = EventGroupsApiWithRawResponse(connection)
 
     def list(
         self,
@@ -48,18 +52,82 @@ class EventGroupsApi:
         sort_direction: SortDirection | Literal["ASC", "DESC"] | Unset = UNSET,
         name: str | Unset = UNSET,
         text_id: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
     ) -> _runtime.Page[EventGroupListResponse, EventGroup]:
         """List event groups: `GET /event-groups`.
 
         Returns the page that skips `offset` matches and holds `count` at most. Iterate
         it (`for`) for every match from there on: later pages are fetched as the loop
-        reaches them. Raises an `ApiError` subclass for an error status or a failed connection.
+        reaches them, with the same options. Raises an `ApiError` subclass for an error status,
+        a failed connection or a body that breaks the spec.
         """
+        return self.with_raw_response.list(
+            count=count,
+            offset=offset,
+            sort_field=sort_field,
+            sort_direction=sort_direction,
+            name=name,
+            text_id=text_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        ).parse()
 
-        def fetch(position: int) -> _runtime.Page[EventGroupListResponse, EventGroup]:
-            response = _runtime.translate_transport_errors(
-                lambda: list_event_groups.sync_detailed(
-                    client=self._client,
+    def retrieve(
+        self,
+        event_group_id: str,
+        *,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> EventGroup:
+        """Get an event group: `GET /event-groups/{event_group_id}`, the item itself.
+
+        Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
+        error status, a failed connection or a body that breaks the spec.
+        """
+        raw = self.with_raw_response.retrieve(
+            event_group_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+        return raw.parse()
+
+
+class EventGroupsApiWithRawResponse:
+    """The operations tagged `event_groups`, each returning a `RawResponse`: status,
+    headers and retries taken at once, `parse()` for what the plain call returns."""
+
+    def __init__(self, connection: _runtime.Connection) -> None:
+        self._connection = connection
+
+    def list(
+        self,
+        *,
+        count: int | Unset = 100,
+        offset: int | Unset = 0,
+        sort_field: EventGroupSortField | Literal["event_group_id", "name", "text_id", "state"] | Unset = UNSET,
+        sort_direction: SortDirection | Literal["ASC", "DESC"] | Unset = UNSET,
+        name: str | Unset = UNSET,
+        text_id: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> _runtime.RawResponse[_runtime.Page[EventGroupListResponse, EventGroup]]:
+        """The first page's response; later pages come from its parsed page."""
+        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+
+        def fetch(position: int) -> _runtime.RawResponse[_runtime.Page[EventGroupListResponse, EventGroup]]:
+            response, retries = self._connection.send(
+                list_event_groups._get_kwargs(
                     count=count,
                     offset=position,
                     sort_field=UNSET
@@ -70,46 +138,63 @@ class EventGroupsApi:
                     else _runtime.enum_argument(SortDirection, sort_direction, "sort_direction"),
                     name=name,
                     text_id=text_id,
+                ),
+                options,
+            )
+
+            def page() -> _runtime.Page[EventGroupListResponse, EventGroup]:
+                body = _runtime.parse(EventGroupListResponse, response, frozenset({200}))
+                return _runtime.Page(
+                    body,
+                    position,
+                    following,
+                    lambda body: body.data.event_groups,
+                    lambda body: body.data.total_items,
                 )
-            )
-            body = _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
-            return _runtime.Page(
-                body,
-                position,
-                fetch,
-                lambda body: body.data.event_groups,
-                lambda body: body.data.total_items,
-            )
+
+            return _runtime.RawResponse(response, page, retries)
+
+        def following(position: int) -> _runtime.Page[EventGroupListResponse, EventGroup]:
+            return (fetch(position)).parse()
 
         return fetch(0 if isinstance(offset, Unset) else offset)
 
     def retrieve(
         self,
         event_group_id: str,
-    ) -> EventGroup:
-        """Get an event group: `GET /event-groups/{event_group_id}`, the item itself.
-
-        Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
-        error status or a failed connection.
-        """
-        response = _runtime.translate_transport_errors(
-            lambda: get_event_group.sync_detailed(
-                client=self._client,
+        *,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> _runtime.RawResponse[EventGroup]:
+        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+        response, retries = self._connection.send(
+            get_event_group._get_kwargs(
                 event_group_id=event_group_id,
-            )
+            ),
+            options,
         )
-        body = _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
-        return body.data
+
+        def parsed() -> EventGroup:
+            body = _runtime.parse(EventGroupResponse, response, frozenset({200}))
+            return body.data
+
+        return _runtime.RawResponse(response, parsed, retries)
 
 
 class CustomerInterface:
     """Client of Customer Interface API - Event Groups.
 
     `base_url` includes the API's path prefix. `base_url`, `username` and `password` not
-    passed are read from the environment (ENVIRONMENT names the variables). Credentials are
-    sent with HTTP Basic auth and appear in no repr, log line or error message; an `http://` base URL that is not a loopback
-    address warns with `InsecureTransportWarning` unless `allow_insecure_http=True`. Idempotent
-    requests are retried as `retry` says (`RetryPolicy.off()` disables retries).
+    passed are read from the environment (ENVIRONMENT names the variables), and the variable
+    ENVIRONMENT["log"] set to `debug` or `info` logs each request to stderr. Credentials are
+    sent with HTTP Basic auth and appear in no repr, log line or error message; an `http://`
+    base URL that is not a loopback address warns with `InsecureTransportWarning` unless
+    `allow_insecure_http=True`. Idempotent requests are retried as `retry` says
+    (`RetryPolicy.off()` disables retries). `http_client` is an httpx.Client of yours
+    (proxies, mounts, a mock transport) to send with: its timeout is the default, and closing
+    it stays yours.
     """
 
     def __init__(
@@ -118,11 +203,13 @@ class CustomerInterface:
         username: str | None = None,
         password: str | None = None,
         *,
-        timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         retry: RetryPolicy = RetryPolicy(),
+        http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
+        _runtime.configure_logging(ENVIRONMENT["log"])
         base_url = _runtime.setting(base_url, "base_url", ENVIRONMENT["base_url"])
         username = _runtime.setting(username, "username", ENVIRONMENT["username"])
         password = _runtime.setting(password, "password", ENVIRONMENT["password"])
@@ -131,23 +218,22 @@ class CustomerInterface:
             username=username,
             password=password,
             user_agent=USER_AGENT,
-            timeout=httpx.Timeout(timeout),
+            timeout=timeout,
             retry=retry,
-            error_parser=Error.from_dict,
+            error_parser=Error.model_validate_json,
             allow_insecure_http=allow_insecure_http,
         )
         settings.check_transport(stacklevel=2)
         self.base_url = base_url
-        # Basic auth lives in the httpx client; the generated client's bearer token is unused.
-        self._client = AuthenticatedClient(base_url=base_url, token="")
-        self._client.set_httpx_client(settings.httpx_client(transport))
-        self.event_groups = EventGroupsApi(self._client)
+        self._connection = _runtime.Connection(settings, http_client, transport)
+        self.event_groups = EventGroupsApi(self._connection)
 
     def __repr__(self) -> str:
         return f"CustomerInterface(base_url={self.base_url!r})"
 
     def close(self) -> None:
-        self._client.get_httpx_client().close()
+        """Close the connections, unless the httpx client is the caller's."""
+        self._connection.close()
 
     def __enter__(self) -> CustomerInterface:
         return self
@@ -159,10 +245,12 @@ class CustomerInterface:
 
 
 class AsyncEventGroupsApi:
-    """The operations tagged `event_groups`, awaitable."""
+    """The operations tagged `event_groups`, awaitable. Each takes the per-call options
+    `timeout`, `max_retries`, `extra_headers` and `extra_query`; `with_raw_response` has each
+    return the HTTP response (status, headers) beside what it parses to."""
 
-    def __init__(self, client: AuthenticatedClient) -> None:
-        self._client = client
+    def __init__(self, connection: _runtime.AsyncConnection) -> None:
+        self.with_raw_response = AsyncEventGroupsApiWithRawResponse(connection)
 
     def list(
         self,
@@ -173,18 +261,87 @@ class AsyncEventGroupsApi:
         sort_direction: SortDirection | Literal["ASC", "DESC"] | Unset = UNSET,
         name: str | Unset = UNSET,
         text_id: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
     ) -> _runtime.AsyncPager[EventGroupListResponse, EventGroup]:
         """List event groups: `GET /event-groups`.
 
         Awaited, returns the page that skips `offset` matches and holds `count` at most. Iterate
         it (`async for`) for every match from there on: later pages are fetched as the loop
-        reaches them. Raises an `ApiError` subclass for an error status or a failed connection.
+        reaches them, with the same options. Raises an `ApiError` subclass for an error status,
+        a failed connection or a body that breaks the spec.
         """
 
-        async def fetch(position: int) -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
-            response = await _runtime.atranslate_transport_errors(
-                lambda: list_event_groups.asyncio_detailed(
-                    client=self._client,
+        async def first() -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+            raw = await self.with_raw_response.list(
+                count=count,
+                offset=offset,
+                sort_field=sort_field,
+                sort_direction=sort_direction,
+                name=name,
+                text_id=text_id,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            )
+            return raw.parse()
+
+        return _runtime.AsyncPager(first)
+
+    async def retrieve(
+        self,
+        event_group_id: str,
+        *,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> EventGroup:
+        """Get an event group: `GET /event-groups/{event_group_id}`, the item itself.
+
+        Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
+        error status, a failed connection or a body that breaks the spec.
+        """
+        raw = await self.with_raw_response.retrieve(
+            event_group_id,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+        return raw.parse()
+
+
+class AsyncEventGroupsApiWithRawResponse:
+    """The operations tagged `event_groups`, awaitable, each returning a `RawResponse`: status,
+    headers and retries taken at once, `parse()` for what the plain call returns."""
+
+    def __init__(self, connection: _runtime.AsyncConnection) -> None:
+        self._connection = connection
+
+    async def list(
+        self,
+        *,
+        count: int | Unset = 100,
+        offset: int | Unset = 0,
+        sort_field: EventGroupSortField | Literal["event_group_id", "name", "text_id", "state"] | Unset = UNSET,
+        sort_direction: SortDirection | Literal["ASC", "DESC"] | Unset = UNSET,
+        name: str | Unset = UNSET,
+        text_id: str | Unset = UNSET,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> _runtime.RawResponse[_runtime.AsyncPage[EventGroupListResponse, EventGroup]]:
+        """The first page's response; later pages come from its parsed page."""
+        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+
+        async def fetch(position: int) -> _runtime.RawResponse[_runtime.AsyncPage[EventGroupListResponse, EventGroup]]:
+            response, retries = await self._connection.send(
+                list_event_groups._get_kwargs(
                     count=count,
                     offset=position,
                     sort_field=UNSET
@@ -195,46 +352,63 @@ class AsyncEventGroupsApi:
                     else _runtime.enum_argument(SortDirection, sort_direction, "sort_direction"),
                     name=name,
                     text_id=text_id,
-                )
-            )
-            body = _runtime.parsed(response.parsed, EventGroupListResponse, response.status_code, response.content)
-            return _runtime.AsyncPage(
-                body,
-                position,
-                fetch,
-                lambda body: body.data.event_groups,
-                lambda body: body.data.total_items,
+                ),
+                options,
             )
 
-        return _runtime.AsyncPager(lambda: fetch(0 if isinstance(offset, Unset) else offset))
+            def page() -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+                body = _runtime.parse(EventGroupListResponse, response, frozenset({200}))
+                return _runtime.AsyncPage(
+                    body,
+                    position,
+                    following,
+                    lambda body: body.data.event_groups,
+                    lambda body: body.data.total_items,
+                )
+
+            return _runtime.RawResponse(response, page, retries)
+
+        async def following(position: int) -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+            return (await fetch(position)).parse()
+
+        return await fetch(0 if isinstance(offset, Unset) else offset)
 
     async def retrieve(
         self,
         event_group_id: str,
-    ) -> EventGroup:
-        """Get an event group: `GET /event-groups/{event_group_id}`, the item itself.
-
-        Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
-        error status or a failed connection.
-        """
-        response = await _runtime.atranslate_transport_errors(
-            lambda: get_event_group.asyncio_detailed(
-                client=self._client,
+        *,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> _runtime.RawResponse[EventGroup]:
+        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+        response, retries = await self._connection.send(
+            get_event_group._get_kwargs(
                 event_group_id=event_group_id,
-            )
+            ),
+            options,
         )
-        body = _runtime.parsed(response.parsed, EventGroupResponse, response.status_code, response.content)
-        return body.data
+
+        def parsed() -> EventGroup:
+            body = _runtime.parse(EventGroupResponse, response, frozenset({200}))
+            return body.data
+
+        return _runtime.RawResponse(response, parsed, retries)
 
 
 class AsyncCustomerInterface:
     """Client of Customer Interface API - Event Groups, for asyncio.
 
     `base_url` includes the API's path prefix. `base_url`, `username` and `password` not
-    passed are read from the environment (ENVIRONMENT names the variables). Credentials are
-    sent with HTTP Basic auth and appear in no repr, log line or error message; an `http://` base URL that is not a loopback
-    address warns with `InsecureTransportWarning` unless `allow_insecure_http=True`. Idempotent
-    requests are retried as `retry` says (`RetryPolicy.off()` disables retries).
+    passed are read from the environment (ENVIRONMENT names the variables), and the variable
+    ENVIRONMENT["log"] set to `debug` or `info` logs each request to stderr. Credentials are
+    sent with HTTP Basic auth and appear in no repr, log line or error message; an `http://`
+    base URL that is not a loopback address warns with `InsecureTransportWarning` unless
+    `allow_insecure_http=True`. Idempotent requests are retried as `retry` says
+    (`RetryPolicy.off()` disables retries). `http_client` is an httpx.AsyncClient of yours
+    (proxies, mounts, a mock transport) to send with: its timeout is the default, and closing
+    it stays yours.
     """
 
     def __init__(
@@ -243,11 +417,13 @@ class AsyncCustomerInterface:
         username: str | None = None,
         password: str | None = None,
         *,
-        timeout: float | httpx.Timeout = _runtime.DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         retry: RetryPolicy = RetryPolicy(),
+        http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
     ) -> None:
+        _runtime.configure_logging(ENVIRONMENT["log"])
         base_url = _runtime.setting(base_url, "base_url", ENVIRONMENT["base_url"])
         username = _runtime.setting(username, "username", ENVIRONMENT["username"])
         password = _runtime.setting(password, "password", ENVIRONMENT["password"])
@@ -256,23 +432,22 @@ class AsyncCustomerInterface:
             username=username,
             password=password,
             user_agent=USER_AGENT,
-            timeout=httpx.Timeout(timeout),
+            timeout=timeout,
             retry=retry,
-            error_parser=Error.from_dict,
+            error_parser=Error.model_validate_json,
             allow_insecure_http=allow_insecure_http,
         )
         settings.check_transport(stacklevel=2)
         self.base_url = base_url
-        # Basic auth lives in the httpx client; the generated client's bearer token is unused.
-        self._client = AuthenticatedClient(base_url=base_url, token="")
-        self._client.set_async_httpx_client(settings.async_httpx_client(transport))
-        self.event_groups = AsyncEventGroupsApi(self._client)
+        self._connection = _runtime.AsyncConnection(settings, http_client, transport)
+        self.event_groups = AsyncEventGroupsApi(self._connection)
 
     def __repr__(self) -> str:
         return f"AsyncCustomerInterface(base_url={self.base_url!r})"
 
     async def aclose(self) -> None:
-        await self._client.get_async_httpx_client().aclose()
+        """Close the connections, unless the httpx client is the caller's."""
+        await self._connection.aclose()
 
     async def __aenter__(self) -> AsyncCustomerInterface:
         return self

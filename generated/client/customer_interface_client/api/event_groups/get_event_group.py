@@ -6,8 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.event_group_response import EventGroupResponse
+from ...models import Error, EventGroupResponse
 from ...types import Response
 
 
@@ -29,23 +28,19 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | EventGroupResponse | None:
     if response.status_code == 200:
-        response_200 = EventGroupResponse.from_dict(response.json())
-
+        response_200 = EventGroupResponse.model_validate_json(response.content)
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
-
+        response_400 = Error.model_validate_json(response.content)
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
+        response_401 = Error.model_validate_json(response.content)
         return response_401
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
-
+        response_404 = Error.model_validate_json(response.content)
         return response_404
 
     if client.raise_on_unexpected_status:

@@ -5,10 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error import Error
-from ...models.event_group_list_response import EventGroupListResponse
-from ...models.event_group_sort_field import EventGroupSortField
-from ...models.sort_direction import SortDirection
+from ...models import Error, EventGroupListResponse, EventGroupSortField, SortDirection
 from ...types import UNSET, Response, Unset
 
 
@@ -59,18 +56,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Error | EventGroupListResponse | None:
     if response.status_code == 200:
-        response_200 = EventGroupListResponse.from_dict(response.json())
-
+        response_200 = EventGroupListResponse.model_validate_json(response.content)
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
-
+        response_400 = Error.model_validate_json(response.content)
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
-
+        response_401 = Error.model_validate_json(response.content)
         return response_401
 
     if client.raise_on_unexpected_status:

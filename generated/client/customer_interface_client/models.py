@@ -6,16 +6,18 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictInt, StrictStr
+
+from customer_interface_client._runtime import ApiModel
 
 
-class Error(BaseModel):
+class Error(ApiModel):
     """
     Body of every error response. Its members take their meaning from RFC 9457 (problem details): `status` repeats the HTTP status, `title` names the kind of problem, `detail` explains this occurrence; `invalid_params` lists each rejected query or path parameter.
     """
 
     model_config = ConfigDict(
-        extra="ignore",
+        extra="allow",
     )
     status: Annotated[StrictInt, Field(examples=[400], ge=400, le=599)]
     """
@@ -29,19 +31,33 @@ class Error(BaseModel):
     """
     What went wrong in this request, for a human reader.
     """
-    invalid_params: list[InvalidParam] | None = None
+    invalid_params: list[ErrorInvalidParamsItem] | None = None
     """
     One entry for each parameter that was rejected (400 only).
     """
 
 
-class EventGroup(BaseModel):
+class ErrorInvalidParamsItem(ApiModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[StrictStr, Field(examples=["count"])]
+    """
+    The parameter's name.
+    """
+    reason: Annotated[StrictStr, Field(examples=["must be at most 1000"])]
+    """
+    Why the value was rejected.
+    """
+
+
+class EventGroup(ApiModel):
     """
     A named group of event types, such as the events of a shopping cart.
     """
 
     model_config = ConfigDict(
-        extra="ignore",
+        extra="allow",
     )
     event_group_id: Annotated[StrictStr, Field(examples=["86e05affc7a7abefcd513ab400"])]
     """
@@ -61,13 +77,13 @@ class EventGroup(BaseModel):
     """
 
 
-class EventGroupList(BaseModel):
+class EventGroupList(ApiModel):
     """
     One page of event groups and the number of all matches.
     """
 
     model_config = ConfigDict(
-        extra="ignore",
+        extra="allow",
     )
     event_groups: list[EventGroup]
     """
@@ -79,24 +95,24 @@ class EventGroupList(BaseModel):
     """
 
 
-class EventGroupListResponse(BaseModel):
+class EventGroupListResponse(ApiModel):
     """
     The `data` envelope around one page of event groups.
     """
 
     model_config = ConfigDict(
-        extra="ignore",
+        extra="allow",
     )
     data: EventGroupList
 
 
-class EventGroupResponse(BaseModel):
+class EventGroupResponse(ApiModel):
     """
     The `data` envelope around one event group.
     """
 
     model_config = ConfigDict(
-        extra="ignore",
+        extra="allow",
     )
     data: EventGroup
 
@@ -106,24 +122,10 @@ class EventGroupSortField(StrEnum):
     A field of `EventGroup` that a list can be sorted by.
     """
 
-    event_group_id = "event_group_id"
-    name = "name"
-    text_id = "text_id"
-    state = "state"
-
-
-class InvalidParam(BaseModel):
-    model_config = ConfigDict(
-        extra="ignore",
-    )
-    name: Annotated[StrictStr, Field(examples=["count"])]
-    """
-    The parameter's name.
-    """
-    reason: Annotated[StrictStr, Field(examples=["must be at most 1000"])]
-    """
-    Why the value was rejected.
-    """
+    EVENT_GROUP_ID = "event_group_id"
+    NAME = "name"
+    TEXT_ID = "text_id"
+    STATE = "state"
 
 
 class SortDirection(StrEnum):

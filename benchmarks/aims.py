@@ -97,6 +97,38 @@ def memory_aim(client: ClientResults | None) -> tuple[str, bool | None]:
     return text, walk.peak_mib <= FLAT * tenth.peak_mib
 
 
+CPU_FACTOR = 2.0  # the Pydantic client's CPU per group, at least this many times lower
+OLD_RATE = 66_008  # groups/s of client 2.0.0 at pages of 100, make bench at 8b4c5d9 (Intel Xeon)
+
+
+def client_cpu_aim(client: ClientResults | None) -> tuple[str, bool | None]:
+    """Parsing pages into models and handing out their items: CPU_FACTOR times less CPU per
+    group than the attrs client, measured in the same run."""
+    pair = None if client is None else client.version_pair()
+    if pair is None:
+        return "not measured", None
+    old, new = pair
+    factor = old.cpu_us_per_group / new.cpu_us_per_group
+    text = (
+        f"{new.cpu_us_per_group:.2f} µs against {old.cpu_us_per_group:.2f} µs: {factor:.1f} times"
+    )
+    return text, factor >= CPU_FACTOR
+
+
+def client_rate_aim(client: ClientResults | None) -> tuple[str, bool | None]:
+    """Iterating every group at pages of 100 no slower than the attrs client did on the same
+    machine in the same run (the issue quoted OLD_RATE, from another machine)."""
+    pair = None if client is None else client.version_pair()
+    if pair is None:
+        return "not measured", None
+    old, new = pair
+    text = (
+        f"{new.rate:,.0f} groups/s against {old.rate:,.0f} for client {old.label.split()[0]}"
+        f" here ({OLD_RATE:,} on the Intel machine of 8b4c5d9); peak {new.peak_mib:.2f} MiB"
+    )
+    return text, new.rate >= old.rate
+
+
 def har_aim(traffic: TrafficResults | None) -> tuple[str, bool | None]:
     """The largest HAR file in time, and memory flat from the smallest to the largest."""
     if traffic is None or not traffic.judged:
@@ -166,6 +198,19 @@ def section(
     )
     text, met = memory_aim(client)
     table.add(f"Iterating {groups:,} groups in bounded memory", text, verdict(met))
+    text, met = client_cpu_aim(client)
+    table.add(
+        f"Client CPU per group (recorded pages, no server): {CPU_FACTOR:g} times lower than "
+        "client 2.0.0",
+        text,
+        verdict(met),
+    )
+    text, met = client_rate_aim(client)
+    table.add(
+        f"Iterating {groups:,} groups at pages of 100 no slower than client 2.0.0",
+        text,
+        verdict(met),
+    )
     text, met = har_aim(traffic)
     table.add(
         f"`make check-traffic`: 100,000 exchanges under {HAR_SECONDS:g} s, memory flat",

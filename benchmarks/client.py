@@ -5,13 +5,19 @@ group takes (it should be a page's worth, not all of them)."""
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import httpx
 from customer_interface_client import CustomerInterface
@@ -21,6 +27,8 @@ from benchmarks.server import documented_keys
 from benchmarks.servers import Servers
 from contract.conformance.live_server import LiveServer
 from contract.errors import BenchmarkError
+from contract.layout import REPO_ROOT
+from contract.release import client_project_at
 from reference_server.spec_rules import load_rules
 
 WARMUP_CALLS = 100
@@ -61,11 +69,39 @@ class Iteration:
     role: str = WALK
 
 
+# The last client with openapi-python-client's attrs models, which the Pydantic one replaced.
+BASELINE_VERSION, BASELINE_COMMIT = "2.0.0", "d9fd4902f7ad0786e8e1e3757f92177aed58cb34"
+RECORDED_PAGES = 100  # page bodies of 100 groups each, recorded for the CPU measure
+VERSION_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class VersionCost:
+    """One client version: its CPU per group on recorded pages (no server), and a loop over
+    every group of the synthetic server at pages of VERSION_PAGE_SIZE."""
+
+    label: str
+    cpu_us_per_group: float
+    groups: int
+    seconds: float
+    peak_mib: float
+
+    @property
+    def rate(self) -> float:
+        return self.groups / self.seconds
+
+
 @dataclass
 class ClientResults:
     overheads: list[Overhead]
     iterations: list[Iteration]
     total_groups: int
+    versions: list[VersionCost] = field(default_factory=list)
+    versions_note: str = ""
+
+    def version_pair(self) -> tuple[VersionCost, VersionCost] | None:
+        """(the baseline, this work tree), when both were measured."""
+        return (self.versions[0], self.versions[1]) if len(self.versions) == 2 else None
 
 
 def compare_calls(
@@ -174,10 +210,59 @@ def time_iterations(
     return results
 
 
+def record_pages(server: LiveServer, folder: Path) -> Path:
+    """RECORDED_PAGES bodies of the list at pages of VERSION_PAGE_SIZE, spread over every
+    group (so no two alike), as the server sent them."""
+    folder.mkdir()
+    with httpx.Client(base_url=server.base_url, auth=server.auth, timeout=30) as client:
+        total = client.get("/event-groups", params={"count": 1}).json()["data"]["total_items"]
+        step = max(total // RECORDED_PAGES, VERSION_PAGE_SIZE)
+        for index in range(RECORDED_PAGES):
+            query = {"count": VERSION_PAGE_SIZE, "offset": (index * step) % max(total, 1)}
+            response = client.get("/event-groups", params=query)
+            response.raise_for_status()
+            (folder / f"{index:04}.json").write_bytes(response.content)
+    return folder
+
+
+def measure_version(label: str, package_root: Path | None, bodies: Path,
+                    server: LiveServer) -> VersionCost:  # fmt: skip
+    """benchmarks.client_version in a process of its own, with the client package found in
+    `package_root` first (None: the work tree's, as .venv finds it)."""
+    environment = {**os.environ, "BENCH_USER": server.user, "BENCH_PASSWORD": server.password}
+    if package_root is not None:
+        environment["PYTHONPATH"] = str(package_root)
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.client_version", str(bodies), server.base_url],
+        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise BenchmarkError(f"measuring client {label} failed:\n{result.stderr.strip()}")
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    label = f"{found['version']} ({label})"
+    return VersionCost(label, found["cpu_us_per_group"], found["groups"], found["seconds"],
+                       found["peak_mib"])  # fmt: skip
+
+
+def compare_versions(server: LiveServer) -> tuple[list[VersionCost], str]:
+    """The baseline client (from git history) and this work tree's, on the same recorded
+    bodies and the same server, one after the other; a note where history lacks the baseline."""
+    with tempfile.TemporaryDirectory() as scratch:
+        bodies = record_pages(server, Path(scratch) / "pages")
+        baseline = client_project_at(BASELINE_COMMIT, Path(scratch))
+        current = measure_version("this work tree, Pydantic models", None, bodies, server)
+        if baseline is None:
+            note = f"client {BASELINE_VERSION} not measured: this clone lacks {BASELINE_COMMIT[:7]}"
+            return [current], note
+        old = measure_version(f"{BASELINE_COMMIT[:7]}, attrs models", baseline, bodies, server)
+        return [old, current], ""
+
+
 def run(servers: Servers, calls: int, page_sizes: tuple[int, ...]) -> ClientResults:
     overheads = time_overheads(servers.documented(), calls)
     iterations = time_iterations(servers.synthetic(), servers.groups, page_sizes)
-    return ClientResults(overheads, iterations, servers.groups)
+    versions, note = compare_versions(servers.synthetic())
+    return ClientResults(overheads, iterations, servers.groups, versions, note)
 
 
 def sections(results: ClientResults) -> list[Section]:
@@ -215,4 +300,30 @@ def sections(results: ClientResults) -> list[Section]:
         "the first tenth shows whether memory grows with the groups walked; the last row keeps "
         "every group, for comparison."
     )
-    return [calls, iterations]
+    versions = Section(
+        "client-versions",
+        f"Client: {BASELINE_VERSION} against this work tree",
+        ["Client", "CPU µs per group, recorded pages", "Groups", "Seconds", "Groups/s",
+         "Peak MiB"],
+    )  # fmt: skip
+    for version in results.versions:
+        versions.add(version.label, version.cpu_us_per_group, version.groups, version.seconds,
+                     version.rate, version.peak_mib)  # fmt: skip
+    pair = results.version_pair()
+    if pair is not None:
+        old, new = pair
+        versions.notes.append(
+            f"CPU per group {old.cpu_us_per_group / new.cpu_us_per_group:.1f} times lower,"
+            f" iteration {new.rate / old.rate:.2f} times the rate of client {BASELINE_VERSION}."
+        )
+    if results.versions_note:
+        versions.notes.append(results.versions_note)
+    versions.notes.append(
+        f"Each version in a process of its own, the same code measuring both"
+        f" (benchmarks/client_version.py). CPU: turning {RECORDED_PAGES} recorded page bodies of"
+        f" {VERSION_PAGE_SIZE} groups into models and handing out their items, no server, the"
+        " fastest of 5 passes. Groups/s and peak: `for group in list(count=100)` over every group"
+        f" of the synthetic server, after one warm-up loop. Client {BASELINE_VERSION} is"
+        f" generated/client at commit {BASELINE_COMMIT[:7]}, read from git history."
+    )
+    return [calls, iterations, versions]

@@ -16,22 +16,43 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from contract._git import changed_files, last_commit_time, repository_of
+from contract._git import changed_files, extract_folder, last_commit_time, repository_of
 from contract.docs import build_site
 from contract.errors import ContractError, ReleaseError, ToolError, UsageError
 from contract.generate import CACHE_DIRS
 from contract.generate import check as check_generated
-from contract.layout import GENERATED_DIR, REDOCLY_CONFIG, UV, display_path
+from contract.layout import (
+    CLIENT_PROJECT,
+    GENERATED_DIR,
+    REDOCLY_CONFIG,
+    REPO_ROOT,
+    UV,
+    display_path,
+)
 from contract.release._archive import CHECKSUMS, read_checksums, tar_folder, write_checksums
 from contract.release._changelog import render_entry, with_entry
 from contract.release._release import Release, plan_release
 from contract.spec.source import read_yaml
 
-__all__ = ["Release", "build", "changelog", "dist", "plan_release", "source_date_epoch"]
+__all__ = [
+    "Release",
+    "build",
+    "changelog",
+    "client_project_at",
+    "dist",
+    "plan_release",
+    "source_date_epoch",
+]
 
 EARLIEST_EPOCH, LATEST_EPOCH = 315_532_800, 2**32 - 1
 # Caches that tools and imports leave beside the generated client; no package ships them.
 IGNORED = shutil.ignore_patterns(*CACHE_DIRS)
+
+
+def client_project_at(ref: str, target: Path, repo: Path = REPO_ROOT) -> Path | None:
+    """The generated client's project folder as commit `ref` holds it, written under `target`
+    (at the same relative path); None where this clone lacks it (shallow, or before it)."""
+    return extract_folder(repo, ref, CLIENT_PROJECT.relative_to(REPO_ROOT).as_posix(), target)
 
 
 def source_date_epoch(repo_folder: Path) -> int:

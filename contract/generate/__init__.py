@@ -15,7 +15,7 @@ from contract import breaking
 from contract.errors import LintError, StaleOutputError
 from contract.generate._bundle import bundle, bundle_each
 from contract.generate._client_checks import client_problems
-from contract.generate._codegen import generate_client, generate_models
+from contract.generate._codegen import generate_client
 from contract.generate.client_names import client_version
 from contract.layout import ASSUMPTIONS_PAGE, BREAKING_PAGE, CLIENT_CONFIG, display_path
 from contract.lint import lint
@@ -30,7 +30,6 @@ __all__ = [
     "check_against",
     "generate",
     "generate_client",
-    "generate_models",
     "refresh_doc_tables",
     "sync_tree",
 ]

@@ -2,8 +2,8 @@
 runs and reported as the lint reports a problem, `file:line #/json/pointer [rule] message`: a
 licence other than the repository's, two operations the client would call by one name, an
 array schema without `items` (valid JSON Schema that openapi-python-client refuses), a
-parameter named like a per-call option of the client's methods, and behaviour declarations
-the client's templates cannot read."""
+parameter named like a per-call option of the client's methods, a success the facade cannot
+return as a model, and behaviour declarations the client's templates cannot read."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from contract.generate.client_names import every_client_method, name_clashes, py
 from contract.generate.client_runtime.runtime import RequestOptions
 from contract.layout import PYPROJECT
 from contract.lint import Problem, at_line
-from contract.spec.source import PathKey, SourceMap, load_inlined
+from contract.spec.source import PathKey, SourceMap, deref, load_inlined, unescape_pointer_token
 
 
 def client_problems(root: Path) -> list[Problem]:
@@ -27,7 +27,7 @@ def client_problems(root: Path) -> list[Problem]:
     generation, each at its source file and pointer, sorted by place."""
     document, source_map = load_inlined(root)
     problems = licence_problems(document, source_map) + array_problems(document, source_map)
-    problems += option_problems(document, source_map)
+    problems += option_problems(document, source_map) + success_problems(document, source_map)
     try:
         methods = every_client_method(document)
         problems += [
@@ -69,11 +69,13 @@ def licence_problems(document: Any, source_map: SourceMap) -> list[Problem]:
 
 # What every facade method takes beside the API's parameters (the runtime's per-call options).
 OPTIONS = frozenset(field.name for field in dataclasses.fields(RequestOptions))
+FACADE_PARAMETERS = frozenset({"path", "query"})  # those a facade method takes
 
 
 def option_problems(document: Any, source_map: SourceMap) -> list[Problem]:
-    """Each parameter whose Python name is one of the per-call options (`timeout`, ...): the
-    facade method would take two arguments of that name."""
+    """Each path or query parameter whose Python name is one of the per-call options
+    (`timeout`, ...): the facade method would take two arguments of that name. The problem is
+    placed where the parameter is written, a shared one in components/parameters."""
     found = []
     paths = document.get("paths") if isinstance(document, dict) else None
     for path, item in (paths or {}).items():
@@ -81,16 +83,76 @@ def option_problems(document: Any, source_map: SourceMap) -> list[Problem]:
             continue
         holders = [((), item)] + [((k,), v) for k, v in item.items() if isinstance(v, dict)]
         for at, holder in holders:
-            for index, parameter in enumerate(holder.get("parameters") or []):
-                name = parameter.get("name") if isinstance(parameter, dict) else None
-                if isinstance(name, str) and python_name(name) in OPTIONS:
-                    pointer = ("paths", path, *at, "parameters", index, "name")
-                    where = source_map.locate(pointer)
-                    message = (
-                        f"the parameter `{name}` would be `{python_name(name)}` in the client,"
-                        " which every method takes as a per-call option already: rename it"
-                    )
-                    found.append(at_line(where, "client-parameter-name", message))
+            for index, written in enumerate(holder.get("parameters") or []):
+                parameter = deref(written, document)
+                if not isinstance(parameter, dict) or parameter.get("in") not in FACADE_PARAMETERS:
+                    continue
+                name = parameter.get("name")
+                if not isinstance(name, str) or python_name(name) not in OPTIONS:
+                    continue
+                ref = written.get("$ref") if isinstance(written, dict) else None
+                place = (
+                    tuple(map(unescape_pointer_token, ref[2:].split("/")))
+                    if isinstance(ref, str) and ref.startswith("#/")
+                    else ("paths", path, *at, "parameters", index)
+                )
+                message = (
+                    f"the parameter `{name}` would be `{python_name(name)}` in the client,"
+                    " which every method takes as a per-call option already: rename it"
+                )
+                problem = at_line(
+                    source_map.locate((*place, "name")), "client-parameter-name", message
+                )
+                if problem not in found:
+                    found.append(problem)
+    return found
+
+
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+JSON = "application/json"
+
+
+def success_problems(document: Any, source_map: SourceMap) -> list[Problem]:
+    """Each operation whose success the facade cannot return as a model: it reads one
+    documented 2xx status, whose JSON body is an object with properties (a model of the
+    package). A list, a scalar, no body (204) or several success statuses are refused here,
+    by name, rather than generated into code that fails."""
+    found = []
+    paths = document.get("paths") if isinstance(document, dict) else None
+    for path, item in (paths or {}).items():
+        for method, operation in item.items() if isinstance(item, dict) else ():
+            if method not in HTTP_METHODS or not isinstance(operation, dict):
+                continue
+            responses = operation.get("responses") or {}
+            success = [str(code) for code in responses if str(code).startswith("2")]
+            place: PathKey = ("paths", path, method, "responses")
+            if len(success) != 1:
+                message = (
+                    f"the client returns one success model, but this operation documents"
+                    f" {len(success)} success statuses ({', '.join(success) or 'none'})"
+                )
+            else:
+                place = (*place, success[0])
+                response = deref(
+                    responses.get(success[0]) or responses.get(int(success[0])), document
+                )
+                media = (
+                    ((response or {}).get("content") or {}).get(JSON)
+                    if isinstance(response, dict)
+                    else None
+                )
+                schema = (
+                    deref((media or {}).get("schema"), document)
+                    if isinstance(media, dict)
+                    else None
+                )
+                if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
+                    continue
+                message = (
+                    f"the client returns the success body as a model, but this {success[0]}"
+                    f" response has no {JSON} body whose schema is an object with properties"
+                )
+            found.append(at_line(source_map.locate(place), "client-success-body", message))
     return found
 
 

@@ -5,9 +5,13 @@ into components/schemas, and every component titled by its key.
 openapi-python-client names a component after its title and an inline class after where it
 sits; datamodel-code-generator names a component after its key and an inline class by rules of
 its own. With every class a component titled by its key, the two name each class alike, so the
-operations one writes import the models the other writes. An inline class gets the name
-openapi-python-client would give it (`GetSegmentExpandItem`, `ErrorInvalidParamsItem`), so
-names stay what users of the client knew."""
+operations one writes import the models the other writes. An inline class of an operation or a
+schema keeps the name openapi-python-client gives it inline (`GetSegmentExpandItem`,
+`ErrorInvalidParamsItem`); one in a shared parameter or response is named once, after its
+component (components/parameters, components/responses), and one in a path's own parameters
+after the path's first operation. A
+schema of other shapes (allOf, oneOf, a map) stays inline, and if the operations import it,
+`make generate` stops naming it (_codegen.check_model_names)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ import httpx
 import pydantic
 import pytest
 from customer_interface_client import (
+    ApiError,
     AsyncCustomerInterface,
     CustomerInterface,
     NotFoundError,
@@ -185,7 +186,7 @@ def test_per_call_timeout_headers_and_query_reach_the_request() -> None:
         api.event_groups.list(
             name="Cart",
             timeout=httpx.Timeout(1.5, connect=0.5),
-            extra_headers={"X-Trace": "t-1", "User-Agent": "mine"},
+            extra_headers={"X-Trace": "t-1", "user-agent": "mine"},
             extra_query={"debug": "1", "name": "Tasks"},
         )
 
@@ -194,7 +195,7 @@ def test_per_call_timeout_headers_and_query_reach_the_request() -> None:
     assert custom.extensions["timeout"] == httpx.Timeout(1.5, connect=0.5).as_dict()
     assert "X-Trace" not in plain.headers
     assert custom.headers["X-Trace"] == "t-1"
-    assert custom.headers["User-Agent"] == "mine"  # the caller's header wins
+    assert custom.headers.get_list("User-Agent") == ["mine"]  # the caller's wins, in any case
     assert dict(plain.url.params) == {"count": "100", "offset": "0", "name": "Cart"}
     assert dict(custom.url.params) == {"count": "100", "offset": "0", "name": "Tasks", "debug": "1"}
 
@@ -222,6 +223,44 @@ def test_later_pages_keep_the_options_of_the_call() -> None:
         ("0", "t-2"),
         ("2", "t-2"),
     ]
+
+
+def test_a_secret_extra_header_is_redacted_in_the_error_too() -> None:
+    problem = {"status": 400, "title": "Bad Request", "detail": "no"}
+    api = client(answering(problem, 400), retry=RetryPolicy.off())
+    with api, pytest.raises(ApiError) as raised:
+        api.event_groups.list(extra_headers={"X-Api-Key": "key-secret", "Cookie": "c=1"})
+
+    assert raised.value.request is not None
+    assert raised.value.request.headers["X-Api-Key"] == "[redacted]"
+    assert raised.value.request.headers["Cookie"] == "[redacted]"
+    assert raised.value.response is not None
+    assert raised.value.response.request.headers["X-Api-Key"] == "[redacted]"
+
+
+def test_an_http_client_with_httpxs_own_timeout_gets_the_clients_default() -> None:
+    seen: list[httpx.Request] = []
+    with (
+        httpx.Client(
+            transport=httpx.MockTransport(answering(documented_list(), seen=seen))
+        ) as mine,
+        CustomerInterface(BASE_URL, "user", PASSWORD, http_client=mine) as api,
+    ):
+        api.event_groups.list()
+
+    assert seen[0].extensions["timeout"] == httpx.Timeout(30.0, connect=5.0).as_dict()
+
+
+def test_a_retry_policy_httpx_retries_refuses_fails_when_built_and_no_status_means_none() -> None:
+    with pytest.raises(ValueError, match="max_backoff_wait must be positive"):
+        RetryPolicy(max_backoff=0)
+    seen: list[httpx.Request] = []
+
+    api = client(answering({}, 503, seen=seen), retry=RetryPolicy(statuses=frozenset()))
+    with api, pytest.raises(ServerError):
+        api.event_groups.list()
+
+    assert len(seen) == 1
 
 
 def test_an_http_client_of_the_callers_sends_with_the_clients_auth_and_stays_open() -> None:
@@ -279,6 +318,8 @@ def test_http_client_and_transport_together_are_refused() -> None:
 
 LOGGING_SCRIPT = textwrap.dedent(
     """
+    import logging
+
     import httpx
     from customer_interface_client import CustomerInterface
 
@@ -286,6 +327,7 @@ LOGGING_SCRIPT = textwrap.dedent(
         return httpx.Response(200, json={"data": {"event_groups": [], "total_items": 0}},
                               headers={"Set-Cookie": "session=cookie-secret"})
 
+    logging.basicConfig(level=logging.WARNING)  # an application's own logging
     transport = httpx.MockTransport(answer)
     with CustomerInterface("http://127.0.0.1/v1", "log-user", "log-password",
                            transport=transport) as api:
@@ -316,7 +358,7 @@ def test_the_log_variable_logs_each_request_to_stderr_without_a_secret() -> None
     secrets += ["cookie-secret", "key-secret"]
     assert debug.returncode == info.returncode == unknown.returncode == 0, debug.stderr
     request_line = "GET http://127.0.0.1/v1/event-groups?count=100&offset=0 -> 200 OK"
-    assert request_line in debug.stderr
+    assert debug.stderr.count(request_line) == 1  # not again through the root logger
     assert "'authorization': '[redacted]'" in debug.stderr
     assert "'x-api-key': '[redacted]'" in debug.stderr
     assert "'set-cookie': '[redacted]'" in debug.stderr

@@ -138,19 +138,39 @@ def test_the_generated_client_calls_the_undeclared_operation_by_that_name(
     assert events == str(len("/v1/event-groups/abc/statistics"))
 
 
-@pytest.mark.parametrize("name", ["timeout", "max-retries", "extra_headers"])
+@pytest.mark.parametrize("name", ["timeout", "max_retries", "extra_query"])
 def test_a_parameter_named_like_a_per_call_option_is_refused_at_its_place(
     name: str, tmp_path: Path
 ) -> None:
     document = copy.deepcopy(read_yaml(GENERATED_DIR / "openapi.yaml"))
-    listing = document["paths"]["/event-groups"]["get"]
-    listing["parameters"].append({"name": name, "in": "header", "schema": {"type": "string"}})
+    document["components"]["parameters"]["text_id"]["name"] = name  # a query filter
     root = tmp_path / "openapi.json"
     root.write_text(json.dumps(document), "utf-8")
 
     (problem,) = client_problems(root)
 
-    index = len(listing["parameters"]) - 1
     assert problem.rule == "client-parameter-name"
-    assert problem.location.pointer == f"/paths/~1event-groups/get/parameters/{index}/name"
+    assert problem.location.pointer == "/components/parameters/text_id/name"
     assert f"`{python_name(name)}` in the client" in problem.message
+
+
+def test_a_success_the_facade_cannot_return_as_a_model_is_refused_at_its_place(
+    tmp_path: Path,
+) -> None:
+    document = with_statistics("getEventGroupStatistics")
+    statistics = document["paths"][STATISTICS]["get"]["responses"]
+    statistics["200"]["content"]["application/json"]["schema"] = {"type": "integer"}
+    detail = document["paths"]["/event-groups/{event_group_id}"]["get"]["responses"]
+    detail["204"] = {"description": "Nothing to say."}
+    root = tmp_path / "openapi.json"
+    root.write_text(json.dumps(document), "utf-8")
+
+    found = {(p.location.pointer, p.rule) for p in client_problems(root)}
+
+    assert found == {
+        ("/paths/~1event-groups~1{event_group_id}/get/responses", "client-success-body"),
+        (
+            "/paths/~1event-groups~1{event_group_id}~1statistics/get/responses/200",
+            "client-success-body",
+        ),
+    }

@@ -45,6 +45,15 @@ _PACKAGE = __name__.rpartition(".")[0]
 LOGGER = logging.getLogger(_PACKAGE)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)  # what an httpx client has unless told otherwise
+
+
+def inherited_timeout(http_client: httpx.Client | httpx.AsyncClient | None) -> httpx.Timeout:
+    """The timeout of calls that set none: the caller's httpx client's own, unless it is
+    httpx's default (which the caller did not choose), else DEFAULT_TIMEOUT."""
+    if http_client is None or http_client.timeout == HTTPX_DEFAULT_TIMEOUT:
+        return DEFAULT_TIMEOUT
+    return http_client.timeout
 
 
 class ApiModel(pydantic.BaseModel):
@@ -204,6 +213,11 @@ class RetryPolicy:
     statuses: frozenset[int] = frozenset({429, 502, 503, 504})
     respect_retry_after: bool = True
 
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError(f"attempts must be 1 or more (the first try), not {self.attempts}")
+        self.retry()  # httpx-retries' own checks (a positive max_backoff, ...), now, not per call
+
     @classmethod
     def off(cls) -> RetryPolicy:
         return cls(attempts=1)
@@ -327,11 +341,10 @@ class _Sender:
         method, path = arguments.pop("method"), arguments.pop("url")
         if options.extra_query:
             arguments["params"] = {**arguments.get("params", {}), **options.extra_query}
-        arguments["headers"] = {
-            "User-Agent": self.settings.user_agent,
-            **arguments.get("headers", {}),
-            **(options.extra_headers or {}),
-        }
+        headers = httpx.Headers({"User-Agent": self.settings.user_agent})
+        headers.update(arguments.get("headers", {}))  # a name in any case replaces the one before
+        headers.update(options.extra_headers or {})
+        arguments["headers"] = headers
         timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return client.build_request(method, self._base_url + path, timeout=timeout, **arguments)
 
@@ -345,7 +358,8 @@ class _Sender:
         if retry.is_exhausted() or not retry.is_retryable_method(request.method):
             return False
         if isinstance(outcome, httpx.Response):
-            if not retry.is_retryable_status_code(outcome.status_code):
+            # The policy's own set: httpx-retries would read an empty one as its defaults.
+            if outcome.status_code not in self.settings.retry.statuses:
                 return False
             why = f"{outcome.status_code} {outcome.reason_phrase}"
         elif retry.is_retryable_exception(outcome):
@@ -390,7 +404,7 @@ class Connection(_Sender):
             raise InvalidParameterError("pass http_client or transport, not both")
         self._owned = http_client is None
         self.http_client = http_client or httpx.Client(transport=transport)
-        super().__init__(settings, self.http_client.timeout if http_client else DEFAULT_TIMEOUT)
+        super().__init__(settings, inherited_timeout(http_client))
 
     def send(self, call: Mapping[str, Any], options: RequestOptions) -> tuple[httpx.Response, int]:
         """The response to `call`, after the retries it earned, with how many there were."""
@@ -435,7 +449,7 @@ class AsyncConnection(_Sender):
             raise InvalidParameterError("pass http_client or transport, not both")
         self._owned = http_client is None
         self.http_client = http_client or httpx.AsyncClient(transport=transport)
-        super().__init__(settings, self.http_client.timeout if http_client else DEFAULT_TIMEOUT)
+        super().__init__(settings, inherited_timeout(http_client))
 
     async def send(
         self, call: Mapping[str, Any], options: RequestOptions
@@ -488,10 +502,11 @@ def configure_logging(variable: str) -> None:
     handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(LOG_LEVELS[wanted])
+    LOGGER.propagate = False  # an application's own handlers would print each line again
 
 
-CREDENTIAL_HEADERS = ("Authorization", "Proxy-Authorization")
-# Left out of the debug log as well: cookies, and a header an extra_headers= may carry a key in.
+# Headers that carry a credential: Authorization and Proxy-Authorization, cookies, and what an
+# extra_headers= may carry a key in. Errors and the debug log show them as `[redacted]`.
 SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|api-?key|password", re.IGNORECASE)
 
 
@@ -504,11 +519,10 @@ def shown_headers(headers: httpx.Headers) -> dict[str, str]:
 
 
 def redacted(request: httpx.Request) -> httpx.Request:
-    """A copy of `request` whose Authorization header (and URL) no longer hold credentials."""
+    """A copy of `request` whose secret headers (SECRET_HEADER) and URL hold no credentials."""
     headers = request.headers.copy()
-    for name in CREDENTIAL_HEADERS:
-        if name in headers:
-            headers[name] = "[redacted]"
+    for name in {name for name in headers if SECRET_HEADER.search(name)}:
+        headers[name] = "[redacted]"
     url = request.url
     if url.userinfo:
         url = url.copy_with(username=None, password=None)

@@ -91,14 +91,14 @@ class EventGroupsApi:
         Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
         error status, a failed connection or a body that breaks the spec.
         """
-        raw = self.with_raw_response.retrieve(
+        _raw = self.with_raw_response.retrieve(
             event_group_id,
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
             extra_query=extra_query,
         )
-        return raw.parse()
+        return _raw.parse()
 
 
 class EventGroupsApiWithRawResponse:
@@ -123,13 +123,13 @@ class EventGroupsApiWithRawResponse:
         extra_query: Mapping[str, Any] | None = None,
     ) -> _runtime.RawResponse[_runtime.Page[EventGroupListResponse, EventGroup]]:
         """The first page's response; later pages come from its parsed page."""
-        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+        _options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
 
-        def fetch(position: int) -> _runtime.RawResponse[_runtime.Page[EventGroupListResponse, EventGroup]]:
-            response, retries = self._connection.send(
+        def _fetch(_position: int) -> _runtime.RawResponse[_runtime.Page[EventGroupListResponse, EventGroup]]:
+            _response, _retries = self._connection.send(
                 list_event_groups._get_kwargs(
                     count=count,
-                    offset=position,
+                    offset=_position,
                     sort_field=UNSET
                     if isinstance(sort_field, Unset)
                     else _runtime.enum_argument(EventGroupSortField, sort_field, "sort_field"),
@@ -139,25 +139,25 @@ class EventGroupsApiWithRawResponse:
                     name=name,
                     text_id=text_id,
                 ),
-                options,
+                _options,
             )
 
-            def page() -> _runtime.Page[EventGroupListResponse, EventGroup]:
-                body = _runtime.parse(EventGroupListResponse, response, frozenset({200}))
+            def _page() -> _runtime.Page[EventGroupListResponse, EventGroup]:
+                body = _runtime.parse(EventGroupListResponse, _response, frozenset({200}))
                 return _runtime.Page(
                     body,
-                    position,
-                    following,
+                    _position,
+                    _following,
                     lambda body: body.data.event_groups,
                     lambda body: body.data.total_items,
                 )
 
-            return _runtime.RawResponse(response, page, retries)
+            return _runtime.RawResponse(_response, _page, _retries)
 
-        def following(position: int) -> _runtime.Page[EventGroupListResponse, EventGroup]:
-            return (fetch(position)).parse()
+        def _following(_position: int) -> _runtime.Page[EventGroupListResponse, EventGroup]:
+            return (_fetch(_position)).parse()
 
-        return fetch(0 if isinstance(offset, Unset) else offset)
+        return _fetch(0 if isinstance(offset, Unset) else offset)
 
     def retrieve(
         self,
@@ -168,19 +168,19 @@ class EventGroupsApiWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> _runtime.RawResponse[EventGroup]:
-        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
-        response, retries = self._connection.send(
+        _options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+        _response, _retries = self._connection.send(
             get_event_group._get_kwargs(
                 event_group_id=event_group_id,
             ),
-            options,
+            _options,
         )
 
-        def parsed() -> EventGroup:
-            body = _runtime.parse(EventGroupResponse, response, frozenset({200}))
+        def _parsed() -> EventGroup:
+            body = _runtime.parse(EventGroupResponse, _response, frozenset({200}))
             return body.data
 
-        return _runtime.RawResponse(response, parsed, retries)
+        return _runtime.RawResponse(_response, _parsed, _retries)
 
 
 class CustomerInterface:
@@ -274,8 +274,8 @@ class AsyncEventGroupsApi:
         a failed connection or a body that breaks the spec.
         """
 
-        async def first() -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
-            raw = await self.with_raw_response.list(
+        async def _first() -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+            _raw = await self.with_raw_response.list(
                 count=count,
                 offset=offset,
                 sort_field=sort_field,
@@ -287,9 +287,9 @@ class AsyncEventGroupsApi:
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             )
-            return raw.parse()
+            return _raw.parse()
 
-        return _runtime.AsyncPager(first)
+        return _runtime.AsyncPager(_first)
 
     async def retrieve(
         self,
@@ -305,14 +305,14 @@ class AsyncEventGroupsApi:
         Raises `NotFoundError` when there is none, and an `ApiError` subclass for any other
         error status, a failed connection or a body that breaks the spec.
         """
-        raw = await self.with_raw_response.retrieve(
+        _raw = await self.with_raw_response.retrieve(
             event_group_id,
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
             extra_query=extra_query,
         )
-        return raw.parse()
+        return _raw.parse()
 
 
 class AsyncEventGroupsApiWithRawResponse:
@@ -337,13 +337,15 @@ class AsyncEventGroupsApiWithRawResponse:
         extra_query: Mapping[str, Any] | None = None,
     ) -> _runtime.RawResponse[_runtime.AsyncPage[EventGroupListResponse, EventGroup]]:
         """The first page's response; later pages come from its parsed page."""
-        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+        _options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(position: int) -> _runtime.RawResponse[_runtime.AsyncPage[EventGroupListResponse, EventGroup]]:
-            response, retries = await self._connection.send(
+        async def _fetch(
+            _position: int,
+        ) -> _runtime.RawResponse[_runtime.AsyncPage[EventGroupListResponse, EventGroup]]:
+            _response, _retries = await self._connection.send(
                 list_event_groups._get_kwargs(
                     count=count,
-                    offset=position,
+                    offset=_position,
                     sort_field=UNSET
                     if isinstance(sort_field, Unset)
                     else _runtime.enum_argument(EventGroupSortField, sort_field, "sort_field"),
@@ -353,25 +355,25 @@ class AsyncEventGroupsApiWithRawResponse:
                     name=name,
                     text_id=text_id,
                 ),
-                options,
+                _options,
             )
 
-            def page() -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
-                body = _runtime.parse(EventGroupListResponse, response, frozenset({200}))
+            def _page() -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+                body = _runtime.parse(EventGroupListResponse, _response, frozenset({200}))
                 return _runtime.AsyncPage(
                     body,
-                    position,
-                    following,
+                    _position,
+                    _following,
                     lambda body: body.data.event_groups,
                     lambda body: body.data.total_items,
                 )
 
-            return _runtime.RawResponse(response, page, retries)
+            return _runtime.RawResponse(_response, _page, _retries)
 
-        async def following(position: int) -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
-            return (await fetch(position)).parse()
+        async def _following(_position: int) -> _runtime.AsyncPage[EventGroupListResponse, EventGroup]:
+            return (await _fetch(_position)).parse()
 
-        return await fetch(0 if isinstance(offset, Unset) else offset)
+        return await _fetch(0 if isinstance(offset, Unset) else offset)
 
     async def retrieve(
         self,
@@ -382,19 +384,19 @@ class AsyncEventGroupsApiWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> _runtime.RawResponse[EventGroup]:
-        options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
-        response, retries = await self._connection.send(
+        _options = _runtime.RequestOptions(timeout, max_retries, extra_headers, extra_query)
+        _response, _retries = await self._connection.send(
             get_event_group._get_kwargs(
                 event_group_id=event_group_id,
             ),
-            options,
+            _options,
         )
 
-        def parsed() -> EventGroup:
-            body = _runtime.parse(EventGroupResponse, response, frozenset({200}))
+        def _parsed() -> EventGroup:
+            body = _runtime.parse(EventGroupResponse, _response, frozenset({200}))
             return body.data
 
-        return _runtime.RawResponse(response, parsed, retries)
+        return _runtime.RawResponse(_response, _parsed, _retries)
 
 
 class AsyncCustomerInterface:

@@ -97,11 +97,16 @@ breaking: $(VENV) $(NODE) ## Classify spec changes since BASE=<ref> (default: la
 breaking-agreement: $(VENV) $(NODE) ## Measure how often make breaking agrees with oasdiff on oasdiff's own checker test pairs
 	$(PY) -m benchmarks.agreement
 
+.PHONY: ci-lint
+ci-lint: $(VENV) ## Check the workflows and the conformance action in .github/ with actionlint and zizmor
+	.venv/bin/actionlint
+	.venv/bin/zizmor --offline --no-progress --quiet .github
+
 .PHONY: test
 # TEST_WORKERS: pytest processes (pytest-xdist): auto = one per core; 0 runs them in this one.
 TEST_WORKERS ?= auto
 
-test: lint check-generated typecheck ## Everything CI runs: lint, freshness, types, pytest (docs in Chromium included)
+test: lint check-generated typecheck ci-lint ## Everything CI runs: lint, freshness, types, workflows, pytest (docs in Chromium included)
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # `make serve` options. API_USER/API_PASSWORD, not USER, which the shell already sets. They

@@ -41,6 +41,28 @@ def evaluate(text: str, inputs: Mapping[str, str], github: Mapping[str, str]) ->
     return EXPRESSION.sub(value, text)
 
 
+def run_step(
+    step: Mapping[str, Any],
+    folder: str,
+    inputs: Mapping[str, str],
+    github: Mapping[str, str],
+    files: Mapping[str, str],
+) -> subprocess.CompletedProcess[str]:
+    """One `run:` step with bash as the runner calls it, its `env:` evaluated, and `files`
+    (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) in its environment."""
+    env = {name: evaluate(str(v), inputs, github) for name, v in (step.get("env") or {}).items()}
+    base = {k: v for k, v in os.environ.items() if k not in ACTION_VARIABLES}
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=folder,
+        env={**base, **env, **files},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
 def run_action_steps(action: Path, given: Mapping[str, str], workspace: Path) -> StepsRun:
     definition: Any = read_yaml(action)
     inputs = {name: str(spec.get("default", "")) for name, spec in definition["inputs"].items()}
@@ -51,24 +73,12 @@ def run_action_steps(action: Path, given: Mapping[str, str], workspace: Path) ->
     github = {"action_path": str(action.parent), "workspace": str(workspace)}
     outputs_file = workspace / "github-output"
     outputs_file.touch()
-    base = {k: v for k, v in os.environ.items() if k not in ACTION_VARIABLES}
     printed, code = "", 0
     for step in definition["runs"]["steps"]:
         if "run" not in step:
             continue
-        env = {
-            name: evaluate(str(v), inputs, github) for name, v in (step.get("env") or {}).items()
-        }
         folder = evaluate(step.get("working-directory", str(workspace)), inputs, github)
-        result = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-            cwd=folder,
-            env={**base, **env, "GITHUB_OUTPUT": str(outputs_file)},
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
+        result = run_step(step, folder, inputs, github, {"GITHUB_OUTPUT": str(outputs_file)})
         printed += result.stdout + result.stderr
         if result.returncode != 0:
             code = result.returncode

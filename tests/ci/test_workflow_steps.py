@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from contract.generate.client_names import client_version
 from contract.layout import REPO_ROOT
 from contract.spec.source import read_yaml
 from tests.ci.actions import run_step
@@ -31,7 +32,7 @@ GITHUB_ONLY = {
 }
 # What the github context holds in each workflow's run here: a pull request into main, a push
 # of the tag of the client's version.
-GITHUB = {"base_ref": "main", "ref_name": "v3.0.0", "token": "unused"}
+GITHUB = {"base_ref": "main", "ref_name": f"v{client_version()}", "token": "unused"}
 PREVIOUS_RELEASE = ("v2.0.0", "d9fd4902f7ad0786e8e1e3757f92177aed58cb34")
 
 

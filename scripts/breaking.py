@@ -9,7 +9,7 @@ from pathlib import Path
 import contract.breaking as core
 from contract import cli
 from contract.breaking import FORMATS, check, check_files, render, summary
-from contract.errors import BreakingChangeError
+from contract.errors import BreakingChangeError, UsageError
 from contract.layout import SPEC_ROOT
 
 
@@ -46,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         closing = summary(ref, report, spec)
         document = render(report, args.format, closing)
         if args.output is not None:
-            args.output.write_text(document, "utf-8")
+            try:  # a report into build/ of a fresh clone, where no build/ is yet
+                args.output.parent.mkdir(parents=True, exist_ok=True)
+                args.output.write_text(document, "utf-8")
+            except OSError as exc:
+                raise UsageError(f"OUTPUT={args.output}: cannot write the report ({exc})") from exc
         else:
             print(document, end="")
         if not report.accepted:

@@ -65,20 +65,28 @@ def run_step(
 
 def run_action_steps(action: Path, given: Mapping[str, str], workspace: Path) -> StepsRun:
     definition: Any = read_yaml(action)
-    inputs = {name: str(spec.get("default", "")) for name, spec in definition["inputs"].items()}
+    github = {"action_path": str(action.parent), "workspace": str(workspace), "job": "test"}
+    inputs = {
+        name: evaluate(str(spec.get("default", "")), {}, github)
+        for name, spec in definition["inputs"].items()
+    }
     unknown = set(given) - set(inputs)
     if unknown:
         raise ValueError(f"{action} has no inputs {sorted(unknown)}")
     inputs |= given
-    github = {"action_path": str(action.parent), "workspace": str(workspace)}
     outputs_file = workspace / "github-output"
     outputs_file.touch()
+    variables = {
+        "GITHUB_OUTPUT": str(outputs_file),
+        "GITHUB_ACTION_PATH": github["action_path"],
+        "GITHUB_WORKSPACE": github["workspace"],
+    }
     printed, code = "", 0
     for step in definition["runs"]["steps"]:
         if "run" not in step:
             continue
         folder = evaluate(step.get("working-directory", str(workspace)), inputs, github)
-        result = run_step(step, folder, inputs, github, {"GITHUB_OUTPUT": str(outputs_file)})
+        result = run_step(step, folder, inputs, github, variables)
         printed += result.stdout + result.stderr
         if result.returncode != 0:
             code = result.returncode

@@ -28,6 +28,10 @@ GITHUB_ONLY = {
     ("pull-request.yml", "Install git, which the checkout needs for a work tree with history"): (
         "apt-get as root in the job's container; the clone here has git"
     ),
+    (
+        "pull-request.yml",
+        "Trust the work tree, which the runner's user owns, for git run as root",
+    ): ("it writes the global git configuration, which here is a developer's own"),
     ("release.yml", "Attach them to the release"): "it calls GitHub's API with the job's token",
 }
 # What the github context holds in each workflow's run here: a pull request into main, a push
@@ -51,19 +55,29 @@ def git(folder: Path, *args: str) -> None:
 
 @pytest.fixture
 def clone(tmp_path: Path) -> Path:
-    """A fresh clone of this repository's main branch, with origin/main, the client version's
-    tag on it and the release before it tagged, and the installs linked in."""
+    """A fresh clone of this checkout's commit, as a pull request into main sees it (origin/main
+    at that commit), with the client version's tag on it and the release before it tagged
+    where history has it, and the installs linked in."""
     folder = tmp_path / "clone"
-    git(REPO_ROOT.parent, "clone", "-q", "--branch", "main", str(REPO_ROOT), str(folder))
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    git(REPO_ROOT.parent, "clone", "-q", "--no-checkout", str(REPO_ROOT), str(folder))
+    git(folder, "checkout", "-q", head)
+    git(folder, "update-ref", "refs/remotes/origin/main", head)
     for name in INSTALLED:
         (folder / name).symlink_to(REPO_ROOT / name)
     with (folder / ".git" / "info" / "exclude").open("a", encoding="utf-8") as exclude:
         exclude.write("".join(f"/{name}\n" for name in INSTALLED))  # links, not folders
-    for stamp in STAMPS:  # newer than the clone's lock files: make installs nothing again
+    for stamp in STAMPS:  # what the workflows' step after a cache hit does
         os.utime(REPO_ROOT / stamp)
-    git(folder, "tag", GITHUB["ref_name"])
+    git(folder, "tag", "-f", GITHUB["ref_name"])  # the tag pushed, on this commit
     previous, commit = PREVIOUS_RELEASE
-    if subprocess.run(["git", "cat-file", "-e", commit], cwd=folder).returncode == 0:
+    has = subprocess.run(["git", "cat-file", "-e", commit], cwd=folder, check=False)
+    taken = subprocess.run(
+        ["git", "rev-parse", "-q", "--verify", previous], cwd=folder, check=False
+    )
+    if has.returncode == 0 and taken.returncode != 0:
         git(folder, "tag", previous, commit)
     return folder
 
@@ -84,5 +98,42 @@ def test_the_run_steps_of_the_job_pass_in_a_fresh_clone(
         ran.append(name)
 
     assert ran, f"{workflow}: no step ran here"
-    if workflow == "pull-request.yml" and "Breaking changes against the base branch" in ran:
+    if "Breaking changes against the base branch" in ran:
         assert summary.read_text("utf-8").strip(), "make breaking wrote no job summary"
+    if "The release notes, the tag's entry of CHANGELOG.md" in ran:
+        assert (clone / "dist" / "NOTES.md").read_text("utf-8").strip()
+
+
+def step_named(workflow: str, name: str) -> dict[str, Any]:
+    definition: Any = read_yaml(WORKFLOWS / workflow)
+    steps = [s for job in definition["jobs"].values() for s in job.get("steps", [])]
+    (step,) = [s for s in steps if s.get("name") == name]
+    return dict(step)
+
+
+def test_the_breaking_step_fails_on_a_break_and_still_writes_the_summary(
+    clone: Path, tmp_path: Path
+) -> None:
+    step = step_named("pull-request.yml", "Breaking changes against the base branch")
+    parameter = clone / "openapi" / "resources" / "event_groups" / "parameters" / "text_id.yaml"
+    text = parameter.read_text("utf-8")
+    assert "required: false" in text
+    parameter.write_text(text.replace("required: false", "required: true"), "utf-8")
+    git(clone, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "text_id required")
+    summary = tmp_path / "summary.md"
+
+    result = run_step(step, str(clone), {}, GITHUB, {"GITHUB_STEP_SUMMARY": str(summary)})
+
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert summary.exists(), result.stdout + result.stderr
+    assert "text_id" in summary.read_text("utf-8")
+    assert "::error" in result.stdout  # the annotations of FORMAT=github
+
+
+def test_a_tag_that_is_not_the_clients_version_is_refused(clone: Path) -> None:
+    step = step_named("release.yml", "The tag names the client's version")
+
+    result = run_step(step, str(clone), {}, {**GITHUB, "ref_name": "v0.0.1"}, {})
+
+    assert result.returncode == 1
+    assert f"tag v0.0.1 is not v{client_version()}" in result.stdout

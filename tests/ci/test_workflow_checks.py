@@ -4,6 +4,7 @@ a script (both), a step output that no step writes (actionlint)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -89,3 +90,16 @@ def test_the_pre_commit_hooks_are_valid_and_run_make_targets_that_exist() -> Non
     entries = [hook["entry"] for repo in read_yaml(config)["repos"] for hook in repo["hooks"]]
     assert entries == ["make lint", "make check-generated", "make ci-lint"]
     assert all(entry.split()[1] in targets for entry in entries)
+
+
+def test_the_providers_sample_workflow_in_the_docs_passes_both(tmp_path: Path) -> None:
+    page = (REPO_ROOT / "docs" / "ci.md").read_text("utf-8")
+    (sample,) = re.findall(r"```yaml\n(# \.github/workflows/conformance\.yml.*?)```", page, re.S)
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "conformance.yml").write_text(sample.replace("<full commit SHA>", "a" * 40), "utf-8")
+
+    linted, audited = actionlint(tmp_path), zizmor(tmp_path)
+
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert audited.returncode == 0, audited.stdout + audited.stderr

@@ -24,6 +24,7 @@ from starlette.applications import Starlette
 from contract.errors import ContractError
 from contract.layout import BUNDLED_SPEC, display_path
 from contract.secret_file import read_secret_file, write_secret_file
+from reference_server import logs
 from reference_server.app import create_app
 from reference_server.auth import DEFAULT_USER, Credentials, check_user_name
 from reference_server.data import Item, documented_items, load_items, synthetic_items
@@ -118,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve from N processes (default 1); above 1 needs --db, the file they share",
     )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    parser.add_argument(
+        "--access-log",
+        metavar="FILE",
+        help="write a line for each request (and each malformed one) to FILE, or to this"
+        " terminal with -; off by default, so a server in the background stays quiet",
+    )
     return parser
 
 
@@ -195,9 +202,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  user:        {credentials.user} (HTTP Basic)")
     print(f"  password:    {origin}")
     print(f"  data:        {holdings}")
+    print(f"  access log:  {logs.describe(args.access_log)}")
+    log_options = {
+        "log_level": args.log_level,
+        "access_log": args.access_log is not None,
+        "log_config": logs.log_config(args.access_log),
+    }
     if args.workers == 1:
         print("  processes:   1", flush=True)
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(app, host=args.host, port=args.port, **log_options)
         return 0
     store.close()
     print(f"  processes:   {args.workers}, sharing {args.db}", flush=True)
@@ -217,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=args.workers,
         host=args.host,
         port=args.port,
-        log_level=args.log_level,
+        **log_options,
     )
     return 0
 

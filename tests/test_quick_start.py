@@ -110,5 +110,9 @@ def test_each_step_of_the_quick_start_does_what_the_readme_says(
     assert re.search(r"^breaking\s+/paths/", out, re.M), tail
     assert "without a major version bump" in out, tail
     assert git(folder, "status", "--porcelain", "openapi") == ""
+    # the server in the background printed no request between the commands' output
+    assert not re.search(r'"GET /rest-api/\S+ HTTP/1\.1" \d{3}', out), tail
+    assert "Invalid HTTP request received" not in out, tail
+    assert "access log:  off" in out, tail
     # the server is stopped at the end
     assert port_is_free(port)

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
+import time
 from pathlib import Path
 
 import httpx
@@ -155,3 +158,35 @@ def test_several_workers_serve_one_file_with_the_credentials_kept_off_their_comm
     assert refused.status_code == 401
     assert not any(password.encode() in argv for argv in arguments)
     assert password not in banner
+
+
+def request_and_garbage(server: LiveServer) -> None:
+    """One request the server answers, and one it cannot parse."""
+    httpx.get(server.base_url + "/event-groups", auth=server.auth, timeout=10).raise_for_status()
+    host, port = server.base_url.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"GARBAGE\r\n\r\n")
+        connection.recv(1024)
+
+
+REQUEST_LINE = re.compile(r'"GET /rest-api/\S+ HTTP/1\.1" 200')
+
+
+@pytest.mark.parametrize("access_log", [None, "file", "-"])
+def test_request_lines_go_where_the_access_log_says_and_nowhere_by_default(
+    access_log: str | None, tmp_path: Path
+) -> None:
+    target = tmp_path / "access.log"
+    options = {None: [], "file": ["--access-log", str(target)], "-": ["--access-log", "-"]}
+    with start_live_server(tmp_path, "--log-level", "info", *options[access_log]) as server:
+        request_and_garbage(server)
+        time.sleep(0.5)  # uvicorn writes its line after the answer
+    terminal = server.log.read_text("utf-8")
+    written = target.read_text("utf-8") if target.exists() else ""
+
+    banner = {None: "access log:  off", "file": f"access log:  {target}", "-": "this terminal"}
+    assert banner[access_log] in terminal
+    assert bool(REQUEST_LINE.search(terminal)) == (access_log == "-")
+    assert ("Invalid HTTP request received" in terminal) == (access_log == "-")
+    assert bool(REQUEST_LINE.search(written)) == (access_log == "file")
+    assert ("Invalid HTTP request received" in written) == (access_log == "file")

@@ -19,7 +19,15 @@ from contract.generate.client_names import every_client_method, name_clashes, py
 from contract.generate.client_runtime.runtime import RequestOptions
 from contract.layout import PYPROJECT
 from contract.lint import Problem, at_line
-from contract.spec.source import PathKey, SourceMap, deref, load_inlined, unescape_pointer_token
+from contract.spec.declarations import JSON_MEDIA_TYPE
+from contract.spec.source import (
+    PathKey,
+    SourceMap,
+    deref,
+    load_inlined,
+    operations,
+    unescape_pointer_token,
+)
 
 
 def client_problems(root: Path) -> list[Problem]:
@@ -108,51 +116,39 @@ def option_problems(document: Any, source_map: SourceMap) -> list[Problem]:
     return found
 
 
-HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-JSON = "application/json"
-
-
 def success_problems(document: Any, source_map: SourceMap) -> list[Problem]:
     """Each operation whose success the facade cannot return as a model: it reads one
     documented 2xx status, whose JSON body is an object with properties (a model of the
     package). A list, a scalar, no body (204) or several success statuses are refused here,
     by name, rather than generated into code that fails."""
     found = []
-    paths = document.get("paths") if isinstance(document, dict) else None
-    for path, item in (paths or {}).items():
-        for method, operation in item.items() if isinstance(item, dict) else ():
-            if method not in HTTP_METHODS or not isinstance(operation, dict):
+    for path, method, _, operation in operations(document):
+        responses = operation.get("responses") or {}
+        success = [str(code) for code in responses if str(code).startswith("2")]
+        place: PathKey = ("paths", path, method, "responses")
+        if len(success) != 1:
+            message = (
+                f"the client returns one success model, but this operation documents"
+                f" {len(success)} success statuses ({', '.join(success) or 'none'})"
+            )
+        else:
+            place = (*place, success[0])
+            response = deref(responses.get(success[0]) or responses.get(int(success[0])), document)
+            media = (
+                ((response or {}).get("content") or {}).get(JSON_MEDIA_TYPE)
+                if isinstance(response, dict)
+                else None
+            )
+            schema = (
+                deref((media or {}).get("schema"), document) if isinstance(media, dict) else None
+            )
+            if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
                 continue
-            responses = operation.get("responses") or {}
-            success = [str(code) for code in responses if str(code).startswith("2")]
-            place: PathKey = ("paths", path, method, "responses")
-            if len(success) != 1:
-                message = (
-                    f"the client returns one success model, but this operation documents"
-                    f" {len(success)} success statuses ({', '.join(success) or 'none'})"
-                )
-            else:
-                place = (*place, success[0])
-                response = deref(
-                    responses.get(success[0]) or responses.get(int(success[0])), document
-                )
-                media = (
-                    ((response or {}).get("content") or {}).get(JSON)
-                    if isinstance(response, dict)
-                    else None
-                )
-                schema = (
-                    deref((media or {}).get("schema"), document)
-                    if isinstance(media, dict)
-                    else None
-                )
-                if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
-                    continue
-                message = (
-                    f"the client returns the success body as a model, but this {success[0]}"
-                    f" response has no {JSON} body whose schema is an object with properties"
-                )
-            found.append(at_line(source_map.locate(place), "client-success-body", message))
+            message = (
+                f"the client returns the success body as a model, but this {success[0]}"
+                f" response has no {JSON_MEDIA_TYPE} body whose schema is an object with properties"
+            )
+        found.append(at_line(source_map.locate(place), "client-success-body", message))
     return found
 
 

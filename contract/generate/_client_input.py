@@ -22,8 +22,8 @@ from typing import Any
 from openapi_python_client.strings import pascal_case
 
 from contract.errors import ToolError
+from contract.spec.source import operations
 
-HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 Schema = dict[str, Any]
 
 
@@ -41,21 +41,15 @@ def client_input(document: Mapping[str, Any]) -> dict[str, Any]:
         hoister.parameter(parameter, key)
     for key, response in (components.get("responses") or {}).items():
         hoister.bodies(response, key, "body")
-    for item in (result.get("paths") or {}).values():
-        for method, operation in (item or {}).items():
-            if method not in HTTP_METHODS or not isinstance(operation, dict):
-                continue
-            name = operation.get("operationId")
-            if not isinstance(name, str):
-                continue  # the generator makes up a name; the name check sees what comes of it
-            for parameter in [
-                *(item.get("parameters") or []),
-                *(operation.get("parameters") or []),
-            ]:
-                hoister.parameter(parameter, name)
-            hoister.bodies(operation.get("requestBody"), name, "body")
-            for status, response in (operation.get("responses") or {}).items():
-                hoister.bodies(response, name, f"response_{status}")
+    for _, _, item, operation in operations(result):
+        name = operation.get("operationId")
+        if not isinstance(name, str):
+            continue  # the generator makes up a name; the name check sees what comes of it
+        for parameter in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+            hoister.parameter(parameter, name)
+        hoister.bodies(operation.get("requestBody"), name, "body")
+        for status, response in (operation.get("responses") or {}).items():
+            hoister.bodies(response, name, f"response_{status}")
     return result
 
 

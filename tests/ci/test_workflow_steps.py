@@ -17,6 +17,7 @@ from contract.generate.client_names import client_version
 from contract.layout import REPO_ROOT
 from contract.spec.source import read_yaml
 from tests.ci.actions import run_step
+from tests.support.scratch_repo import git
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 INSTALLED = (".venv", ".tools", "node_modules")
@@ -49,19 +50,13 @@ def workflow_steps() -> Iterator[object]:
                 yield pytest.param(path.name, steps, id=f"{path.stem}-{job_name}")
 
 
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
-
-
 @pytest.fixture
 def clone(tmp_path: Path) -> Path:
     """A fresh clone of this checkout's commit, as a pull request into main sees it (origin/main
     at that commit), with the client version's tag on it and the release before it tagged
     where history has it, and the installs linked in."""
     folder = tmp_path / "clone"
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    head = git(REPO_ROOT, "rev-parse", "HEAD")
     git(REPO_ROOT.parent, "clone", "-q", "--no-checkout", str(REPO_ROOT), str(folder))
     git(folder, "checkout", "-q", head)
     git(folder, "update-ref", "refs/remotes/origin/main", head)
@@ -119,7 +114,7 @@ def test_the_breaking_step_fails_on_a_break_and_still_writes_the_summary(
     text = parameter.read_text("utf-8")
     assert "required: false" in text
     parameter.write_text(text.replace("required: false", "required: true"), "utf-8")
-    git(clone, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "text_id required")
+    git(clone, "commit", "-qam", "text_id required")
     summary = tmp_path / "summary.md"
 
     result = run_step(step, str(clone), {}, GITHUB, {"GITHUB_STEP_SUMMARY": str(summary)})

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             ref, spec, report = str(args.old), args.new, check_files(args.old, args.new)
         else:
             spec = args.spec
-            ref, report = check(args.spec, args.base)
+            ref, report = check(args.spec, args.base, lint_head=True)
         closing = summary(ref, report, spec)
         document = render(report, args.format, closing)
         if args.output is not None:
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"OUTPUT={args.output}: cannot write the report ({exc})") from exc
         else:
             print(document, end="")
-        if not report.accepted:
+        if not report.lands:
             raise BreakingChangeError(closing)
         # the text report ends with its summary; the others keep stdout for the document
         print(

@@ -7,6 +7,7 @@ keep working."""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from contract.breaking._git_spec import default_base, extract_spec
 from contract.breaking._sources import with_sources
 from contract.errors import SpecLoadError
 from contract.layout import display_path
+from contract.lint import lint
 from contract.spec.source import read_yaml
 
 __all__ = [
@@ -37,9 +39,10 @@ __all__ = [
 ]
 
 
-def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
+def check(spec_root: Path, base_ref: str | None, *, lint_head: bool = False) -> tuple[str, Report]:
     """Bundle the spec at `base_ref` and the one at `spec_root` (side by side, with Redocly)
-    and compare the two bundles."""
+    and compare the two bundles; with `lint_head`, the report also holds what `make lint`
+    finds in `spec_root` (a compatible change that CI would still reject)."""
     ref = base_ref or default_base(spec_root.resolve().parent)
     with tempfile.TemporaryDirectory() as scratch:
         extracted = Path(scratch) / "base"
@@ -52,7 +55,10 @@ def check(spec_root: Path, base_ref: str | None) -> tuple[str, Report]:
             return display_path(path)
 
         base, head = bundle_documents([base_root, spec_root])
-        return ref, with_sources(classify(base, head), base_root, spec_root, name)
+        report = with_sources(classify(base, head), base_root, spec_root, name)
+    if not lint_head:
+        return ref, report
+    return ref, dataclasses.replace(report, lint=tuple(lint(spec_root)))
 
 
 def check_files(old: Path, new: Path) -> Report:
@@ -73,17 +79,25 @@ def summary(ref: str, report: Report, spec_root: Path) -> str:
     if report.review:
         counted += f", {len(report.review)} to review"
     against = f"{display_path(spec_root)} against {ref}"
+    linted = ""
+    if report.lint:
+        linted = (
+            f"; but `make lint` finds {len(report.lint)} problem(s) in {display_path(spec_root)}, "
+            "listed above: CI rejects the change until they are fixed"
+        )
     if not report.changes:
-        return f"no changes to the contract: {against} ({versions})"
+        return f"no changes to the contract: {against} ({versions}){linted}"
     if not report.breaking:
-        return f"{counted}: {against}; nothing breaks ({versions})"
+        return f"{counted}: {against}; nothing breaks ({versions}){linted}"
     if report.major_bump:
         return (
-            f"{counted}: {against}; the breaking ones are accepted by the major bump ({versions})"
+            f"{counted}: {against}; the breaking ones are accepted by the major bump "
+            f"({versions}){linted}"
         )
     old_major = major(report.base_version)
     bump = f"to {old_major + 1}.0.0" if old_major is not None else "to a new major version"
     return (
         f"{counted}: {against}; breaking change(s) without a major version bump ({versions}): "
-        f"undo the change(s) marked breaking, or bump info.version {bump} if the break is intended"
+        f"undo the change(s) marked breaking, or bump info.version {bump} if the break is "
+        f"intended{linted}"
     )

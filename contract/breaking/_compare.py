@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract.breaking._behaviour import behaviour_changes
 from contract.breaking._catalog import verdict_of
@@ -20,6 +20,9 @@ from contract.breaking.changes import Change, Verdict
 from contract.errors import SpecLoadError
 from contract.spec.client_view import client_view
 from contract.spec.source import MISSING, escape_pointer_token, lookup, read_yaml
+
+if TYPE_CHECKING:
+    from contract.lint import Problem
 
 # A component matters to clients where an operation uses it, and the rules report that use
 # in the operation; only security schemes are used by name, not by reference.
@@ -33,6 +36,9 @@ class Report:
     changes: list[Change]
     base_version: str
     head_version: str
+    # `make lint` of the new side, which a compatible change must also pass to land; None
+    # where it was not run (OLD and NEW compare any two specs, not this repository's).
+    lint: tuple[Problem, ...] | None = None
 
     @property
     def breaking(self) -> list[Change]:
@@ -55,6 +61,11 @@ class Report:
     def accepted(self) -> bool:
         """No breaking change, or a major bump of info.version that says it is intended."""
         return not self.breaking or self.major_bump
+
+    @property
+    def lands(self) -> bool:
+        """Accepted, and the new side passes the lint: what CI will let through."""
+        return self.accepted and not self.lint
 
 
 def major(version: str) -> int | None:

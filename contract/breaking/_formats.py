@@ -2,7 +2,8 @@
 a terminal, `json` for tools (its schema: contract/breaking/report.schema.json), `markdown`
 for a pull-request comment or a job summary, `junit` for test dashboards, and `github` for
 workflow annotations on the changed lines. Every format gives each change its rule id,
-verdict, JSON pointer, reason and the file and line in the split spec."""
+verdict, JSON pointer, reason and the file and line in the split spec, and then each problem
+`make lint` finds in the new side (a compatible change CI would still reject)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from xml.etree import ElementTree
 
 from contract.breaking._compare import Report
 from contract.breaking.changes import Change, Verdict
+from contract.layout import display_path
+from contract.lint import Problem
 
 FORMATS = ("text", "json", "markdown", "junit", "github")
 
@@ -31,7 +34,21 @@ def render(report: Report, fmt: str, summary: str) -> str:
 
 def _text(report: Report, summary: str) -> str:
     del summary  # the command prints it last, on stderr when it fails
-    return "".join(f"{change}\n" for change in report.changes)
+    lines = [f"{change}\n" for change in report.changes]
+    if report.lint:
+        lines.append(f"\n`make lint` of the new side: {len(report.lint)} problem(s)\n")
+        lines += [f"{problem}\n" for problem in report.lint]
+    return "".join(lines)
+
+
+def _problem(problem: Problem) -> dict[str, object]:
+    return {
+        "file": display_path(problem.location.file),
+        "line": problem.line,
+        "pointer": problem.location.pointer,
+        "rule": problem.rule,
+        "message": problem.message,
+    }
 
 
 def _source(change: Change) -> dict[str, object] | None:
@@ -47,6 +64,7 @@ def _json(report: Report, summary: str) -> str:
         "base_version": report.base_version,
         "head_version": report.head_version,
         "major_bump": report.major_bump,
+        "lint": None if report.lint is None else [_problem(p) for p in report.lint],
         "counts": {verdict.value: 0 for verdict in Verdict}
         | {verdict.value: sum(c.verdict is verdict for c in report.changes) for verdict in Verdict},
         "changes": [
@@ -69,11 +87,10 @@ def _cell(text: str) -> str:
 
 
 def _markdown(report: Report, summary: str) -> str:
-    mark = "✅" if report.accepted else "❌"
+    mark = "✅" if report.lands else "❌"
     lines = [f"### {mark} Breaking changes", "", _cell(summary), ""]
-    if not report.changes:
-        return "\n".join(lines)
-    lines += ["| Verdict | Rule | Where | Change |", "|---|---|---|---|"]
+    if report.changes:
+        lines += ["| Verdict | Rule | Where | Change |", "|---|---|---|---|"]
     for change in report.changes:
         where = f"`{_cell(change.pointer or '/')}`"
         if change.source is not None:
@@ -81,6 +98,14 @@ def _markdown(report: Report, summary: str) -> str:
         lines.append(
             f"| {change.verdict.value} | `{change.rule}` | {where} | {_cell(change.reason)} |"
         )
+    if report.lint:
+        lines += ["", "#### `make lint` of the new side", ""]
+        lines += ["| Rule | Where | Problem |", "|---|---|---|"]
+        for problem in report.lint:
+            where = f"`{_cell(display_path(problem.location.file))}"
+            where += f":{problem.line}`" if problem.line is not None else "`"
+            where += f"<br>`{_cell(problem.location.pointer or '/')}`"
+            lines.append(f"| `{problem.rule}` | {where} | {_cell(problem.message)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -119,6 +144,21 @@ def _junit(report: Report, summary: str) -> str:
             ElementTree.SubElement(case, "system-out").text = change.reason
     suites = ElementTree.Element("testsuites")
     suites.append(suite)
+    if report.lint is not None:
+        linted = ElementTree.SubElement(
+            suites, "testsuite", name="make lint (new side)",
+            tests=str(max(1, len(report.lint))), failures=str(len(report.lint)),
+        )  # fmt: skip
+        for problem in report.lint:
+            case = ElementTree.SubElement(
+                linted, "testcase", classname=problem.rule, name=problem.location.pointer or "/",
+                file=display_path(problem.location.file),
+            )  # fmt: skip
+            if problem.line is not None:
+                case.set("line", str(problem.line))
+            ElementTree.SubElement(case, "failure", message=problem.message)
+        if not report.lint:
+            ElementTree.SubElement(linted, "testcase", classname="make lint", name="new side")
     ElementTree.indent(suites)
     for element in suites.iter():
         element.text = _xml_text(element.text) if element.text else element.text
@@ -140,7 +180,7 @@ def _github(report: Report, summary: str) -> str:
     """Workflow commands: the verdict first (GitHub shows only the first few annotations of
     each kind in a step), then an error on each breaking change (a notice once a major bump
     accepts it), a warning on each to review, a notice on each compatible one."""
-    level = "notice" if report.accepted else "error"
+    level = "notice" if report.lands else "error"
     lines = [f"::{level} title=make breaking::{_escape_data(summary)}"]
     for change in report.changes:
         if change.verdict is Verdict.BREAKING:
@@ -156,4 +196,13 @@ def _github(report: Report, summary: str) -> str:
         if change.source is not None and change.source.side == "base":
             message += f", removed from {change.source}"
         lines.append(f"::{level} {','.join(properties)}::{_escape_data(message)}")
+    for problem in report.lint or ():
+        properties = [
+            f"file={_escape_property(display_path(problem.location.file))}",
+            f"title={_escape_property(f'make lint: {problem.rule}')}",
+        ]
+        if problem.line is not None:
+            properties.insert(1, f"line={problem.line}")
+        message = f"{problem.message} ({problem.location.pointer or '/'})"
+        lines.append(f"::error {','.join(properties)}::{_escape_data(message)}")
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ import shlex
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,7 +135,7 @@ def schemathesis_phase(
         for request in (checked.hung.values() if checked else ())
         if request.operation.spec.get("operationId")
     ]
-    with tempfile.TemporaryDirectory(prefix="conformance-har-") as folder:
+    with tempfile.TemporaryDirectory(prefix="conformance-shards-") as folder:
         outcome = run_schemathesis(server, settings, Path(folder), echo, excluded)
         for har in outcome.hars if tracker is not None else ():
             for exchange in read_har(har):
@@ -307,6 +308,16 @@ def near_miss_report(near_misses: Mapping[str, Covered]) -> list[str]:
     return lines
 
 
+def written(folder: Path, since: float) -> list[str]:
+    """The names of the files (and folders, with a slash) in `folder` written at or after
+    `since`: what this run left there, not what an earlier command did."""
+    return sorted(
+        path.name + ("/" if path.is_dir() else "")
+        for path in folder.iterdir()
+        if path.stat().st_mtime >= since - 1
+    )
+
+
 def conformance(
     base_url: str | None,
     auth: str | None,
@@ -318,6 +329,7 @@ def conformance(
     checked (or `allow_partial` accepts what could not be) and the coverage map meets
     MIN_COVERAGE. A server that cannot be tested at all (SetupError from the preflight) gets
     no verdict."""
+    started = time.time()
     gate = parse_gate(settings.min_coverage)
     contract = load_contract(settings.spec)
     with target(base_url, auth, contract, credentials_variable) as server:
@@ -350,7 +362,8 @@ def conformance(
     report_replays([*schema_findings, *result.findings], replayed_at, settings.reports)
     coverage = tracker.coverage(result.verdicts, result.near_misses)
     short = report_coverage(coverage, gate, settings.reports)
-    print(f"\nReports: {display_path(settings.reports)}/")
+    files = ", ".join(written(settings.reports, started))
+    print(f"\nReports in {display_path(settings.reports)}/: {files}")
     passed = schema_ok and not result.findings and not short
     partial = result.partial and not allow_partial
     verdict = "FAILED" if not passed else "INCOMPLETE" if partial else "PASSED"

@@ -36,6 +36,7 @@ from contract.secret_file import write_secret_file
 
 SCHEMATHESIS_CONFIG: Final = REPO_ROOT / "schemathesis.toml"
 SCHEMATHESIS_JUNIT: Final = "schemathesis-junit.xml"
+HAR_NAME: Final = "schemathesis-{number}.har"  # one per shard, in the reports folder
 USER_VARIABLE: Final = "CONFORMANCE_USER"
 PASSWORD_VARIABLE: Final = "CONFORMANCE_PASSWORD"
 ALL_PHASES: Final = "examples,coverage,fuzzing,stateful"
@@ -170,12 +171,15 @@ def run_schemathesis(
     excluded: Sequence[str] = (),
 ) -> Outcome:
     """Run every shard (the first with its report shown as it comes; all at once unless the
-    run's concurrency is 1), write one JUnit report of them all into `run.reports`, keep each
-    shard's HAR in `folder`; whether all passed. `excluded`: operation ids left out."""
+    run's concurrency is 1), write one JUnit report of them all and each shard's HAR into
+    `run.reports` (the later shards' own JUnit reports go to `folder`); whether all passed.
+    `excluded`: operation ids left out."""
     planned = shards(run.max_examples, run.seed)
     junit = run.reports / SCHEMATHESIS_JUNIT
     run.reports.mkdir(parents=True, exist_ok=True)
-    hars = [folder / f"schemathesis-{number}.har" for number in range(len(planned))]
+    for stale in run.reports.glob(HAR_NAME.format(number="*")):  # an earlier run's shards
+        stale.unlink()
+    hars = [run.reports / HAR_NAME.format(number=n) for n in range(len(planned))]
     junits = [junit, *(folder / f"junit-{n}.xml" for n in range(1, len(planned)))]
     with credentials_config(server) as (config, env):
         commands = [

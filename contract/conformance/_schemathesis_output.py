@@ -1,9 +1,10 @@
 """schemathesis's report, passed through line by line and told in our terms: its curl replay
 commands read the credentials from $AUTH (its own show `[Filtered]`, which no server accepts,
 and its `st replay` lines are left out), its hints name our variables instead of its flags,
-stateful sequences that stopped at an empty list (the spec's link had no item to follow,
-which is no failure) are counted in one line instead of a section titled "Failed to extract
-data", and a silent phase shows that it is still running."""
+its skipped count says what was skipped, stateful sequences that stopped at an empty list
+(the spec's link had no item to follow, which is no failure) are counted in one line instead
+of a section titled "Failed to extract data", and a silent phase shows that it is still
+running."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ BANNER = re.compile(r"^=+ (.+?) =+$")
 EXTRACTION_SECTION = "Stateful tests"
 EMPTY_LIST = re.compile(r"Path `[^`]*` not found in response")
 CASE = re.compile(r"^\s+\d+\. Test Case ID: ")
+# "868 generated, 868 passed, 4 skipped": schemathesis counts as skipped the answered requests
+# it ran no check on, which are the ones its ignored_auth check sends without and with wrong
+# credentials (two per operation); that check judges their answers itself.
+SKIPPED = re.compile(r"^\s+\d+ generated, .*?(\d+) skipped\s*$")
 # `st replay ID` replays crash files that schemathesis stored, with a tool not on PATH and
 # credentials it was not given: the curl line above it is the replay that works as printed.
 OWN_REPLAY = re.compile(r"^\s+st replay \S+\s*$")
@@ -55,6 +60,12 @@ def filtered(lines: Iterable[str]) -> Iterator[str]:
             section.append(line)
         elif not OWN_REPLAY.match(line):
             yield translate(line)
+            if skipped := SKIPPED.match(line):
+                yield (
+                    f"  ({skipped.group(1)} skipped: the requests schemathesis's ignored_auth "
+                    "check sends without and with wrong credentials; that check judges their "
+                    "answers, no other check runs on them)\n"
+                )
     if section is not None:
         yield from summarised(section)
 

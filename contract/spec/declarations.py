@@ -472,6 +472,18 @@ def _every_operation_problems(operation: _Operation) -> Iterator[Problem]:
         )
 
 
+def _mismatched_key(key: str, sorting: Mapping[str, Any], enum: object) -> str:
+    """The member of x-sorting a parameter's enum no longer fits: `ascending` or `descending`
+    when the enum lost just that value, `fields` for the field's enum, else `direction`."""
+    if key == "field":
+        return "fields"
+    values = (
+        set(enum) if isinstance(enum, list) and all(isinstance(v, str) for v in enum) else set()
+    )
+    lost = [side for side in ("ascending", "descending") if sorting[side] not in values]
+    return lost[0] if len(lost) == 1 else "direction"
+
+
 def _list_problems(
     operation: _Operation,
     operations: Sequence[_Operation],
@@ -604,7 +616,7 @@ def _list_problems(
                 or len(enum) != len(wanted)
             ):
                 yield (
-                    (*path, "fields" if key == "field" else "ascending"),
+                    (*path, _mismatched_key(key, sorting, enum)),
                     "x-declaration-values",
                     f"{sorting[key]} allows {enum}, the declaration {sorted(wanted)}",
                 )

@@ -14,6 +14,7 @@ from tests.support.scratch_repo import committed_spec_in, git
 
 SORT_DIRECTION = "shared/schemas/SortDirection.yaml"
 LIST = "resources/event_groups/paths/event-groups.yaml"
+NAME = "resources/event_groups/parameters/name.yaml"
 
 
 @pytest.fixture
@@ -52,20 +53,37 @@ def test_a_breaking_edit_of_the_work_tree_fails_and_names_the_change(
 def test_a_compatible_edit_of_the_work_tree_passes(
     committed_spec: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit_spec_file(committed_spec, LIST, add_optional_filter)
+    edit_spec_file(committed_spec, LIST, lambda item: item["get"].update(summary="List groups"))
 
     assert main(["--spec", str(committed_spec), "--base", "HEAD"]) == 0
 
     out = capsys.readouterr().out
-    assert "compatible  /paths/~1event-groups/get/parameters/6  " in out
-    assert "new optional query parameter 'state'" in out
+    assert "compatible  /paths/~1event-groups/get/summary  " in out
     assert "0 breaking, 1 compatible change(s)" in out
+    assert "make lint" not in out
+
+
+def test_a_compatible_edit_that_the_lint_rejects_fails_with_the_problem_beside_the_change(
+    committed_spec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A query parameter without a declared meaning breaks no client, but CI's `make lint`
+    rejects it: the author learns it from the same command, at the same line."""
+    edit_spec_file(committed_spec, LIST, add_optional_filter)
+
+    assert main(["--spec", str(committed_spec), "--base", "HEAD"]) == 1
+
+    out, err = capsys.readouterr()
+    change, _, linted = out.partition("\n\n`make lint` of the new side: 1 problem(s)\n")
+    assert "compatible  /paths/~1event-groups/get/parameters/6  " in change
+    assert "new optional query parameter 'state'" in change
+    assert f"{LIST}:25 #/get/parameters/6 [x-declaration-missing] query parameter 'state'" in linted
+    assert "nothing breaks (info.version 1.0.0 -> 1.0.0); but `make lint` finds 1 problem(s)" in err
 
 
 def test_a_major_bump_accepts_the_break_and_says_so(
     committed_spec: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit_spec_file(committed_spec, SORT_DIRECTION, remove_desc)
+    edit_spec_file(committed_spec, NAME, lambda parameter: parameter["schema"].update(maxLength=99))
     edit_spec_file(
         committed_spec, "openapi.yaml", lambda root: root["info"].update(version="2.0.0")
     )
@@ -73,7 +91,7 @@ def test_a_major_bump_accepts_the_break_and_says_so(
     assert main(["--spec", str(committed_spec), "--base", "HEAD"]) == 0
 
     out = capsys.readouterr().out
-    assert "query parameter 'sort_direction': enum values [\"DESC\"] removed" in out
+    assert "breaking    /paths/~1event-groups/get/parameters/4/schema/maxLength  " in out
     assert "accepted by the major bump (info.version 1.0.0 -> 2.0.0)" in out
 
 

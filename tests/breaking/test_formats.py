@@ -16,6 +16,8 @@ import pytest
 from contract.breaking import FORMATS, Report, render
 from contract.breaking.changes import Change, Kind, Source, Verdict
 from contract.layout import REPO_ROOT
+from contract.lint import Problem
+from contract.spec.source import Location
 from scripts.breaking import main
 from tests.conftest import edit_spec_file
 from tests.support.scratch_repo import committed_spec_in
@@ -107,6 +109,58 @@ def test_github_annotations_are_workflow_commands_on_the_changed_lines() -> None
     assert lines[1].startswith("::notice title=")  # a removal: its line is in the old spec
     assert "removed from openapi/paths/old.yaml:2 (base)" in lines[1]
     assert lines[2].startswith("::warning title=review%3A unknown-difference::")
+
+
+LINTED = Problem(
+    Location(REPO_ROOT / "openapi/paths/groups.yaml", "/get/parameters/6"),
+    "x-declaration-missing",
+    "query parameter 'state' has no declared meaning",
+    25,
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_fails_a_compatible_change_the_lint_rejects_and_places_the_problem(
+    fmt: str,
+) -> None:
+    compatible = Report([CHANGES[1]], "1.0.0", "1.0.0", lint=(LINTED,))
+    text = render(compatible, fmt, SUMMARY)
+
+    assert compatible.accepted
+    assert not compatible.lands
+    assert "x-declaration-missing" in text
+    assert "openapi/paths/groups.yaml" in text
+    if fmt == "json":
+        document = json.loads(text)
+        jsonschema.validate(document, SCHEMA)
+        assert document["lint"] == [
+            {"file": "openapi/paths/groups.yaml", "line": 25, "pointer": "/get/parameters/6",
+             "rule": "x-declaration-missing",
+             "message": "query parameter 'state' has no declared meaning"}
+        ]  # fmt: skip
+    elif fmt == "junit":
+        suite = ElementTree.fromstring(text).findall("testsuite")[1]
+        case = suite.find("testcase")
+        assert case is not None
+        assert (case.get("file"), case.get("line")) == ("openapi/paths/groups.yaml", "25")
+        assert case.find("failure") is not None
+    elif fmt == "github":
+        lines = text.splitlines()
+        assert lines[0].startswith("::error title=make breaking::")
+        where = "file=openapi/paths/groups.yaml,line=25"
+        assert lines[-1].startswith(f"::error {where},title=make lint%3A x-declaration-missing::")
+    elif fmt == "markdown":
+        assert text.startswith("### ❌ Breaking changes")
+        assert "| `x-declaration-missing` | `openapi/paths/groups.yaml:25`" in text
+    else:
+        assert "openapi/paths/groups.yaml:25 #/get/parameters/6 [x-declaration-missing]" in text
+
+
+def test_json_says_when_the_lint_was_not_run_and_when_it_found_nothing() -> None:
+    for lint, expected in ((None, None), ((), [])):
+        document = json.loads(render(Report([], "1", "1", lint=lint), "json", SUMMARY))
+        jsonschema.validate(document, SCHEMA)
+        assert document["lint"] == expected
 
 
 def test_markdown_is_one_table_row_per_change_with_pipes_escaped() -> None:

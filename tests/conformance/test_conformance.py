@@ -6,8 +6,10 @@ the property checks in test_fault_library.py."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +75,40 @@ def test_the_reference_server_started_by_the_harness_passes_the_whole_suite_with
         assert coverage[category]["percent"] == 100.0, category
         assert f"{category} " in run.stdout
     assert (tmp_path / "reports" / "coverage.md").read_text().startswith("# Coverage")
+
+
+def test_a_run_lists_only_reports_that_exist_and_says_what_schemathesis_skipped(
+    tmp_path: Path,
+) -> None:
+    """Both lists of reports (schemathesis's and the run's own) name files that are there
+    after the run; the HAR keeps no credentials; the skipped count is the two requests per
+    operation that schemathesis's ignored_auth check sends, as the note under it says."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "schemathesis-7.har").write_text("{}")  # a shard of an earlier, larger run
+    (reports / "traffic-junit.xml").write_text("<testsuites/>")  # another command's report
+    os.utime(reports / "traffic-junit.xml", (0, 0))
+    run = conformance_command(tmp_path)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    theirs = [line.split(": ", 1)[1] for line in run.stdout.splitlines() if line.startswith("  - ")]
+    assert any(path.endswith(".har") for path in theirs), run.stdout
+    assert all(Path(path).is_file() for path in theirs), theirs
+    (ours,) = [line for line in run.stdout.splitlines() if line.startswith("Reports in ")]
+    names = ours.split(": ", 1)[1].split(", ")
+    assert names == sorted(path.name for path in reports.iterdir() if path.stat().st_mtime > 0)
+    assert "schemathesis-7.har" not in names
+    assert "traffic-junit.xml" not in names
+    har = (reports / "schemathesis-0.har").read_text()
+    secret = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    assert PASSWORD not in har
+    assert secret not in har
+    operations = len(load_contract(BUNDLED_SPEC).operations)
+    skipped = re.search(
+        r"(\d+) skipped\n  \(\1 skipped: the requests schemathesis's ignored_auth", run.stdout
+    )
+    assert skipped, run.stdout
+    assert int(skipped.group(1)) == 2 * operations
 
 
 def test_the_same_seed_against_the_same_server_gives_the_same_cases_findings_and_map(

@@ -231,6 +231,24 @@ BROKEN_SPECS = {
         "/get/x-sorting/fields",
         (LIST, delete_key("get", "x-sorting", "fields", "state")),
     ),
+    "a sort direction that lost DESC": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-sorting/descending",
+        ("shared/schemas/SortDirection.yaml", set_key("enum", value=["ASC"])),
+    ),
+    "a sort direction that lost ASC": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-sorting/ascending",
+        ("shared/schemas/SortDirection.yaml", lambda d: d.update(enum=["DESC"], default="DESC")),
+    ),
+    "a sort direction with a value no declaration names": (
+        "x-declaration-values",
+        LIST,
+        "/get/x-sorting/direction",
+        ("shared/schemas/SortDirection.yaml", set_key("enum", value=["ASC", "DESC", "RANDOM"])),
+    ),
     "a decision that refers to no assumption": (
         "x-assumption-reference",
         COUNT,

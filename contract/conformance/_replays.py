@@ -43,6 +43,7 @@ class Listing:
 # What a relation across queries asserts of the whole results of its queries (a, b, c ...).
 RELATIONS: Final = {
     "equal": "assert keys(a) == keys(b)",
+    "same-total": "assert a[1] == b[1], (a[1], b[1])",
     "reverse": "assert keys(a) == keys(b)[::-1]",
     "subset": "assert set(keys(a)) <= set(keys(b)), set(keys(a)) - set(keys(b))",
     "intersection": "assert set(keys(a)) == set(keys(b)) & set(keys(c))",
@@ -65,6 +66,7 @@ class Relation:
     listing: Listing
     queries: tuple[tuple[tuple[str, str], ...], ...]
     key: Any = None  # the key `holds` asks for
+    sizes: tuple[int, ...] = ()  # the page size each query was read with (else listing.size)
 
 
 @dataclass(frozen=True)
@@ -191,11 +193,12 @@ def relation_lines(relation: Relation) -> list[str]:
     """Reading every page of each query, then the relation's assertion."""
     listing = relation.listing
     lines = [
-        "def listing(params):",
-        '    """Every page of a query: (its items, the total of its first page)."""',
+        "def listing(params, size):",
+        '    """Every page of a query, `size` items a page (the size the run read it with):',
+        '    (its items, the total of its first page)."""',
         "    items, total = [], None",
         "    while True:",
-        f"        paged = [*params, ({listing.step!r}, {str(listing.size)!r}), "
+        f"        paged = [*params, ({listing.step!r}, str(size)), "
         f"({listing.offset!r}, str(len(items)))]",
         f"        response = httpx.get(BASE_URL + {listing.path!r}, params=paged, auth=AUTH)",
         "        assert response.status_code == 200, response.text",
@@ -211,8 +214,9 @@ def relation_lines(relation: Relation) -> list[str]:
         "",
     ]
     names = "abcdefgh"
-    for name, params in zip(names, relation.queries, strict=False):
-        lines.append(f"{name} = listing({literal(list(params))})")
+    sizes = relation.sizes or (listing.size,) * len(relation.queries)
+    for name, params, size in zip(names, relation.queries, sizes, strict=False):
+        lines.append(f"{name} = listing({literal(list(params))}, {size})")
     if relation.key is not None:
         lines.append(f"KEY = {str(relation.key)!r}")
     lines.append(RELATIONS[relation.kind])

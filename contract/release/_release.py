@@ -213,9 +213,10 @@ def plan_release(spec_root: Path, first_release: bool = False) -> Release:
     if previous is None:
         if not first_release:
             raise ReleaseError(
-                "no release tag (v1.2.0 or 1.2.0) is merged into HEAD, so there is nothing to"
-                " compare with: fetch the tags (git fetch --tags), or, if this is the first"
-                " release of the contract, say so (FIRST_RELEASE=1, --first-release)"
+                "no release tag (a version such as v1.2.0, or 1.2.0) is merged into HEAD, so"
+                " there is nothing to compare with: fetch the tags (git fetch --tags), or, if"
+                " this is the first release of the contract, say so (FIRST_RELEASE=1,"
+                " --first-release)"
             )
         return Release(client.version, api_version, None, [])
     if first_release:

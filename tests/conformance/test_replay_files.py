@@ -151,6 +151,38 @@ def test_a_findings_test_file_fails_on_the_faulty_server_and_passes_on_the_fixed
     assert_no_secret_in(written, base_url)
 
 
+def test_relation_findings_replay_at_the_page_sizes_the_run_read_them_with(
+    tmp_path: Path,
+) -> None:
+    """A total that counts the page is right whenever one page holds every match: read
+    with the largest page, the relations it broke in the run would hold again. Each replay
+    asks for the page sizes that showed the fault."""
+    fault = "total_items counts the page"
+    with serve(ALL_FAULTS[fault](reference_app(150))) as base_url:
+        findings = findings_of_checks(base_url, None)
+        relations = [f for f in findings if f.check.split()[0] in RELATION_CHECKS]
+        written = list(write_replays(relations, tmp_path))
+        broken = outcomes(tmp_path / "replays", base_url)
+    with serve(reference_app(150)) as base_url:
+        fixed = outcomes(tmp_path / "replays", base_url)
+
+    assert {f.check.split()[0] for f in relations} >= {"consistent-pages", "within-listing"}
+    assert len(written) == len(relations)
+    assert set(broken.values()) == {False}, broken
+    assert set(fixed.values()) == {True}, fixed
+
+
+RELATION_CHECKS = {"consistent-pages", *RELATIONS.values()}
+
+
+def findings_of_checks(base_url: str, checks: set[str] | None) -> list[Finding]:
+    probe = Probe(base_url, USER, PASSWORD, max_requests=3000, timeout=1.0)
+    try:
+        return run_checks(CONTRACT, probe, checks).findings
+    finally:
+        probe.close()
+
+
 def test_the_printed_replay_command_runs_the_replays_as_pasted(tmp_path: Path) -> None:
     fault = "repeated parameter accepted"
     with serve(ALL_FAULTS[fault](reference_app())) as base_url:

@@ -267,7 +267,7 @@ def test_without_a_release_tag_only_a_declared_first_release_passes(
     declared = changelog_main(["--spec", str(root), "--changelog", str(target), "--first-release"])
 
     assert (refused, declared) == (1, 0)
-    assert "no release tag (v1.2.0 or 1.2.0) is merged into HEAD" in err
+    assert "no release tag (a version such as v1.2.0, or 1.2.0) is merged into HEAD" in err
     assert "git fetch --tags" in err
     assert "## 1.0.0\n\nClient 1.0.0 for API 1.0.0.\n\nThe first release" in target.read_text(
         "utf-8"

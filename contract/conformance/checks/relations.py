@@ -121,6 +121,8 @@ class Result:
     pages: list[tuple[int, int, int]] = field(default_factory=list)  # (offset, length, answer)
     ended: int | None = None  # the offset, below the total, of a page that came back empty
     inconsistent: bool = False  # its pages disagree: no relation can trust its whole
+    first_size: int = 0  # the page size the answer that gave the total asked for
+    size: int | None = None  # the page size of its first page from offset 0
 
     @property
     def complete(self) -> bool:
@@ -210,9 +212,10 @@ class Relations:
         offset = int(
             query.get(resource.paging.offset, resource.default(resource.paging.offset) or 0)
         )
+        size = self.page_size(query)
         known = self.results.get(params)
         if known is None:
-            known = self.results[params] = Result(params, total, exchange.index)
+            known = self.results[params] = Result(params, total, exchange.index, first_size=size)
         elif known.total != total:
             known.inconsistent = True
             self.report(
@@ -222,10 +225,12 @@ class Relations:
                 Attribution(
                     self.explainer.total_ids, "the total counts every match, on every page"
                 ),
-                self.relation("equal", [params, params]),
+                self.relation("same-total", [params, params], sizes=(known.first_size, size)),
                 exchange.url,
             )
             return
+        if offset == 0 and known.size is None:
+            known.size = size
         self.exercise("consistent-pages", self.explainer.total_ids)
         known.pages.append((offset, len(items), exchange.index))
         if not items and offset < total and known.ended is None:
@@ -247,7 +252,7 @@ class Relations:
                         else f"it at {elsewhere}"
                     ),
                     Attribution((), "pages of one query disagree", self.order_ids(params)),
-                    self.relation("equal", [params, params]),
+                    self.relation("equal", [params, params], sizes=(self.size_of(params), size)),
                     exchange.url,
                 )
                 return
@@ -288,13 +293,38 @@ class Relations:
     def order_ids(self, params: Params) -> tuple[str, ...]:
         return tuple(sorted({*self.explainer.sort_ids(dict(params)), *self.explainer.total_ids}))
 
-    def relation(self, kind: str, queries: Sequence[Params], key: Any = None) -> Expectation:
+    def page_size(self, query: Mapping[str, str]) -> int:
+        """The page size a list request asked for: its step parameter, else the default."""
+        step = self.resource.paging.step
+        default = self.resource.default(step)
+        if step in query:
+            return int(query[step])
+        return default if isinstance(default, int) else largest_page(self.resource)
+
+    def size_of(self, params: Params) -> int:
+        """The page size the run read a query's results with, which its replay asks for
+        too: a server whose answers depend on it shows the same fault again."""
+        result = self.results.get(params)
+        if result is None:
+            return largest_page(self.resource)
+        return result.size if result.size is not None else result.first_size
+
+    def relation(
+        self,
+        kind: str,
+        queries: Sequence[Params],
+        key: Any = None,
+        sizes: Sequence[int] | None = None,
+    ) -> Expectation:
         resource = self.resource
         listing = Listing(
             resource.path, resource.paging.offset, resource.paging.step, largest_page(resource),
             resource.paging.results, resource.paging.total, resource.detail.key,
         )  # fmt: skip
-        return Expectation(resource.path, relation=Relation(kind, listing, tuple(queries), key))
+        read = tuple(sizes) if sizes is not None else tuple(self.size_of(p) for p in queries)
+        return Expectation(
+            resource.path, relation=Relation(kind, listing, tuple(queries), key, read)
+        )
 
     def report(
         self, name: str, message: str, why: Attribution, expect: Expectation, url: str = ""

@@ -63,9 +63,9 @@ check-generated: $(VENV) $(NODE) ## Fail with a diff when generated/ or docs/ass
 
 .PHONY: typecheck
 typecheck: $(VENV) ## ruff and mypy --strict on the handwritten code
-	$(PY) -m ruff check scripts contract tests reference_server benchmarks
-	$(PY) -m ruff format --check scripts contract tests reference_server benchmarks
-	$(PY) -m mypy scripts contract tests reference_server benchmarks
+	$(PY) -m ruff check scripts contract tests reference_server benchmarks docs/tutorial
+	$(PY) -m ruff format --check scripts contract tests reference_server benchmarks docs/tutorial
+	$(PY) -m mypy scripts contract tests reference_server benchmarks docs/tutorial/buggy_server.py
 	$(PY) -m ruff check --no-cache generated/client
 	$(PY) -m mypy --strict generated/client/customer_interface_client
 

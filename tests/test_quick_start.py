@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 
 from contract.conformance.live_server import free_port
-from contract.layout import README, REPO_ROOT
-from tests.support.scratch_repo import commit_all, git
+from contract.layout import README
+from tests.support.scratch_repo import fresh_copy, git
 
 MARKER = "<!-- quick-start: a test runs this block as it is -->"
 PORT = "8080"
 CLIENT_FOLDER = "/tmp/event-groups-client"
-# Bootstrapped tools the copy borrows: `make` finds them up to date and installs nothing.
-BORROWED = (".venv", ".tools", "node_modules")
 
 
 def quick_start_block() -> str:
@@ -35,25 +33,6 @@ def quick_start_block() -> str:
     match = re.match(r"\s*```sh\n(.*?)\n```", after, re.S)
     assert match, "the Quick start marker is not followed by a ```sh block"
     return match.group(1)
-
-
-def fresh_copy(folder: Path) -> Path:
-    """The repository's files as a clone has them (tracked and new, not ignored), with their
-    times, in a repository of its own whose HEAD holds them all."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO_ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
-    for name in filter(None, listed):
-        source = REPO_ROOT / name
-        if source.is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, folder / name)
-    for name in BORROWED:
-        (folder / name).symlink_to(REPO_ROOT / name)
-    git(folder, "init", "--quiet", "--initial-branch=main")
-    commit_all(folder, "The repository as cloned")
-    return folder
 
 
 def port_is_free(port: int) -> bool:

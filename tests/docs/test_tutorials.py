@@ -1,0 +1,131 @@
+"""The tutorials work as written: every `sh` block of a tutorial page, in order, runs as one
+bash script in a fresh copy of the repository (its bootstrapped tools borrowed), and every
+`text` block the page quotes as output is in what the script printed. The loopback ports the
+page names are swapped for free ones, so the run takes nothing of the machine's."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from contract.conformance.live_server import free_port
+from contract.layout import DOCS_DIR, REPO_ROOT
+from tests.support.scratch_repo import fresh_copy, git
+
+MARKER = "<!-- tutorial: a test runs every sh block of this page, in order, as one script -->"
+TUTORIALS = sorted(DOCS_DIR.glob("tutorial-*.md"))
+PORT = re.compile(r"127\.0\.0\.1:(\d{4,5})\b")
+MAKE_SERVE_PORT = "8080"  # the Makefile's PORT, which `make serve` listens on
+
+
+def fenced(page: Path, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", page.read_text("utf-8"), re.S | re.M)
+
+
+def script_of(page: Path) -> str:
+    return "\n".join(fenced(page, "sh"))
+
+
+def port_is_free(port: str) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", int(port))) != 0
+
+
+class Run:
+    """A tutorial's script run to its end in `folder`: its output (stdout and stderr, in
+    order) with the page's ports in place of the free ones it used."""
+
+    def __init__(self, page: Path, folder: Path) -> None:
+        script = script_of(page)
+        self.ports = {port: str(free_port()) for port in sorted(set(PORT.findall(script)))}
+        for page_port, port in self.ports.items():
+            script = script.replace(f"127.0.0.1:{page_port}", f"127.0.0.1:{port}")
+            script = script.replace(f"--port {page_port}", f"--port {port}")
+        env = {k: v for k, v in os.environ.items() if k not in ("AUTH", "BASE_URL", "MAKEFLAGS")}
+        env["PORT"] = self.ports.get(MAKE_SERVE_PORT, str(free_port()))
+        process = subprocess.Popen(
+            ["bash", "-c", script], cwd=folder, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+        try:
+            out, _ = process.communicate(timeout=600)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # whatever the script left running
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        for page_port, port in self.ports.items():
+            out = out.replace(f"127.0.0.1:{port}", f"127.0.0.1:{page_port}")
+        self.out = out
+        self.folder = folder
+
+
+def ran(page: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return Run(page, fresh_copy(tmp_path_factory.mktemp("clone")))
+
+
+@pytest.mark.parametrize("page", TUTORIALS, ids=lambda page: page.stem)
+def test_each_tutorial_is_marked_as_run_and_linked_from_the_readme(page: Path) -> None:
+    assert MARKER in page.read_text("utf-8")
+    assert f"(docs/{page.name})" in (REPO_ROOT / "README.md").read_text("utf-8")
+
+
+def quoted_output_missing(page: Path, out: str) -> list[str]:
+    """The lines of the page's `text` blocks that the run did not print."""
+    printed = set(out.splitlines())
+    return [
+        line for block in fenced(page, "text") for line in block.splitlines() if line not in printed
+    ]
+
+
+def test_change_the_contract_safely_runs_as_written(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    page = DOCS_DIR / "tutorial-change-the-contract.md"
+    run = ran(page, tmp_path_factory)
+    out, tail = run.out, run.out[-4000:]
+
+    assert not quoted_output_missing(page, out), tail
+    assert "openapi/openapi.yaml: valid OpenAPI 3.1, all house rules pass" in out, tail
+    assert "[response-property-added]" in out, tail
+    assert "0 breaking, 2 compatible change(s)" in out, tail
+    assert "without a major version bump" in out, tail
+    assert "Client 3.1.0 for API 1.1.0." in out, tail
+    assert "`customer_interface_client.models.EventGroup.description` (added)" in out, tail
+    # the last step leaves the clone as it was
+    assert git(run.folder, "status", "--porcelain") == ""
+    assert git(run.folder, "tag") == ""
+
+
+def test_the_repository_has_no_release_tag_as_the_change_tutorial_says() -> None:
+    """The tutorial tags the commit it starts from as the last release, which fails in a
+    clone that has that tag already."""
+    tags = git(REPO_ROOT, "tag", "--list", "v*")
+
+    assert tags == "", "docs/tutorial-change-the-contract.md says the history has no tag"
+
+
+def test_test_a_server_runs_as_written(tmp_path_factory: pytest.TempPathFactory) -> None:
+    page = DOCS_DIR / "tutorial-test-a-server.md"
+    run = ran(page, tmp_path_factory)
+    out, tail = run.out, run.out[-4000:]
+
+    assert not quoted_output_missing(page, out), tail
+    verdicts = re.findall(r"^Conformance (\w+):", out, re.M)
+    assert verdicts == ["PASSED", "FAILED"], tail
+    assert "CONTRADICTED  total-items-counts-all-matches" in out, tail
+    assert "CHARGED TO NONE [within-listing EventGroup]" in out, tail
+    # the replays fail against the buggy server and pass against the correct one
+    summaries = re.findall(r"^(\d+ (?:passed|failed).*) in [\d.]+s$", out, re.M)
+    assert len(summaries) == 2, tail
+    assert re.fullmatch(r"\d+ failed", summaries[0]), summaries
+    assert re.fullmatch(r"\d+ passed", summaries[1]), summaries
+    # nothing of the servers is left running, and they printed no request lines
+    assert all(port_is_free(port) for port in run.ports.values())
+    assert not re.search(r'"GET /rest-api/\S+ HTTP/1\.1" \d{3}', out), tail

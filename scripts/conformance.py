@@ -27,8 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         "--auth-file",
         type=Path,
         metavar="PATH",
+        default=Path(env("AUTH_FILE", "")) if env("AUTH_FILE") else None,
         help="user:password for --base-url on this file's first line (readable by its owner "
-        "only); default: $AUTH. Never on the command line, where `ps` shows it",
+        "only); default: $AUTH_FILE, else $AUTH. Never on the command line, where `ps` shows "
+        "it",
     )
     defaults = Settings()
     for name, variable, meaning in TUNABLE:
@@ -41,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
             help=f"{meaning} (${variable}; default: %(default)s)",
         )
     parser.add_argument(
-        "--spec", type=Path, default=BUNDLED_SPEC, help="bundled spec to test against"
+        "--spec",
+        type=Path,
+        default=Path(env("SPEC", "")) if env("SPEC") else BUNDLED_SPEC,
+        help="bundled spec to test against ($SPEC; default: %(default)s)",
     )
     parser.add_argument(
         "--allow-partial",

@@ -83,7 +83,7 @@ def summary(ref: str, report: Report, spec_root: Path) -> str:
     if report.lint:
         linted = (
             f"; but `make lint` finds {len(report.lint)} problem(s) in {display_path(spec_root)}, "
-            "listed above: CI rejects the change until they are fixed"
+            "listed with the changes: CI rejects the change until they are fixed"
         )
     if not report.changes:
         return f"no changes to the contract: {against} ({versions}){linted}"

@@ -61,6 +61,7 @@ def _json(report: Report, summary: str) -> str:
     document = {
         "summary": summary,
         "accepted": report.accepted,
+        "passed": report.lands,
         "base_version": report.base_version,
         "head_version": report.head_version,
         "major_bump": report.major_bump,

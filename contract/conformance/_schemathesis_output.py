@@ -29,9 +29,11 @@ EXTRACTION_SECTION = "Stateful tests"
 EMPTY_LIST = re.compile(r"Path `[^`]*` not found in response")
 CASE = re.compile(r"^\s+\d+\. Test Case ID: ")
 # "868 generated, 868 passed, 4 skipped": schemathesis counts as skipped the answered requests
-# it ran no check on, which are the ones its ignored_auth check sends without and with wrong
-# credentials (two per operation); that check judges their answers itself.
+# it ran no check on. Its ignored_auth check sends two per tested operation, without and with
+# wrong credentials, and judges their answers itself.
 SKIPPED = re.compile(r"^\s+\d+ generated, .*?(\d+) skipped\s*$")
+TESTED = re.compile(r"^\s+Tested: (\d+)\s*$")
+AUTH_PROBES_PER_OPERATION = 2
 # `st replay ID` replays crash files that schemathesis stored, with a tool not on PATH and
 # credentials it was not given: the curl line above it is the replay that works as printed.
 OWN_REPLAY = re.compile(r"^\s+st replay \S+\s*$")
@@ -48,7 +50,10 @@ def filtered(lines: Iterable[str]) -> Iterator[str]:
     """The report with REPLACEMENTS applied and the extraction section summarised when every
     entry in it is a link that found no item; any other entry keeps the whole section."""
     section: list[str] | None = None
+    tested = 0
     for line in lines:
+        if found := TESTED.match(line):
+            tested = int(found.group(1))
         banner = BANNER.match(line.rstrip("\n"))
         if section is not None and banner:
             yield from summarised(section)
@@ -61,13 +66,24 @@ def filtered(lines: Iterable[str]) -> Iterator[str]:
         elif not OWN_REPLAY.match(line):
             yield translate(line)
             if skipped := SKIPPED.match(line):
-                yield (
-                    f"  ({skipped.group(1)} skipped: the requests schemathesis's ignored_auth "
-                    "check sends without and with wrong credentials; that check judges their "
-                    "answers, no other check runs on them)\n"
-                )
+                yield skipped_note(int(skipped.group(1)), tested)
     if section is not None:
         yield from summarised(section)
+
+
+def skipped_note(skipped: int, tested: int) -> str:
+    """What the skipped requests were, as far as the operations tested tell."""
+    probes = AUTH_PROBES_PER_OPERATION * tested
+    what = (
+        "the requests schemathesis's ignored_auth check sends without and with wrong "
+        "credentials; that check judges their answers, no other check runs on them"
+    )
+    if skipped == probes:
+        return f"  ({skipped} skipped: {what})\n"
+    return (
+        f"  ({skipped} skipped: answered requests schemathesis ran no check on; {probes} of "
+        f"them would be {what})\n"
+    )
 
 
 def summarised(section: list[str]) -> Iterator[str]:

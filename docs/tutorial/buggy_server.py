@@ -1,7 +1,8 @@
 """The server of the tutorial docs/tutorial-test-a-server.md: the reference server with one
 bug that real servers have, `total_items` counting the items of the page instead of every
-match. It takes the reference server's options (`--port`, `--synthetic`, ...) and password
-($API_PASSWORD), so the tutorial can test it the way you would test your own server."""
+match. It takes the reference server's options (`--port`, `--synthetic`, ...; not
+`--workers`) and password ($API_PASSWORD), so the tutorial can test it the way you would test
+your own server."""
 
 from __future__ import annotations
 
@@ -51,5 +52,9 @@ def buggy_app(*args: Any) -> ASGIApp:
 
 
 if __name__ == "__main__":
+    if any(argument.startswith("--workers") for argument in sys.argv[1:]):
+        # Worker processes build their app from the environment, without the bug.
+        print("error: --workers: this server runs in one process only", file=sys.stderr)
+        sys.exit(2)
     vars(reference)["create_app"] = buggy_app  # what the reference server's command serves
     sys.exit(reference.main())

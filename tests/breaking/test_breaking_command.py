@@ -151,6 +151,7 @@ def test_two_files_compare_a_published_single_file_with_a_split_spec(
     out, err = capsys.readouterr()
     assert "query parameter 'sort_direction': enum values [\"DESC\"] removed" in out
     assert f"against {published}" in err
+    assert "make lint" not in out + err  # the house rules are this repository's, not NEW's
 
     assert main(["--old", str(committed_spec), "--new", str(published)]) == 0
     assert 'enum values ["DESC"] added' in capsys.readouterr().out

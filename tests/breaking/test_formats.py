@@ -133,6 +133,8 @@ def test_every_format_fails_a_compatible_change_the_lint_rejects_and_places_the_
     if fmt == "json":
         document = json.loads(text)
         jsonschema.validate(document, SCHEMA)
+        assert document["accepted"] is True
+        assert document["passed"] is False
         assert document["lint"] == [
             {"file": "openapi/paths/groups.yaml", "line": 25, "pointer": "/get/parameters/6",
              "rule": "x-declaration-missing",

@@ -227,6 +227,25 @@ def test_an_auth_file_open_to_others_is_refused_with_a_clear_error(
     assert "not-shown" not in err
 
 
+def test_the_auth_file_and_the_spec_are_read_from_the_environment_as_documented(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AUTH_FILE and SPEC work without make, as CI sets them: a file open to others is
+    refused by its name, a spec that is not there too, before any request."""
+    path = tmp_path / "auth"
+    path.write_text(f"{USER}:not-shown\n", "utf-8")
+    path.chmod(0o640)
+    monkeypatch.setenv("AUTH_FILE", str(path))
+
+    assert conformance_main(["--base-url", "http://127.0.0.1:9"]) == 2
+    assert f"error: {path}: permissions 0640 are too open" in capsys.readouterr().err
+
+    path.chmod(0o600)
+    monkeypatch.setenv("SPEC", str(tmp_path / "missing.yaml"))
+    assert conformance_main(["--base-url", "http://127.0.0.1:9"]) == 2
+    assert "missing.yaml" in capsys.readouterr().err
+
+
 def test_a_password_file_gives_its_first_line(tmp_path: Path) -> None:
     path = tmp_path / "password"
     path.write_text("first-line-password\nsecond line\n", "utf-8")

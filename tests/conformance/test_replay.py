@@ -161,3 +161,28 @@ def test_schemathesis_hints_name_our_variables() -> None:
     assert "`BASE_URL`" in out
     assert "`AUTH` or `AUTH_FILE`" in out
     assert "try `BASE_URL=http://h/rest-api`" in out
+
+
+@pytest.mark.parametrize(
+    ("tested", "skipped", "says"),
+    [
+        (2, 4, "(4 skipped: the requests schemathesis's ignored_auth check sends"),
+        (3, 6, "(6 skipped: the requests schemathesis's ignored_auth check sends"),
+        (2, 5, "(5 skipped: answered requests schemathesis ran no check on; 4 of them would be"),
+    ],
+)
+def test_the_skipped_count_says_what_was_skipped_as_far_as_the_tested_operations_tell(
+    tested: int, skipped: int, says: str
+) -> None:
+    summary = [
+        "API Operations:\n",
+        f"  Selected: {tested}/{tested}\n",
+        f"  Tested: {tested}\n",
+        "Test cases:\n",
+        f"  868 generated, 868 passed, {skipped} skipped\n",
+    ]
+
+    out = "".join(filtered(summary))
+
+    assert says in out
+    assert out.index(f"{skipped} skipped\n") < out.index(says)

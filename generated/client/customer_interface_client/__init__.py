@@ -28,7 +28,7 @@ from .client import AuthenticatedClient, Client
 
 # The client's own version, then the version of the API it was generated for: they move apart.
 __version__ = "3.0.0"
-API_VERSION = "1.0.0"
+API_VERSION = "1.0.1"
 
 __all__ = (
     "API_VERSION",

@@ -32,7 +32,7 @@ ENVIRONMENT = {
 }
 
 # The client's version, then the version of the API it was generated for: they move apart.
-USER_AGENT = f"customer-interface-client/3.0.0 (API 1.0.0; python-httpx/{httpx.__version__})"
+USER_AGENT = f"customer-interface-client/3.0.0 (API 1.0.1; python-httpx/{httpx.__version__})"
 
 
 class EventGroupsApi:

@@ -45,7 +45,7 @@ def test_a_breaking_edit_of_the_work_tree_fails_and_names_the_change(
     assert "breaking    /paths/~1event-groups/get/parameters/3/schema/enum  " in out
     assert "query parameter 'sort_direction': enum values [\"DESC\"] removed" in out
     assert "error: 1 breaking, 0 compatible change(s)" in err
-    assert "without a major version bump (info.version 1.0.0 -> 1.0.0)" in err
+    assert "without a major version bump (info.version 1.0.1 -> 1.0.1)" in err
     assert "bump info.version to 2.0.0" in err
     assert "Traceback" not in err
 
@@ -77,7 +77,7 @@ def test_a_compatible_edit_that_the_lint_rejects_fails_with_the_problem_beside_t
     assert "compatible  /paths/~1event-groups/get/parameters/6  " in change
     assert "new optional query parameter 'state'" in change
     assert f"{LIST}:25 #/get/parameters/6 [x-declaration-missing] query parameter 'state'" in linted
-    assert "nothing breaks (info.version 1.0.0 -> 1.0.0); but `make lint` finds 1 problem(s)" in err
+    assert "nothing breaks (info.version 1.0.1 -> 1.0.1); but `make lint` finds 1 problem(s)" in err
 
 
 def test_a_major_bump_accepts_the_break_and_says_so(
@@ -92,7 +92,7 @@ def test_a_major_bump_accepts_the_break_and_says_so(
 
     out = capsys.readouterr().out
     assert "breaking    /paths/~1event-groups/get/parameters/4/schema/maxLength  " in out
-    assert "accepted by the major bump (info.version 1.0.0 -> 2.0.0)" in out
+    assert "accepted by the major bump (info.version 1.0.1 -> 2.0.0)" in out
 
 
 def test_the_default_base_is_main_without_a_release_tag(committed_spec: Path) -> None:

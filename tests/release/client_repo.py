@@ -14,6 +14,7 @@ import yaml
 from contract.generate import CACHE_DIRS
 from contract.generate.client_names import VERSION_KEY, client_config, client_package
 from contract.layout import CLIENT_CONFIG, CLIENT_PROJECT, REPO_ROOT
+from tests.conftest import edit_spec_file
 from tests.support.scratch_repo import COMMITTED_AT, commit_all, committed_spec_in, git
 
 PACKAGE = client_package()
@@ -56,11 +57,15 @@ def released_repo(
     version: str | None = "1.0.0",
     modules: Mapping[str, str] | None = None,
     tag: str | None = "v1.0.0",
+    api_version: str | None = "1.0.0",
 ) -> Path:
-    """A repository whose one commit, on main, holds a copy of our spec, the client's settings
-    at `version` and its package (`modules`, else the generated one), tagged `tag` (annotated,
-    as docs/releases.md says to tag; None: no tag); returns the spec's root file."""
+    """A repository whose one commit, on main, holds a copy of our spec at info.version
+    `api_version` (None: the work tree's), the client's settings at `version` and its package
+    (`modules`, else the generated one), tagged `tag` (annotated, as docs/releases.md says to
+    tag; None: no tag); returns the spec's root file."""
     root = committed_spec_in(folder)
+    if api_version is not None:  # the release's, whatever the work tree's spec has come to
+        edit_spec_file(root, "openapi.yaml", lambda spec: spec["info"].update(version=api_version))
     set_client_version(folder, version)
     write_package(folder, modules)
     git(folder, "add", "--all")

@@ -6,13 +6,9 @@ takes nothing of the machine's: the port (8080 may be taken) and the client's fo
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +16,7 @@ import pytest
 
 from contract.conformance.live_server import free_port
 from contract.layout import README
+from tests.support.pasted import run_pasted
 from tests.support.scratch_repo import fresh_copy, git
 
 MARKER = "<!-- quick-start: a test runs this block as it is -->"
@@ -51,21 +48,8 @@ def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     port = free_port()
     script = quick_start_block().replace(PORT, str(port))
     script = script.replace(CLIENT_FOLDER, str(tmp_path_factory.mktemp("client")))
-    env = {k: v for k, v in os.environ.items() if k not in ("AUTH", "BASE_URL", "MAKEFLAGS")}
-    process = subprocess.Popen(
-        ["bash", "-c", script],
-        cwd=folder, env={**env, "PORT": str(port)}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-    try:
-        out, _ = process.communicate(timeout=900)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    yield out, folder, port
-    with contextlib.suppress(ProcessLookupError):  # whatever the block left running
-        os.killpg(process.pid, signal.SIGTERM)
+    with run_pasted(script, folder, 900, PORT=str(port)) as ran:
+        yield ran.out, folder, port
 
 
 def test_each_step_of_the_quick_start_does_what_the_readme_says(

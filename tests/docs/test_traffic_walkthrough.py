@@ -5,10 +5,7 @@ generated one from this checkout instead of the Quick start's install."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import pytest
 
 from contract.conformance.live_server import free_port
 from contract.layout import REPO_ROOT
+from tests.support.pasted import run_pasted
 
 PAGE = REPO_ROOT / "docs" / "traffic.md"
 MARKER = "<!-- traffic-walkthrough: a test runs this block as it is -->"
@@ -34,19 +32,11 @@ def test_the_proxy_walkthrough_runs_as_written(tmp_path: Path) -> None:
     script = walkthrough().replace("8080", str(server)).replace("8081", str(proxy))
     script = script.replace("session.har", str(tmp_path / "session.har"))
     script = script.replace("/tmp/event-groups-client/bin/python", sys.executable)
-    env = {k: v for k, v in os.environ.items() if k not in ("AUTH", "BASE_URL", "MAKEFLAGS")}
-    env |= {"PORT": str(server), "PYTHONPATH": str(REPO_ROOT / "generated" / "client")}
-    process = subprocess.Popen(
-        ["bash", "-c", script], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-    try:
-        out, _ = process.communicate(timeout=300)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    if process.returncode != 0:
-        pytest.fail(f"the walkthrough failed ({process.returncode}):\n{out[-4000:]}")
+    client = str(REPO_ROOT / "generated" / "client")
+    with run_pasted(script, REPO_ROOT, 300, PORT=str(server), PYTHONPATH=client) as ran:
+        out = ran.out
+    if ran.returncode != 0:
+        pytest.fail(f"the walkthrough failed ({ran.returncode}):\n{out[-4000:]}")
 
     assert re.search(r"^\d+$", out, re.M), out  # the client counted the groups
     assert re.search(r"Proxied \d+ exchanges, 0 violation\(s\)", out), out

@@ -5,12 +5,8 @@ page names are swapped for free ones, so the run takes nothing of the machine's.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
 import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -18,6 +14,7 @@ import pytest
 
 from contract.conformance.live_server import free_port
 from contract.layout import DOCS_DIR, REPO_ROOT
+from tests.support.pasted import run_pasted
 from tests.support.scratch_repo import fresh_copy, git
 
 MARKER = "<!-- tutorial: a test runs every sh block of this page, in order, as one script -->"
@@ -50,26 +47,15 @@ class Run:
         for page_port, port in self.ports.items():
             script = script.replace(f"127.0.0.1:{page_port}", f"127.0.0.1:{port}")
             script = script.replace(f"--port {page_port}", f"--port {port}")
-        env = {k: v for k, v in os.environ.items() if k not in ("AUTH", "BASE_URL", "MAKEFLAGS")}
-        env["PORT"] = self.ports.get(MAKE_SERVE_PORT, str(free_port()))
-        process = subprocess.Popen(
-            ["bash", "-c", script], cwd=folder, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )  # fmt: skip
-        try:
-            out, _ = process.communicate(timeout=600)
+        serve_port = self.ports.get(MAKE_SERVE_PORT, str(free_port()))
+        with run_pasted(script, folder, 600, PORT=serve_port) as ran:
             # What the page's own last step stopped lets its port go; only then are the
             # leftovers killed.
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and not all(
-                port_is_free(port) for port in self.ports.values()
-            ):
+            while time.monotonic() < deadline and not all(map(port_is_free, self.ports.values())):
                 time.sleep(0.2)
             self.left_running = [p for p in self.ports.values() if not port_is_free(p)]
-        finally:
-            with contextlib.suppress(ProcessLookupError):  # whatever the script left running
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        out = ran.out
         for page_port, port in self.ports.items():
             out = out.replace(f"127.0.0.1:{port}", f"127.0.0.1:{page_port}")
         self.out = out

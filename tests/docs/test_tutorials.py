@@ -123,3 +123,29 @@ def test_test_a_server_runs_as_written(tmp_path_factory: pytest.TempPathFactory)
     # the page's last step stopped both servers, and they printed no request lines
     assert run.left_running == [], tail
     assert not re.search(r'"GET /rest-api/\S+ HTTP/1\.1" \d{3}', out), tail
+
+
+@pytest.mark.parametrize("released", [False, True], ids=["no release tag", "a release tag"])
+def test_the_change_tutorial_tags_only_a_clone_without_a_release_and_removes_only_its_tag(
+    released: bool, tmp_path: Path
+) -> None:
+    """Its two lines that make and remove a release tag, run in a repository that has a
+    release (annotated, as releases are tagged) and in one that has none."""
+    lines = [
+        line for line in script_of(DOCS_DIR / "tutorial-change-the-contract.md").splitlines()
+        if "made_tag" in line
+    ]  # fmt: skip
+    assert len(lines) == 2, lines
+    git(tmp_path, "init", "--quiet", "--initial-branch=main")
+    git(tmp_path, "commit", "--quiet", "--allow-empty", "--message", "Start")
+    if released:
+        git(tmp_path, "tag", "--annotate", "--message", "Release 3.0.0", "v3.0.0")
+    between = f'{lines[0]}\necho "between: $(git tag --list)"\n{lines[1]}\n'
+    with run_pasted(between, tmp_path, 60) as ran:
+        pass
+
+    assert ran.returncode == 0, ran.out
+    assert "between: v3.0.0" in ran.out  # the tag make changelog compares with
+    assert git(tmp_path, "tag", "--list") == ("v3.0.0" if released else "")
+    if released:
+        assert git(tmp_path, "cat-file", "-t", "v3.0.0") == "tag"

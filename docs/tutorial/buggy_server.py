@@ -9,20 +9,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's root
 import reference_server.__main__ as reference
+from contract.spec.declarations import member, with_member
 from reference_server.app import create_app
+from reference_server.auth import Credentials
+from reference_server.spec_rules import SpecRules
+from reference_server.store import Store
 
 
-def total_counts_the_page(app: ASGIApp) -> ASGIApp:
-    """`app`, except that a listed page's total_items is the length of that page."""
+def total_counts_the_page(app: ASGIApp, rules: SpecRules) -> ASGIApp:
+    """`app`, except that a listed page's total (the member its paging declaration names) is
+    the length of that page."""
+    listed = {rules.prefix + resource.path: resource.paging for resource in rules.resources}
 
     async def buggy(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        paging = listed.get(scope["path"]) if scope["type"] == "http" else None
+        if paging is None or scope["method"] != "GET":
             await app(scope, receive, send)
             return
         start: list[Message] = []
@@ -32,11 +38,10 @@ def total_counts_the_page(app: ASGIApp) -> ASGIApp:
                 start.append(message)  # sent with the body, whose length may change
                 return
             body = message.get("body", b"")
-            document = json.loads(body) if start[0]["status"] == 200 else None
-            data = document.get("data") if isinstance(document, dict) else None
-            if isinstance(data, dict) and "total_items" in data:
-                data["total_items"] = len(data["event_groups"])  # the bug
-                body = json.dumps(document).encode()
+            if start[0]["status"] == 200:
+                page = json.loads(body)
+                wrong = len(member(page, paging.results))  # the bug
+                body = json.dumps(with_member(page, paging.total, wrong)).encode()
             headers = [(k, v) for k, v in start[0]["headers"] if k != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start[0], "headers": headers})
@@ -47,8 +52,8 @@ def total_counts_the_page(app: ASGIApp) -> ASGIApp:
     return buggy
 
 
-def buggy_app(*args: Any) -> ASGIApp:
-    return total_counts_the_page(create_app(*args))
+def buggy_app(credentials: Credentials, store: Store, rules: SpecRules) -> ASGIApp:
+    return total_counts_the_page(create_app(credentials, store, rules), rules)
 
 
 if __name__ == "__main__":
